@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libvosfp — a SIP-aware XDP fast path in front of VoIP servers.
+ *
+ * This is the whole public ABI. Conventions (modelled on libbpf and libgit2):
+ *
+ *  - One opaque handle, `struct vosfp *`, made by vosfp_open() and freed by
+ *    vosfp_close(). The handle owns the loaded XDP program and file
+ *    descriptors of the pinned maps.
+ *  - Every call that can fail returns `int`: 0 (or a documented positive
+ *    value) on success, a negative errno on failure. vosfp_strerror() names
+ *    the errno; vosfp_last_error() gives the detail of the handle's last
+ *    failure ("eth9: no such interface", the verifier's message, ...).
+ *  - Only scalars, C strings, opaque pointers and option structs whose first
+ *    field is `size_t sz` cross the boundary, so ctypes and cgo can call every
+ *    function, and a binary built against an older header keeps working when
+ *    fields are appended to an option struct (fields past its `sz` read as 0).
+ *  - The library never prints and never exits. Its messages, and libbpf's,
+ *    go to the callback set with vosfp_set_log_callback() (none by default).
+ *
+ * State outlives the process. The maps (policy, config, counters) and each
+ * attachment (a pinned bpf_link per interface) live in bpffs under one pin
+ * root, default "/sys/fs/bpf/vosfp". A second vosfp_open() on the same root,
+ * in this or any other process, reuses the pinned maps: all handles on one
+ * root see and change one policy. The library creates the pin root directory
+ * but never mounts bpffs: the caller (or the `vosfp` tool) does that.
+ *
+ * Privileges: vosfp_open() needs CAP_BPF (or CAP_SYS_ADMIN) to load the
+ * program and create or reuse the maps; vosfp_attach()/vosfp_detach() also
+ * need CAP_NET_ADMIN. Without them the calls fail with -EPERM and a detail
+ * naming the missing capability.
+ *
+ * Thread safety: the free functions that take no handle (vosfp_version,
+ * vosfp_strerror, vosfp_counter_*name, vosfp_list_name, ...) are safe from
+ * any thread. A handle may be used from several threads only if the caller
+ * serialises the calls on it. Different handles are independent, even on the
+ * same pin root; concurrent policy writers on one root follow the kernel's
+ * per-element atomicity (each add or remove is atomic; the last writer of an
+ * element wins).
+ */
+#ifndef VOSFP_VOSFP_H
+#define VOSFP_VOSFP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(VOSFP_API)
+#define VOSFP_API __attribute__((visibility("default")))
+#elif !defined(VOSFP_API)
+#define VOSFP_API
+#endif
+
+struct vosfp;
+
+#define VOSFP_VERSION_MAJOR 0
+#define VOSFP_VERSION_MINOR 1
+#define VOSFP_VERSION_PATCH 0
+
+/* "0.1.0": the version of the library actually loaded (not of this header). */
+VOSFP_API const char *vosfp_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors and logging                                                        */
+
+/*
+ * A short, static description of a negative errno returned by this library
+ * ("no such interface", "already attached", ...). Never NULL; accepts the
+ * value with or without its minus sign.
+ */
+VOSFP_API const char *vosfp_strerror(int err);
+
+/*
+ * The detail of the last failed call on this handle, e.g.
+ * "eth9: no such interface" or the tail of the verifier log. Empty string
+ * when the last call succeeded. Valid until the next call on the handle.
+ * Never NULL (a NULL handle gives a static message).
+ */
+VOSFP_API const char *vosfp_last_error(const struct vosfp *h);
+
+enum vosfp_log_level {
+	VOSFP_LOG_WARN = 0,
+	VOSFP_LOG_INFO = 1,
+	VOSFP_LOG_DEBUG = 2, /* includes libbpf's debug output */
+};
+
+/* msg is one line without a trailing newline, valid only during the call. */
+typedef void (*vosfp_log_fn)(int level, const char *msg, void *user);
+
+/*
+ * Process-wide, like libbpf's print callback (which it wraps): one callback
+ * for all handles. NULL (the default) discards every message.
+ */
+VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user);
+
+/* ------------------------------------------------------------------------ */
+/* Handle                                                                    */
+
+#define VOSFP_DEFAULT_PIN_ROOT "/sys/fs/bpf/vosfp"
+#define VOSFP_DEFAULT_BLOCK_CAPACITY 65536u
+#define VOSFP_DEFAULT_ALLOW_CAPACITY 4096u
+
+struct vosfp_open_opts {
+	size_t sz; /* sizeof(struct vosfp_open_opts) as the caller knows it */
+	/* bpffs directory for maps and attachments; NULL = VOSFP_DEFAULT_PIN_ROOT.
+	 * Its parent must be on a mounted bpffs. */
+	const char *pin_root;
+	/* Capacity of each list, per address family (IPv4 and IPv6 each get
+	 * this many prefixes); 0 = default. Only used when the maps are created:
+	 * a root whose maps already exist keeps the capacities it was made with. */
+	uint32_t block_capacity;
+	uint32_t allow_capacity;
+};
+
+/*
+ * Load the embedded XDP program and create, or reuse, the maps pinned under
+ * the pin root. opts may be NULL (all defaults). On success *out is a new
+ * handle; on failure *out is NULL, nothing is left pinned that was not there
+ * before, and the error detail is available from vosfp_open_error().
+ *   -EINVAL   bad option (sz too small, pin_root too long, capacity too large)
+ *   -ENOTSUP  pin root's parent is not on bpffs (mount it first)
+ *   -EPERM    missing CAP_BPF / CAP_SYS_ADMIN
+ *   -EEXIST   pinned maps exist but are incompatible with this library
+ */
+VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out);
+
+/*
+ * The detail of the last vosfp_open() failure in this thread (there is no
+ * handle to carry it). Empty string when there was none.
+ */
+VOSFP_API const char *vosfp_open_error(void);
+
+/*
+ * Free the handle. Attachments and pinned maps stay in force (they outlive
+ * the process by design); use vosfp_detach() and vosfp_unpin() to remove them.
+ * NULL is a no-op.
+ */
+VOSFP_API void vosfp_close(struct vosfp *h);
+
+/*
+ * Remove every pin under this handle's root (maps; attachments must be
+ * detached first, else -EBUSY) and the root directory itself. The handle
+ * keeps working on its own (now unpinned) maps until closed.
+ */
+VOSFP_API int vosfp_unpin(struct vosfp *h);
+
+/* ------------------------------------------------------------------------ */
+/* Attachment                                                                */
+
+enum vosfp_attach_mode {
+	VOSFP_MODE_AUTO = 0,    /* native, falling back to generic */
+	VOSFP_MODE_NATIVE = 1,  /* driver mode (XDP_FLAGS_DRV_MODE) */
+	VOSFP_MODE_GENERIC = 2, /* skb mode (XDP_FLAGS_SKB_MODE) */
+};
+
+/* "auto", "native", "generic"; NULL for an unknown value. */
+VOSFP_API const char *vosfp_mode_name(int mode);
+
+/*
+ * Attach the program to ifname as a bpf_link pinned under the pin root, so it
+ * stays attached after the process exits, until vosfp_detach(). One handle's
+ * program may be attached to several interfaces; they share one policy.
+ * mode is an enum vosfp_attach_mode; *mode_used (may be NULL) receives the
+ * mode obtained (NATIVE or GENERIC).
+ *   -ENODEV   no such interface
+ *   -EEXIST   this pin root already has ifname attached
+ *   -EBUSY    another XDP program is attached to ifname
+ *   -EOPNOTSUPP the driver does not support the requested mode
+ *   -EPERM    missing CAP_NET_ADMIN
+ * On failure nothing is attached and nothing is pinned.
+ */
+VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used);
+
+/*
+ * Detach from ifname and remove its pinned link. -ENOENT if this pin root has
+ * no attachment on ifname. Also clears a stale pin whose interface is gone.
+ */
+VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
+
+/*
+ * Attachments under this pin root, by index 0..n-1 (ctypes/cgo friendly).
+ * vosfp_attachment_count() returns n >= 0 or a negative errno.
+ * vosfp_attachment_get() fills ifname (NUL-terminated, at most len bytes;
+ * 16 is always enough), the mode (NATIVE or GENERIC; AUTO if unknown, e.g.
+ * the interface is gone) and the kernel program id (0 if the link is
+ * defunct). Any out pointer may be NULL. -ERANGE if idx >= n.
+ */
+VOSFP_API int vosfp_attachment_count(struct vosfp *h);
+VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
+				   int *mode, uint32_t *prog_id);
+
+/* ------------------------------------------------------------------------ */
+/* Policy: block and allow lists of IPv4/IPv6 prefixes                       */
+
+enum vosfp_list {
+	VOSFP_LIST_BLOCK = 0, /* matching sources are dropped */
+	VOSFP_LIST_ALLOW = 1, /* trusted peers: pass without SIP inspection */
+};
+
+/* Number of lists, and their names ("block", "allow"), for bindings. */
+VOSFP_API int vosfp_list_count(void);
+VOSFP_API const char *vosfp_list_name(int list);
+
+/*
+ * prefix: "192.0.2.0/24", "2001:db8::/32", or a bare address (a host
+ * prefix, /32 or /128). Host bits beyond the prefix length are an error
+ * (-EINVAL "192.0.2.1/24: host bits set"), as are spaces and every other
+ * malformed form. Block takes precedence over allow.
+ *   add:    0 if added, 0 also if already present (idempotent);
+ *           -ENOSPC if the list's map is full.
+ *   remove: -ENOENT if the exact prefix is not in the list.
+ */
+VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix);
+VOSFP_API int vosfp_policy_remove(struct vosfp *h, int list, const char *prefix);
+VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
+
+/* Number of prefixes in the list (IPv4 + IPv6); negative errno on failure. */
+VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list);
+
+/*
+ * Iterate over a list: open, call next until it returns 0, close.
+ * next writes one prefix in canonical text form ("192.0.2.0/24",
+ * "2001:db8::/32") into buf and returns 1; 0 at the end; -ENOSPC if len is
+ * too small (64 is always enough); another negative errno on failure.
+ * Entries added or removed during iteration may or may not be seen.
+ */
+struct vosfp_policy_iter;
+VOSFP_API int vosfp_policy_iter_open(struct vosfp *h, int list, struct vosfp_policy_iter **out);
+VOSFP_API int vosfp_policy_iter_next(struct vosfp_policy_iter *it, char *buf, size_t len);
+VOSFP_API void vosfp_policy_iter_close(struct vosfp_policy_iter *it);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                             */
+
+#define VOSFP_MAX_PORTS 16
+
+/*
+ * The SIP ports (UDP and TCP) the filter inspects; everything else passes
+ * untouched. Default: 5060. 1..VOSFP_MAX_PORTS distinct non-zero ports.
+ * Takes effect at once, also while attached.
+ */
+VOSFP_API int vosfp_config_set_ports(struct vosfp *h, const uint16_t *ports, size_t n);
+/* Fills up to cap ports (ascending) and returns how many there are. */
+VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t cap);
+
+/*
+ * Every setting by name, as text, so tools and bindings need no struct.
+ * vosfp_config_key_name(i) for i = 0.. gives the key names (NULL past the
+ * end); vosfp_config_key_help(i) a one-line description. Keys:
+ *   "ports"            "5060,5080"
+ *   "stealth_methods"  "OPTIONS" — requests with these methods from sources
+ *                      not on the allow list are dropped unanswered
+ *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port that is not SIP
+ * set: -EINVAL with a detail for an unknown key or a bad value.
+ * get: writes the value into buf; -ENOSPC if len is too small.
+ */
+VOSFP_API const char *vosfp_config_key_name(int idx);
+VOSFP_API const char *vosfp_config_key_help(int idx);
+VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *value);
+VOSFP_API int vosfp_config_get(struct vosfp *h, const char *key, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Counters                                                                  */
+
+/*
+ * Every packet to a SIP port is counted under exactly one reason. Reason ids
+ * are stable; new ones are only appended. Use vosfp_counter_count() and
+ * vosfp_counter_name() rather than copying this enum into bindings.
+ */
+enum vosfp_counter {
+	VOSFP_CTR_PASSED = 0,     /* inspected, nothing against it: passed */
+	VOSFP_CTR_ALLOWED = 1,    /* source on the allow list: passed */
+	VOSFP_CTR_BLOCKED = 2,    /* source on the block list: dropped */
+	VOSFP_CTR_STEALTH = 3,    /* stealth method from unknown source: dropped */
+	VOSFP_CTR_MALFORMED = 4,  /* not SIP on a SIP port: dropped */
+	VOSFP_CTR_REDIRECTED = 5, /* handed to an AF_XDP socket */
+	VOSFP_CTR_KEEPALIVE = 6,  /* CRLF / STUN keep-alive: passed */
+};
+
+VOSFP_API int vosfp_counter_count(void);
+/* "passed", "allowed", ...; NULL for an unknown id. */
+VOSFP_API const char *vosfp_counter_name(int id);
+/* Also tells whether the reason is a drop (1) or not (0); -EINVAL if unknown. */
+VOSFP_API int vosfp_counter_is_drop(int id);
+
+/* Packets and bytes (frame length) for one reason, summed over all CPUs. */
+VOSFP_API int vosfp_counter_read(struct vosfp *h, int id, uint64_t *packets, uint64_t *bytes);
+/* Zero every counter. */
+VOSFP_API int vosfp_counters_reset(struct vosfp *h);
+
+/* ------------------------------------------------------------------------ */
+/* AF_XDP                                                                    */
+
+/*
+ * Hand SIP packets that pass all checks on RX queue queue_id to the AF_XDP
+ * socket xsk_fd (bound to that queue of an attached interface) instead of
+ * the kernel stack. Counted as "redirected". unregister: -ENOENT if none.
+ */
+VOSFP_API int vosfp_xsk_register(struct vosfp *h, uint32_t queue_id, int xsk_fd);
+VOSFP_API int vosfp_xsk_unregister(struct vosfp *h, uint32_t queue_id);
+
+/* ------------------------------------------------------------------------ */
+/* Dry run                                                                   */
+
+enum vosfp_verdict {
+	VOSFP_VERDICT_ABORTED = 0, /* XDP_ABORTED */
+	VOSFP_VERDICT_DROP = 1,    /* XDP_DROP */
+	VOSFP_VERDICT_PASS = 2,    /* XDP_PASS */
+	VOSFP_VERDICT_TX = 3,      /* XDP_TX */
+	VOSFP_VERDICT_REDIRECT = 4 /* XDP_REDIRECT */
+};
+
+/*
+ * Run one Ethernet frame through the loaded program with the current policy
+ * and config (BPF_PROG_TEST_RUN), without attaching anywhere. *verdict gets
+ * an enum vosfp_verdict. The counters move as they would for real traffic.
+ */
+VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VOSFP_VOSFP_H */
