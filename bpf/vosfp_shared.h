@@ -40,9 +40,21 @@ struct vosfp_policy_val {
 	__u32 flags;
 };
 
-/* Counter reasons: the same ids as enum vosfp_counter in vosfp.h.
- * The counters map has room for VOSFP_CTR_SLOTS so that reasons can be
- * appended without changing the pinned map's size. */
+/* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the
+ * public header is not compiled for the BPF target, so the ids are repeated
+ * here; the library asserts at compile time that both agree). The counters
+ * map has room for VOSFP_CTR_SLOTS so that reasons can be appended without
+ * changing the pinned map's size. */
+enum vosfp_reason {
+	VOSFP_R_PASSED = 0,
+	VOSFP_R_ALLOWED = 1,
+	VOSFP_R_BLOCKED = 2,
+	VOSFP_R_STEALTH = 3,
+	VOSFP_R_MALFORMED = 4,
+	VOSFP_R_REDIRECTED = 5,
+	VOSFP_R_KEEPALIVE = 6,
+	VOSFP_R__COUNT
+};
 #define VOSFP_CTR_SLOTS 32
 
 struct vosfp_counter_val {

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * L2-L4 parsing for the XDP program: Ethernet with up to two VLAN tags,
+ * IPv4 with options, IPv6 with a bounded walk of extension headers, then
+ * UDP or TCP. Every read is bounds-checked against data_end; anything we
+ * cannot parse is reported as "not ours" so that the caller passes it.
+ */
+#ifndef VOSFP_PARSE_HEADERS_H
+#define VOSFP_PARSE_HEADERS_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#define VOSFP_MAX_VLAN 2
+#define VOSFP_MAX_V6_EXT 6
+
+#ifndef IPPROTO_HOPOPTS
+#define IPPROTO_HOPOPTS 0
+#endif
+#ifndef IPPROTO_ROUTING
+#define IPPROTO_ROUTING 43
+#endif
+#ifndef IPPROTO_FRAGMENT
+#define IPPROTO_FRAGMENT 44
+#endif
+#ifndef IPPROTO_DSTOPTS
+#define IPPROTO_DSTOPTS 60
+#endif
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+struct ipv6_ext {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct ipv6_frag {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset in 8-byte units << 3, plus M flag */
+	__be32 id;
+};
+
+enum l3_kind { L3_NONE = 0, L3_V4, L3_V6 };
+
+/* What the parser learned about a frame. */
+struct flow {
+	enum l3_kind family;
+	__u8 l4proto;
+	__u8 later_fragment; /* a non-first fragment: no L4 header in it */
+	__be32 saddr4;
+	struct in6_addr saddr6;
+	__u16 dport;          /* host order */
+	__u16 udp_len;        /* UDP length field, host order */
+	__u32 l4_off;         /* offset of the L4 header from data */
+	__u32 l3_payload_len; /* bytes after the L3 headers, as IP says */
+};
+
+/* Returns 0 and fills f for an IPv4 or IPv6 frame, -1 for anything else
+ * (ARP, truncated or unparseable headers): the caller passes those. */
+static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
+{
+	struct ethhdr *eth = data;
+	void *cur;
+	__be16 proto;
+
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	proto = eth->h_proto;
+	cur = eth + 1;
+
+#pragma unroll
+	for (int i = 0; i < VOSFP_MAX_VLAN; i++) {
+		struct vlan_tag *tag = cur;
+
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(tag + 1) > data_end)
+			return -1;
+		proto = tag->encap_proto;
+		cur = tag + 1;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = cur;
+		__u32 hlen, tot;
+
+		if ((void *)(ip + 1) > data_end)
+			return -1;
+		hlen = ip->ihl * 4;
+		tot = bpf_ntohs(ip->tot_len);
+		if (ip->version != 4 || hlen < sizeof(*ip) || tot < hlen)
+			return -1;
+		f->family = L3_V4;
+		f->saddr4 = ip->saddr;
+		f->l4proto = ip->protocol;
+		f->later_fragment = (ip->frag_off & bpf_htons(0x1fff)) != 0;
+		f->l4_off = (cur - data) + hlen;
+		f->l3_payload_len = tot - hlen;
+		return 0;
+	}
+
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = cur;
+		__u32 payload_len;
+		__u8 next;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return -1;
+		f->family = L3_V6;
+		__builtin_memcpy(&f->saddr6, &ip6->saddr, sizeof(f->saddr6));
+		next = ip6->nexthdr;
+		payload_len = bpf_ntohs(ip6->payload_len);
+		cur = ip6 + 1;
+
+#pragma unroll
+		for (int i = 0; i < VOSFP_MAX_V6_EXT; i++) {
+			if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING ||
+			    next == IPPROTO_DSTOPTS) {
+				struct ipv6_ext *ext = cur;
+				__u32 len;
+
+				if ((void *)(ext + 1) > data_end)
+					return -1;
+				len = (ext->hdrlen + 1) * 8;
+				if (len > payload_len)
+					return -1;
+				payload_len -= len;
+				next = ext->nexthdr;
+				cur += len;
+			} else if (next == IPPROTO_FRAGMENT) {
+				struct ipv6_frag *frag = cur;
+
+				if ((void *)(frag + 1) > data_end)
+					return -1;
+				if (sizeof(*frag) > payload_len)
+					return -1;
+				payload_len -= sizeof(*frag);
+				next = frag->nexthdr;
+				if (frag->frag_off & bpf_htons(0xfff8))
+					f->later_fragment = 1;
+				cur = frag + 1;
+			} else {
+				break;
+			}
+		}
+		f->l4proto = next;
+		f->l4_off = cur - data;
+		f->l3_payload_len = payload_len;
+		return 0;
+	}
+
+	return -1;
+}
+
+/* Reads the destination port of a UDP or TCP header at f->l4_off.
+ * Returns 0 on success, -1 for other protocols or a truncated header. */
+static __always_inline int parse_l4(void *data, void *data_end, struct flow *f)
+{
+	void *l4;
+
+	if (f->l4_off > 0x3fff) /* keeps the verifier's offset range bounded */
+		return -1;
+	l4 = data + f->l4_off;
+
+	if (f->l4proto == IPPROTO_UDP) {
+		struct udphdr *udp = l4;
+
+		if ((void *)(udp + 1) > data_end)
+			return -1;
+		f->dport = bpf_ntohs(udp->dest);
+		f->udp_len = bpf_ntohs(udp->len);
+		return 0;
+	}
+	if (f->l4proto == IPPROTO_TCP) {
+		struct tcphdr *tcp = l4;
+
+		if ((void *)(tcp + 1) > data_end)
+			return -1;
+		f->dport = bpf_ntohs(tcp->dest);
+		return 0;
+	}
+	return -1;
+}
+
+#endif /* VOSFP_PARSE_HEADERS_H */
