@@ -1,1 +1,316 @@
-/* placeholder: filled in by the library work */
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The program's settings live in one array-map entry (struct vosfp_config).
+ * Every change is a read-modify-write of that entry; the program sees
+ * either the old or the new value of each field.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <bpf/bpf.h>
+
+#include "internal.h"
+
+static const char *const method_names[VOSFP_M__COUNT] = {
+	[VOSFP_M_INVITE] = "INVITE",	   [VOSFP_M_ACK] = "ACK",
+	[VOSFP_M_BYE] = "BYE",		   [VOSFP_M_CANCEL] = "CANCEL",
+	[VOSFP_M_REGISTER] = "REGISTER",   [VOSFP_M_OPTIONS] = "OPTIONS",
+	[VOSFP_M_PRACK] = "PRACK",	   [VOSFP_M_SUBSCRIBE] = "SUBSCRIBE",
+	[VOSFP_M_NOTIFY] = "NOTIFY",	   [VOSFP_M_PUBLISH] = "PUBLISH",
+	[VOSFP_M_INFO] = "INFO",	   [VOSFP_M_REFER] = "REFER",
+	[VOSFP_M_MESSAGE] = "MESSAGE",	   [VOSFP_M_UPDATE] = "UPDATE",
+	[VOSFP_M_OTHER] = "OTHER",
+};
+
+void vosfp__config_defaults(struct vosfp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->magic = VOSFP_CFG_MAGIC;
+	cfg->flags = VOSFP_CFG_MALFORMED_DROP;
+	cfg->stealth_methods = 1u << VOSFP_M_OPTIONS;
+	cfg->port_bitmap[5060 / 32] |= 1u << (5060 % 32);
+}
+
+int vosfp__config_read(struct vosfp *h, struct vosfp_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(h->map_fd[MAP_CONFIG], &zero, cfg))
+		return vosfp__fail(h, -errno, "cannot read the config: %s", strerror(errno));
+	return 0;
+}
+
+int vosfp__config_write(struct vosfp *h, const struct vosfp_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(h->map_fd[MAP_CONFIG], &zero, cfg, BPF_ANY))
+		return vosfp__fail(h, -errno, "cannot write the config: %s", strerror(errno));
+	return 0;
+}
+
+static int ports_to_bitmap(struct vosfp *h, const uint16_t *ports, size_t n,
+			   struct vosfp_config *cfg)
+{
+	if (!ports || n == 0 || n > VOSFP_MAX_PORTS)
+		return vosfp__fail(h, -EINVAL, "give 1 to %d SIP ports", VOSFP_MAX_PORTS);
+	memset(cfg->port_bitmap, 0, sizeof(cfg->port_bitmap));
+	for (size_t i = 0; i < n; i++) {
+		uint16_t p = ports[i];
+
+		if (p == 0)
+			return vosfp__fail(h, -EINVAL, "port 0 is not a SIP port");
+		if (cfg->port_bitmap[p / 32] & (1u << (p % 32)))
+			return vosfp__fail(h, -EINVAL, "port %u given twice", p);
+		cfg->port_bitmap[p / 32] |= 1u << (p % 32);
+	}
+	return 0;
+}
+
+VOSFP_API int vosfp_config_set_ports(struct vosfp *h, const uint16_t *ports, size_t n)
+{
+	struct vosfp_config cfg;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	err = vosfp__config_read(h, &cfg);
+	if (!err)
+		err = ports_to_bitmap(h, ports, n, &cfg);
+	if (!err)
+		err = vosfp__config_write(h, &cfg);
+	return err ? err : vosfp__ok(h);
+}
+
+static int bitmap_to_ports(const struct vosfp_config *cfg, uint16_t *ports, size_t cap)
+{
+	int n = 0;
+
+	for (uint32_t p = 1; p < 65536; p++)
+		if (cfg->port_bitmap[p / 32] & (1u << (p % 32))) {
+			if (ports && (size_t)n < cap)
+				ports[n] = (uint16_t)p;
+			n++;
+		}
+	return n;
+}
+
+VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t cap)
+{
+	struct vosfp_config cfg;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	err = vosfp__config_read(h, &cfg);
+	if (err)
+		return err;
+	vosfp__ok(h);
+	return bitmap_to_ports(&cfg, ports, cap);
+}
+
+/* --- named settings ---------------------------------------------------- */
+
+static int parse_ports(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	uint16_t ports[VOSFP_MAX_PORTS];
+	size_t n = 0;
+	const char *s = value;
+
+	while (*s) {
+		char *end;
+		long v;
+
+		if (n == VOSFP_MAX_PORTS)
+			return vosfp__fail(h, -EINVAL, "'%s': at most %d ports", value,
+					   VOSFP_MAX_PORTS);
+		if (!isdigit((unsigned char)*s))
+			return vosfp__fail(h, -EINVAL, "'%s': ports are numbers 1-65535, "
+					   "separated by commas", value);
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || v < 1 || v > 65535 || (*end && *end != ','))
+			return vosfp__fail(h, -EINVAL, "'%s': ports are numbers 1-65535, "
+					   "separated by commas", value);
+		ports[n++] = (uint16_t)v;
+		s = *end ? end + 1 : end;
+		if (*end == ',' && !*s)
+			return vosfp__fail(h, -EINVAL, "'%s': trailing comma", value);
+	}
+	return ports_to_bitmap(h, ports, n, cfg);
+}
+
+static int format_ports(const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	uint16_t ports[VOSFP_MAX_PORTS];
+	int n = bitmap_to_ports(cfg, ports, VOSFP_MAX_PORTS);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && i < VOSFP_MAX_PORTS; i++) {
+		int w = snprintf(buf + used, len - used, "%s%u", i ? "," : "", ports[i]);
+
+		if (w < 0 || (size_t)w >= len - used)
+			return -ENOSPC;
+		used += (size_t)w;
+	}
+	return 0;
+}
+
+static int parse_methods(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	char copy[256], *save = NULL, *tok;
+	__u32 set = 0;
+
+	if (strlen(value) >= sizeof(copy))
+		return vosfp__fail(h, -EINVAL, "method list too long");
+	snprintf(copy, sizeof(copy), "%s", value);
+	if (!strcasecmp(copy, "none") || !*copy) {
+		cfg->stealth_methods = 0;
+		return 0;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int m;
+
+		for (m = 0; m < VOSFP_M__COUNT; m++)
+			if (!strcasecmp(tok, method_names[m]))
+				break;
+		if (m == VOSFP_M__COUNT)
+			return vosfp__fail(h, -EINVAL,
+					   "'%s': unknown method (known: INVITE ACK BYE CANCEL "
+					   "REGISTER OPTIONS PRACK SUBSCRIBE NOTIFY PUBLISH INFO "
+					   "REFER MESSAGE UPDATE OTHER)", tok);
+		set |= 1u << m;
+	}
+	cfg->stealth_methods = set;
+	return 0;
+}
+
+static int format_methods(const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (!cfg->stealth_methods)
+		return snprintf(buf, len, "none") >= (int)len ? -ENOSPC : 0;
+	for (int m = 0; m < VOSFP_M__COUNT; m++) {
+		int w;
+
+		if (!(cfg->stealth_methods & (1u << m)))
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "", method_names[m]);
+		if (w < 0 || (size_t)w >= len - used)
+			return -ENOSPC;
+		used += (size_t)w;
+	}
+	return 0;
+}
+
+static int parse_flag(struct vosfp *h, const char *value, __u32 bit, struct vosfp_config *cfg)
+{
+	if (!strcasecmp(value, "on") || !strcmp(value, "1") || !strcasecmp(value, "true"))
+		cfg->flags |= bit;
+	else if (!strcasecmp(value, "off") || !strcmp(value, "0") || !strcasecmp(value, "false"))
+		cfg->flags &= ~bit;
+	else
+		return vosfp__fail(h, -EINVAL, "'%s': expected on or off", value);
+	return 0;
+}
+
+static int parse_malformed(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	return parse_flag(h, value, VOSFP_CFG_MALFORMED_DROP, cfg);
+}
+
+static int format_malformed(const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	const char *v = cfg->flags & VOSFP_CFG_MALFORMED_DROP ? "on" : "off";
+
+	return snprintf(buf, len, "%s", v) >= (int)len ? -ENOSPC : 0;
+}
+
+struct config_key {
+	const char *name;
+	const char *help;
+	int (*parse)(struct vosfp *h, const char *value, struct vosfp_config *cfg);
+	int (*format)(const struct vosfp_config *cfg, char *buf, size_t len);
+};
+
+static const struct config_key keys[] = {
+	{ "ports", "SIP ports inspected, comma-separated (default 5060)", parse_ports,
+	  format_ports },
+	{ "stealth_methods",
+	  "request methods dropped unanswered from sources not on the allow list "
+	  "(default OPTIONS; 'none' for none)",
+	  parse_methods, format_methods },
+	{ "malformed_drop", "drop UDP to a SIP port that is not SIP: on or off (default on)",
+	  parse_malformed, format_malformed },
+};
+
+#define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))
+
+VOSFP_API const char *vosfp_config_key_name(int idx)
+{
+	return idx >= 0 && idx < NKEYS ? keys[idx].name : NULL;
+}
+
+VOSFP_API const char *vosfp_config_key_help(int idx)
+{
+	return idx >= 0 && idx < NKEYS ? keys[idx].help : NULL;
+}
+
+static const struct config_key *find_key(struct vosfp *h, const char *key)
+{
+	for (int i = 0; key && i < NKEYS; i++)
+		if (!strcmp(keys[i].name, key))
+			return &keys[i];
+	vosfp__fail(h, -EINVAL, "'%s': unknown config key (known: ports, stealth_methods, "
+		    "malformed_drop)", key ? key : "(null)");
+	return NULL;
+}
+
+VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *value)
+{
+	const struct config_key *k;
+	struct vosfp_config cfg;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	k = find_key(h, key);
+	if (!k)
+		return -EINVAL;
+	if (!value)
+		return vosfp__fail(h, -EINVAL, "%s: no value given", key);
+	err = vosfp__config_read(h, &cfg);
+	if (!err)
+		err = k->parse(h, value, &cfg);
+	if (!err)
+		err = vosfp__config_write(h, &cfg);
+	return err ? err : vosfp__ok(h);
+}
+
+VOSFP_API int vosfp_config_get(struct vosfp *h, const char *key, char *buf, size_t len)
+{
+	const struct config_key *k;
+	struct vosfp_config cfg;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	k = find_key(h, key);
+	if (!k)
+		return -EINVAL;
+	if (!buf || !len)
+		return vosfp__fail(h, -EINVAL, "%s: no buffer given", key);
+	err = vosfp__config_read(h, &cfg);
+	if (err)
+		return err;
+	if (k->format(&cfg, buf, len))
+		return vosfp__fail(h, -ENOSPC, "%s: buffer of %zu bytes too small", key, len);
+	return vosfp__ok(h);
+}

@@ -1,1 +1,101 @@
-/* placeholder: filled in by the library work */
+// SPDX-License-Identifier: BSD-2-Clause
+/* Per-reason counters: a per-CPU array in the program, summed here. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	int drop;
+} reasons[] = {
+	[VOSFP_CTR_PASSED] = { "passed", 0 },	 [VOSFP_CTR_ALLOWED] = { "allowed", 0 },
+	[VOSFP_CTR_BLOCKED] = { "blocked", 1 },	 [VOSFP_CTR_STEALTH] = { "stealth", 1 },
+	[VOSFP_CTR_MALFORMED] = { "malformed", 1 }, [VOSFP_CTR_REDIRECTED] = { "redirected", 0 },
+	[VOSFP_CTR_KEEPALIVE] = { "keepalive", 0 },
+};
+
+#define NREASONS ((int)(sizeof(reasons) / sizeof(reasons[0])))
+_Static_assert(NREASONS == VOSFP_R__COUNT, "a counter reason has no name");
+_Static_assert(NREASONS <= VOSFP_CTR_SLOTS, "more reasons than counter slots");
+
+VOSFP_API int vosfp_counter_count(void)
+{
+	return NREASONS;
+}
+
+VOSFP_API const char *vosfp_counter_name(int id)
+{
+	return id >= 0 && id < NREASONS ? reasons[id].name : NULL;
+}
+
+VOSFP_API int vosfp_counter_is_drop(int id)
+{
+	return id >= 0 && id < NREASONS ? reasons[id].drop : -EINVAL;
+}
+
+static struct vosfp_counter_val *percpu_buf(int *ncpus)
+{
+	*ncpus = libbpf_num_possible_cpus();
+	if (*ncpus <= 0)
+		return NULL;
+	return calloc((size_t)*ncpus, sizeof(struct vosfp_counter_val));
+}
+
+VOSFP_API int vosfp_counter_read(struct vosfp *h, int id, uint64_t *packets, uint64_t *bytes)
+{
+	struct vosfp_counter_val *vals;
+	uint64_t p = 0, b = 0;
+	__u32 key = (__u32)id;
+	int ncpus;
+
+	if (!h)
+		return -EINVAL;
+	if (id < 0 || id >= NREASONS)
+		return vosfp__fail(h, -EINVAL, "unknown counter id %d (0-%d)", id, NREASONS - 1);
+	vals = percpu_buf(&ncpus);
+	if (!vals)
+		return vosfp__fail(h, -ENOMEM, "cannot size the per-CPU counters");
+	if (bpf_map_lookup_elem(h->map_fd[MAP_COUNTERS], &key, vals)) {
+		int err = -errno;
+
+		free(vals);
+		return vosfp__fail(h, err, "cannot read counter %s: %s", reasons[id].name,
+				   strerror(-err));
+	}
+	for (int c = 0; c < ncpus; c++) {
+		p += vals[c].packets;
+		b += vals[c].bytes;
+	}
+	free(vals);
+	if (packets)
+		*packets = p;
+	if (bytes)
+		*bytes = b;
+	return vosfp__ok(h);
+}
+
+VOSFP_API int vosfp_counters_reset(struct vosfp *h)
+{
+	struct vosfp_counter_val *zeros;
+	int ncpus;
+
+	if (!h)
+		return -EINVAL;
+	zeros = percpu_buf(&ncpus);
+	if (!zeros)
+		return vosfp__fail(h, -ENOMEM, "cannot size the per-CPU counters");
+	for (__u32 key = 0; key < VOSFP_CTR_SLOTS; key++)
+		if (bpf_map_update_elem(h->map_fd[MAP_COUNTERS], &key, zeros, BPF_ANY)) {
+			int err = -errno;
+
+			free(zeros);
+			return vosfp__fail(h, err, "cannot reset counters: %s", strerror(-err));
+		}
+	free(zeros);
+	return vosfp__ok(h);
+}

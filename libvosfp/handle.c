@@ -1,1 +1,319 @@
-/* placeholder: filled in by the library work */
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Handle life cycle: load the embedded program, create or reuse the maps
+ * pinned under the pin root, close, unpin.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "internal.h"
+#include "vosfp.skel.h"
+
+#define VERIFIER_LOG_SIZE (256 * 1024)
+#define MAX_CAPACITY (64u * 1024 * 1024)
+
+#define SAME_ID(r, c) _Static_assert((int)(r) == (int)(c), #r " != " #c)
+SAME_ID(VOSFP_R_PASSED, VOSFP_CTR_PASSED);
+SAME_ID(VOSFP_R_ALLOWED, VOSFP_CTR_ALLOWED);
+SAME_ID(VOSFP_R_BLOCKED, VOSFP_CTR_BLOCKED);
+SAME_ID(VOSFP_R_STEALTH, VOSFP_CTR_STEALTH);
+SAME_ID(VOSFP_R_MALFORMED, VOSFP_CTR_MALFORMED);
+SAME_ID(VOSFP_R_REDIRECTED, VOSFP_CTR_REDIRECTED);
+SAME_ID(VOSFP_R_KEEPALIVE, VOSFP_CTR_KEEPALIVE);
+
+const char *const vosfp_map_names[MAP__COUNT] = {
+	[MAP_BLOCK4] = VOSFP_MAP_BLOCK_V4,   [MAP_BLOCK6] = VOSFP_MAP_BLOCK_V6,
+	[MAP_ALLOW4] = VOSFP_MAP_ALLOW_V4,   [MAP_ALLOW6] = VOSFP_MAP_ALLOW_V6,
+	[MAP_CONFIG] = VOSFP_MAP_CONFIG,     [MAP_COUNTERS] = VOSFP_MAP_COUNTERS,
+	[MAP_XSKS] = VOSFP_MAP_XSKS,
+};
+
+int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)
+{
+	int n = snprintf(buf, PATH_MAX, "%s/%s", h->pin_root, name);
+
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* libbpf's OPTS rule: a caller's struct may be older (smaller) or newer
+ * (larger, with the fields we do not know left zero). */
+static int check_opts(const struct vosfp_open_opts *opts)
+{
+	if (!opts)
+		return 0;
+	if (opts->sz < offsetof(struct vosfp_open_opts, pin_root))
+		return vosfp__open_fail(-EINVAL, "vosfp_open_opts.sz %zu is too small", opts->sz);
+	for (size_t i = sizeof(*opts); i < opts->sz; i++)
+		if (((const char *)opts)[i])
+			return vosfp__open_fail(-EOPNOTSUPP,
+						"vosfp_open_opts has fields this libvosfp (%s) "
+						"does not know (sz %zu > %zu)",
+						vosfp_version(), opts->sz, sizeof(*opts));
+	return 0;
+}
+
+#define OPT(opts, field, dflt)                                                             \
+	((opts) && (opts)->sz >= offsetof(struct vosfp_open_opts, field) + sizeof((opts)->field) \
+		 ? (opts)->field : (dflt))
+
+static bool on_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
+
+/* Make sure the pin root exists on bpffs; *created tells whether we made it. */
+static int prepare_root(const char *root, bool *created)
+{
+	char parent[PATH_MAX];
+	char *slash;
+	struct stat st;
+
+	*created = false;
+	if (stat(root, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return vosfp__open_fail(-ENOTDIR, "%s: not a directory", root);
+		if (!on_bpffs(root))
+			return vosfp__open_fail(-EOPNOTSUPP,
+						"%s: not on bpffs (mount -t bpf bpf DIR)", root);
+		return 0;
+	}
+	snprintf(parent, sizeof(parent), "%s", root);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return vosfp__open_fail(-EINVAL, "%s: pin root must be a directory below a bpffs mount",
+					root);
+	*slash = '\0';
+	if (!on_bpffs(parent))
+		return vosfp__open_fail(-EOPNOTSUPP, "%s: not on bpffs (mount -t bpf bpf %s)",
+					parent, parent);
+	if (mkdir(root, 0700) < 0) {
+		int err = errno;
+
+		return vosfp__open_fail(-err, "%s: cannot create pin root: %s", root,
+					strerror(err));
+	}
+	*created = true;
+	return 0;
+}
+
+static struct bpf_map *skel_map(struct vosfp_bpf *skel, int id)
+{
+	return bpf_object__find_map_by_name(skel->obj, vosfp_map_names[id]);
+}
+
+/* Point every map at its pin; for a pin that exists, adopt its capacity so
+ * that libbpf reuses it instead of refusing a size mismatch. */
+static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts, bool existed[])
+{
+	uint32_t block = OPT(opts, block_capacity, 0), allow = OPT(opts, allow_capacity, 0);
+	char path[PATH_MAX];
+
+	if (block > MAX_CAPACITY || allow > MAX_CAPACITY)
+		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
+					MAX_CAPACITY);
+	for (int id = 0; id < MAP__COUNT; id++) {
+		struct bpf_map *map = skel_map(h->skel, id);
+		int fd, err;
+
+		if (!map)
+			return vosfp__open_fail(-ENOENT, "embedded program has no map %s",
+						vosfp_map_names[id]);
+		if (vosfp__pin_path(h, vosfp_map_names[id], path))
+			return vosfp__open_fail(-ENAMETOOLONG, "%s: pin path too long", h->pin_root);
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return vosfp__open_fail(err, "%s: cannot set pin path", path);
+
+		fd = bpf_obj_get(path);
+		existed[id] = fd >= 0;
+		if (fd >= 0) {
+			struct bpf_map_info info = {};
+			__u32 len = sizeof(info);
+
+			err = bpf_obj_get_info_by_fd(fd, &info, &len);
+			close(fd);
+			if (err)
+				return vosfp__open_fail(err, "%s: cannot read pinned map", path);
+			bpf_map__set_max_entries(map, info.max_entries);
+		} else if (errno == EPERM || errno == EACCES) {
+			return vosfp__open_fail(-EPERM,
+						"%s: permission denied (needs CAP_BPF or "
+						"CAP_SYS_ADMIN)", path);
+		} else if (id == MAP_BLOCK4 || id == MAP_BLOCK6) {
+			bpf_map__set_max_entries(map, block ? block : VOSFP_DEFAULT_BLOCK_CAPACITY);
+		} else if (id == MAP_ALLOW4 || id == MAP_ALLOW6) {
+			bpf_map__set_max_entries(map, allow ? allow : VOSFP_DEFAULT_ALLOW_CAPACITY);
+		}
+	}
+	return 0;
+}
+
+/* The last lines of the verifier's log: enough to see why it refused. */
+static const char *log_tail(const char *log)
+{
+	size_t n = strlen(log);
+	const char *p = n > 300 ? log + n - 300 : log;
+
+	return *p ? p : "(no verifier log)";
+}
+
+static int load_error(const char *root, int err, const char *vlog, const bool existed[])
+{
+	bool reused = false;
+
+	for (int id = 0; id < MAP__COUNT; id++)
+		reused |= existed[id];
+	if (err == -EPERM || err == -EACCES)
+		return vosfp__open_fail(-EPERM,
+					"loading the XDP program needs CAP_BPF (or CAP_SYS_ADMIN) "
+					"and CAP_NET_ADMIN");
+	if (reused && err == -EINVAL && !*vlog)
+		return vosfp__open_fail(-EEXIST,
+					"%s: pinned maps are incompatible with this libvosfp (%s); "
+					"detach everything and remove the pin root",
+					root, vosfp_version());
+	if (*vlog)
+		return vosfp__open_fail(err, "the kernel refused the XDP program: %s",
+					log_tail(vlog));
+	return vosfp__open_fail(err, "loading the XDP program failed: %s", strerror(-err));
+}
+
+static void undo_pins(struct vosfp *h, const bool existed[], bool created_root)
+{
+	char path[PATH_MAX];
+
+	for (int id = 0; id < MAP__COUNT; id++)
+		if (!existed[id] && !vosfp__pin_path(h, vosfp_map_names[id], path))
+			unlink(path);
+	if (created_root)
+		rmdir(h->pin_root);
+}
+
+VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	const char *root;
+	bool existed[MAP__COUNT] = {}, created_root = false;
+	struct vosfp_config cfg;
+	struct vosfp *h = NULL;
+	char *vlog = NULL;
+	int err;
+
+	if (out)
+		*out = NULL;
+	if (!out)
+		return vosfp__open_fail(-EINVAL, "vosfp_open: out is NULL");
+	err = check_opts(opts);
+	if (err)
+		return err;
+	root = OPT(opts, pin_root, NULL);
+	if (!root)
+		root = VOSFP_DEFAULT_PIN_ROOT;
+	if (!*root || strlen(root) >= PATH_MAX - 64)
+		return vosfp__open_fail(-EINVAL, "pin root is empty or too long");
+
+	h = calloc(1, sizeof(*h));
+	vlog = calloc(1, VERIFIER_LOG_SIZE);
+	if (!h || !vlog) {
+		err = vosfp__open_fail(-ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (int id = 0; id < MAP__COUNT; id++)
+		h->map_fd[id] = -1;
+	h->prog_fd = -1;
+	snprintf(h->pin_root, sizeof(h->pin_root), "%s", root);
+	/* A trailing slash would make "root//name" pins and defeat rmdir. */
+	for (size_t n = strlen(h->pin_root); n > 1 && h->pin_root[n - 1] == '/'; n--)
+		h->pin_root[n - 1] = '\0';
+
+	err = prepare_root(h->pin_root, &created_root);
+	if (err)
+		goto fail;
+
+	oopts.kernel_log_buf = vlog;
+	oopts.kernel_log_size = VERIFIER_LOG_SIZE;
+	h->skel = vosfp_bpf__open_opts(&oopts);
+	if (!h->skel) {
+		err = vosfp__open_fail(-errno, "cannot open the embedded XDP object");
+		goto fail;
+	}
+	err = plan_maps(h, opts, existed);
+	if (err)
+		goto fail;
+	err = vosfp_bpf__load(h->skel);
+	if (err) {
+		err = load_error(h->pin_root, err, vlog, existed);
+		goto fail;
+	}
+
+	h->prog_fd = bpf_program__fd(h->skel->progs.vosfp_xdp);
+	for (int id = 0; id < MAP__COUNT; id++)
+		h->map_fd[id] = bpf_map__fd(skel_map(h->skel, id));
+
+	/* A new root (or one a crashed process left half-made) gets defaults. */
+	err = vosfp__config_read(h, &cfg);
+	if (!err && cfg.magic != VOSFP_CFG_MAGIC) {
+		vosfp__config_defaults(&cfg);
+		err = vosfp__config_write(h, &cfg);
+	}
+	if (err) {
+		err = vosfp__open_fail(err, "cannot initialise the config: %s", h->err);
+		goto fail;
+	}
+
+	free(vlog);
+	vosfp__open_ok();
+	vosfp__ok(h);
+	*out = h;
+	return 0;
+
+fail:
+	if (h) {
+		undo_pins(h, existed, created_root);
+		vosfp_bpf__destroy(h->skel);
+		free(h);
+	}
+	free(vlog);
+	return err;
+}
+
+VOSFP_API void vosfp_close(struct vosfp *h)
+{
+	if (!h)
+		return;
+	vosfp_bpf__destroy(h->skel);
+	free(h);
+}
+
+VOSFP_API int vosfp_unpin(struct vosfp *h)
+{
+	char path[PATH_MAX];
+
+	if (!h)
+		return -EINVAL;
+	if (vosfp_attachment_count(h) > 0)
+		return vosfp__fail(h, -EBUSY, "%s: interfaces are still attached; detach them first",
+				   h->pin_root);
+	for (int id = 0; id < MAP__COUNT; id++) {
+		if (vosfp__pin_path(h, vosfp_map_names[id], path))
+			continue;
+		if (unlink(path) < 0 && errno != ENOENT)
+			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+	}
+	if (rmdir(h->pin_root) < 0 && errno != ENOENT)
+		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
+	return vosfp__ok(h);
+}

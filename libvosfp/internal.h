@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal to libvosfp: the handle, error helpers, prefix codec. */
+#ifndef VOSFP_INTERNAL_H
+#define VOSFP_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vosfp/vosfp.h"
+#include "vosfp_shared.h"
+
+#define VOSFP_ERR_LEN 512
+
+/* The maps the handle holds, in the order of vosfp_map_names[]. */
+enum vosfp_map_id {
+	MAP_BLOCK4,
+	MAP_BLOCK6,
+	MAP_ALLOW4,
+	MAP_ALLOW6,
+	MAP_CONFIG,
+	MAP_COUNTERS,
+	MAP_XSKS,
+	MAP__COUNT
+};
+
+extern const char *const vosfp_map_names[MAP__COUNT];
+
+struct vosfp_bpf; /* the bpftool skeleton */
+
+struct vosfp {
+	struct vosfp_bpf *skel;
+	int prog_fd;
+	int map_fd[MAP__COUNT];
+	char pin_root[PATH_MAX];
+	char err[VOSFP_ERR_LEN];
+};
+
+/* Record a failure: detail for vosfp_last_error(), returns -|err|. */
+int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Record success (clears the detail), returns 0. */
+int vosfp__ok(struct vosfp *h);
+/* The same, for vosfp_open(), which has no handle yet. */
+int vosfp__open_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vosfp__open_ok(void);
+/* Message to the embedder's log callback, if any. */
+void vosfp__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Common argument checks; return 0 or a recorded -EINVAL. */
+int vosfp__check_list(struct vosfp *h, int list);
+
+/* A parsed prefix: family AF_INET or AF_INET6, address in network order. */
+struct vosfp_prefix {
+	int family;
+	uint32_t len;
+	uint8_t addr[16];
+};
+
+/* Parse "a.b.c.d[/n]" or "x:y::z[/n]"; bare address = host prefix. On
+ * failure returns -EINVAL and writes why into why (if why_len > 0). */
+int vosfp__prefix_parse(const char *text, struct vosfp_prefix *out, char *why, size_t why_len);
+/* Canonical text ("192.0.2.0/24"); -ENOSPC if len is too small. */
+int vosfp__prefix_format(const struct vosfp_prefix *p, char *buf, size_t len);
+
+/* Read-modify-write of the single config entry. */
+int vosfp__config_read(struct vosfp *h, struct vosfp_config *cfg);
+int vosfp__config_write(struct vosfp *h, const struct vosfp_config *cfg);
+void vosfp__config_defaults(struct vosfp_config *cfg);
+
+/* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */
+int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf);
+
+#endif /* VOSFP_INTERNAL_H */
