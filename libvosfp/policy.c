@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +81,12 @@ VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix)
 	if (err)
 		return err;
 	to_key(&p, &key);
-	if (bpf_map_update_elem(list_fd(h, list, p.family), &key, &val, BPF_ANY)) {
+	if (bpf_map_update_elem(list_fd(h, list, p.family), &key, &val, BPF_NOEXIST)) {
 		err = -errno;
+		if (err == -EEXIST) {
+			vosfp__ok(h);
+			return 1;
+		}
 		if (err == -ENOSPC || err == -E2BIG)
 			return vosfp__fail(h, -ENOSPC,
 					   "%s: %s list (%s) is full; open the pin root with a "
@@ -91,6 +96,24 @@ VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix)
 				   list_names[list], strerror(-err));
 	}
 	return vosfp__ok(h);
+}
+
+VOSFP_API int vosfp_prefix_check(const char *prefix, char *canonical, size_t canonical_len,
+				 char *why, size_t why_len)
+{
+	struct vosfp_prefix p;
+	int err = vosfp__prefix_parse(prefix, &p, why, why_len);
+
+	if (err)
+		return err;
+	if (canonical && canonical_len && vosfp__prefix_format(&p, canonical, canonical_len)) {
+		if (why && why_len)
+			snprintf(why, why_len, "canonical buffer too small");
+		return -ENOSPC;
+	}
+	if (why && why_len)
+		why[0] = '\0';
+	return 0;
 }
 
 VOSFP_API int vosfp_policy_remove(struct vosfp *h, int list, const char *prefix)

@@ -209,11 +209,17 @@ VOSFP_API const char *vosfp_list_name(int list);
  * prefix, /32 or /128). Host bits beyond the prefix length are an error
  * (-EINVAL "192.0.2.1/24: host bits set"), as are spaces and every other
  * malformed form. Block takes precedence over allow.
- *   add:    0 if added, 0 also if already present (idempotent);
+ *   add:    0 if added, 1 if it was already present (idempotent; the
+ *           difference lets a caller undo exactly what it added);
  *           -ENOSPC if the list's map is full.
  *   remove: -ENOENT if the exact prefix is not in the list.
  */
 VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix);
+/* Check a prefix without a handle: 0 if valid; else -EINVAL and the reason
+ * in why (if why_len > 0). canonical (may be NULL) receives the canonical
+ * form, e.g. "2001:db8::/32" for "2001:DB8:0::/32"; 64 bytes are enough. */
+VOSFP_API int vosfp_prefix_check(const char *prefix, char *canonical, size_t canonical_len,
+				 char *why, size_t why_len);
 VOSFP_API int vosfp_policy_remove(struct vosfp *h, int list, const char *prefix);
 VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
 

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* attach, detach, status */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+
+static int parse_mode(const char *text)
+{
+	for (int m = VOSFP_MODE_AUTO; m <= VOSFP_MODE_GENERIC; m++)
+		if (!strcmp(text, vosfp_mode_name(m)))
+			return m;
+	return -1;
+}
+
+int cmd_attach(struct cli *cli, int argc, char **argv)
+{
+	int mode = VOSFP_MODE_AUTO, got = 0, err;
+
+	if (argc == 3 && !strcmp(argv[1], "--mode")) {
+		mode = parse_mode(argv[2]);
+		if (mode < 0)
+			return cli_usage(cli, "--mode must be auto, native or generic");
+	} else if (argc != 1) {
+		return cli_usage(cli, "expected IFACE [--mode auto|native|generic]");
+	}
+	if (!cli_open(cli))
+		return EXIT_FAIL;
+	err = vosfp_attach(cli->h, argv[0], mode, &got);
+	if (err)
+		return cli_fail(cli, err);
+	printf("%s: attached in %s mode\n", argv[0], vosfp_mode_name(got));
+	return EXIT_OK;
+}
+
+int cmd_detach(struct cli *cli, int argc, char **argv)
+{
+	int err;
+
+	if (argc != 1)
+		return cli_usage(cli, "expected IFACE");
+	if (!cli_open(cli))
+		return EXIT_FAIL;
+	err = vosfp_detach(cli->h, argv[0]);
+	if (err)
+		return cli_fail(cli, err);
+	printf("%s: detached\n", argv[0]);
+	return EXIT_OK;
+}
+
+/* The state the status command reports, gathered before printing so that a
+ * failure prints nothing half-done. */
+struct status {
+	int n;
+	struct {
+		char ifname[16];
+		int mode;
+		uint32_t prog_id;
+	} att[64];
+	int64_t lists[2];
+	char ports[128];
+};
+
+static int gather(struct cli *cli, struct status *st)
+{
+	int err;
+
+	st->n = vosfp_attachment_count(cli->h);
+	if (st->n < 0)
+		return st->n;
+	if (st->n > 64)
+		st->n = 64;
+	for (int i = 0; i < st->n; i++) {
+		err = vosfp_attachment_get(cli->h, i, st->att[i].ifname, sizeof(st->att[i].ifname),
+					   &st->att[i].mode, &st->att[i].prog_id);
+		if (err)
+			return err;
+	}
+	for (int l = 0; l < 2; l++) {
+		st->lists[l] = vosfp_policy_count(cli->h, l);
+		if (st->lists[l] < 0)
+			return (int)st->lists[l];
+	}
+	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
+}
+
+static const char *mode_text(int mode)
+{
+	/* AUTO as an observed mode means: unknown (interface gone). */
+	return mode == VOSFP_MODE_AUTO ? "defunct" : vosfp_mode_name(mode);
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	int json = cli_json_flag(argc, argv), err;
+	struct status st;
+
+	if (json < 0)
+		return cli_usage(cli, "expected [--json]");
+	if (!cli_open(cli))
+		return EXIT_FAIL;
+	err = gather(cli, &st);
+	if (err)
+		return cli_fail(cli, err);
+
+	if (json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_begin_object(&j, NULL);
+		json_string(&j, "version", vosfp_version());
+		json_begin_array(&j, "attachments");
+		for (int i = 0; i < st.n; i++) {
+			json_begin_object(&j, NULL);
+			json_string(&j, "interface", st.att[i].ifname);
+			json_string(&j, "mode", mode_text(st.att[i].mode));
+			json_uint(&j, "program_id", st.att[i].prog_id);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_begin_object(&j, "lists");
+		for (int l = 0; l < 2; l++)
+			json_uint(&j, vosfp_list_name(l), (uint64_t)st.lists[l]);
+		json_end_object(&j);
+		json_string(&j, "ports", st.ports);
+		json_end_object(&j);
+		json_finish(&j);
+		return EXIT_OK;
+	}
+
+	printf("libvosfp %s\n", vosfp_version());
+	if (!st.n)
+		printf("attached: none\n");
+	for (int i = 0; i < st.n; i++)
+		printf("attached: %s mode %s program %u\n", st.att[i].ifname,
+		       mode_text(st.att[i].mode), st.att[i].prog_id);
+	printf("block list: %lld prefixes\nallow list: %lld prefixes\nports: %s\n",
+	       (long long)st.lists[0], (long long)st.lists[1], st.ports);
+	return EXIT_OK;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The vosfp tool's commands; each takes the arguments after its name. */
+#ifndef VOSFP_CLI_COMMANDS_H
+#define VOSFP_CLI_COMMANDS_H
+
+#include <vosfp/vosfp.h>
+
+/* Exit statuses. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1  /* operational error: message names the cause */
+#define EXIT_USAGE 2 /* usage error */
+
+struct cli {
+	const char *pin_root; /* NULL: the library's default */
+	const char *command;
+	struct vosfp *h;      /* opened on demand by cli_open() */
+};
+
+/* Open the library on the pin root (mounting bpffs first if needed).
+ * Prints the error and returns NULL on failure. */
+struct vosfp *cli_open(struct cli *cli);
+/* "vosfp: CMD: detail" on stderr; returns EXIT_FAIL. */
+int cli_fail(struct cli *cli, int err);
+/* Usage message for the command on stderr; returns EXIT_USAGE. */
+int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 if argv holds exactly the flag "--json" (and nothing else), 0 if
+ * empty, -1 otherwise. */
+int cli_json_flag(int argc, char **argv);
+
+int cmd_attach(struct cli *cli, int argc, char **argv);
+int cmd_detach(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_policy_change(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_load(struct cli *cli, int argc, char **argv);
+int cmd_ports(struct cli *cli, int argc, char **argv);
+int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_stats(struct cli *cli, int argc, char **argv);
+
+#endif

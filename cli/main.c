@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * vosfp: the operator's tool. A thin client of the public API: every
+ * command maps onto vosfp.h calls, and every failure is reported with the
+ * library's own detail. Exit 0 on success, 1 on an operational error,
+ * 2 on a usage error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bpffs.h"
+#include "commands.h"
+
+static const char usage_text[] =
+	"usage: vosfp [--pin-root DIR] COMMAND [ARGS]\n"
+	"\n"
+	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
+	"  detach IFACE                                 detach the filter\n"
+	"  status [--json]                              attachments, list sizes, ports\n"
+	"  block CIDR | unblock CIDR                    change the block list\n"
+	"  allow CIDR | unallow CIDR                    change the allow list (trusted peers)\n"
+	"  list block|allow [--json]                    print a list\n"
+	"  load block|allow FILE                        add every prefix of FILE (all or nothing)\n"
+	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
+	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
+	"  stats [--json]                               counters per reason\n"
+	"  version                                      library version\n"
+	"\n"
+	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
+	"                (default " VOSFP_DEFAULT_PIN_ROOT ")\n"
+	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
+
+/* Each command checks its arguments first (a usage error needs no
+ * privileges), then opens the library with cli_open(). */
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+static int cmd_version(struct cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return cli_usage(cli, "version takes no arguments");
+	printf("vosfp %s\n", vosfp_version());
+	return EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{ "attach", cmd_attach },	  { "detach", cmd_detach },
+	{ "status", cmd_status },	  { "block", cmd_policy_change },
+	{ "unblock", cmd_policy_change }, { "allow", cmd_policy_change },
+	{ "unallow", cmd_policy_change }, { "list", cmd_list },
+	{ "load", cmd_load },		  { "ports", cmd_ports },
+	{ "config", cmd_config },	  { "stats", cmd_stats },
+	{ "version", cmd_version },
+};
+
+int cli_usage(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vosfp: %s%s", cli->command ? cli->command : "",
+		cli->command ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n\n%s", usage_text);
+	return EXIT_USAGE;
+}
+
+int cli_fail(struct cli *cli, int err)
+{
+	const char *detail = cli->h ? vosfp_last_error(cli->h) : vosfp_open_error();
+
+	fprintf(stderr, "vosfp: %s: %s\n", cli->command,
+		detail && *detail ? detail : vosfp_strerror(err));
+	return EXIT_FAIL;
+}
+
+int cli_json_flag(int argc, char **argv)
+{
+	if (argc == 0)
+		return 0;
+	if (argc == 1 && !strcmp(argv[0], "--json"))
+		return 1;
+	return -1;
+}
+
+struct vosfp *cli_open(struct cli *cli)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .pin_root = cli->pin_root };
+	const char *root = cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT;
+	char why[512];
+	int err;
+
+	err = bpffs_ensure(root, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "vosfp: %s: %s\n", cli->command, why);
+		return NULL;
+	}
+	err = vosfp_open(&opts, &cli->h);
+	if (err) {
+		cli_fail(cli, err);
+		return NULL;
+	}
+	return cli->h;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	char *args[64];
+	int nargs = 0, rc;
+
+	/* --pin-root may stand before or after the command. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pin-root")) {
+			if (i + 1 >= argc)
+				return cli_usage(&cli, "--pin-root needs a directory");
+			cli.pin_root = argv[++i];
+		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
+			cli.pin_root = argv[i] + 11;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
+			   (nargs == 0 && !strcmp(argv[i], "help"))) {
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		} else if (nargs < (int)(sizeof(args) / sizeof(args[0]))) {
+			args[nargs++] = argv[i];
+		} else {
+			return cli_usage(&cli, "too many arguments");
+		}
+	}
+	if (cli.pin_root && !*cli.pin_root)
+		return cli_usage(&cli, "--pin-root needs a directory");
+	if (nargs == 0)
+		return cli_usage(&cli, "no command given");
+
+	cli.command = args[0];
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		if (strcmp(commands[c].name, args[0]))
+			continue;
+		rc = commands[c].run(&cli, nargs - 1, args + 1);
+		vosfp_close(cli.h);
+		return rc;
+	}
+	cli.command = NULL;
+	return cli_usage(&cli, "unknown command '%s'", args[0]);
+}
