@@ -85,10 +85,12 @@ static int gather(struct cli *cli, struct status *st)
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
 
-static const char *mode_text(int mode)
+static const char *mode_text(int mode, uint32_t prog_id)
 {
-	/* AUTO as an observed mode means: unknown (interface gone). */
-	return mode == VOSFP_MODE_AUTO ? "defunct" : vosfp_mode_name(mode);
+	if (!prog_id)
+		return "defunct"; /* the interface is gone */
+	/* Modes are read in this network namespace only. */
+	return mode == VOSFP_MODE_AUTO ? "unknown" : vosfp_mode_name(mode);
 }
 
 int cmd_status(struct cli *cli, int argc, char **argv)
@@ -114,7 +116,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		for (int i = 0; i < st.n; i++) {
 			json_begin_object(&j, NULL);
 			json_string(&j, "interface", st.att[i].ifname);
-			json_string(&j, "mode", mode_text(st.att[i].mode));
+			json_string(&j, "mode", mode_text(st.att[i].mode, st.att[i].prog_id));
 			json_uint(&j, "program_id", st.att[i].prog_id);
 			json_end_object(&j);
 		}
@@ -133,8 +135,10 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (!st.n)
 		printf("attached: none\n");
 	for (int i = 0; i < st.n; i++)
-		printf("attached: %s mode %s program %u\n", st.att[i].ifname,
-		       mode_text(st.att[i].mode), st.att[i].prog_id);
+		printf("attached: %s mode %s program %u%s\n", st.att[i].ifname,
+		       mode_text(st.att[i].mode, st.att[i].prog_id), st.att[i].prog_id,
+		       st.att[i].mode == VOSFP_MODE_AUTO && st.att[i].prog_id
+			       ? " (interface in another network namespace)" : "");
 	printf("block list: %lld prefixes\nallow list: %lld prefixes\nports: %s\n",
 	       (long long)st.lists[0], (long long)st.lists[1], st.ports);
 	return EXIT_OK;

@@ -252,11 +252,17 @@ VOSFP_API int vosfp_attachment_count(struct vosfp *h)
 	return n;
 }
 
-static int query_mode(__u32 ifindex)
+/* The mode is read over netlink in the caller's network namespace; an
+ * ifindex there may belong to another interface than the one attached in
+ * another namespace, so the name must match too, else the mode is unknown. */
+static int query_mode(__u32 ifindex, const char *ifname)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE];
 
-	if (!ifindex || bpf_xdp_query((int)ifindex, 0, &q))
+	if (!ifindex || !if_indextoname(ifindex, name) || strcmp(name, ifname))
+		return VOSFP_MODE_AUTO;
+	if (bpf_xdp_query((int)ifindex, 0, &q))
 		return VOSFP_MODE_AUTO;
 	switch (q.attach_mode) {
 	case XDP_ATTACHED_DRV: return VOSFP_MODE_NATIVE;
@@ -294,11 +300,11 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 			close(fd);
 		}
 	}
+	if (mode && !err)
+		*mode = query_mode(ifindex, names[idx]);
 	free_names(names, n);
 	if (err)
 		return err;
-	if (mode)
-		*mode = query_mode(ifindex);
 	if (prog_id)
 		*prog_id = ifindex ? pid : 0;
 	return vosfp__ok(h);

@@ -184,9 +184,10 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
  * Attachments under this pin root, by index 0..n-1 (ctypes/cgo friendly).
  * vosfp_attachment_count() returns n >= 0 or a negative errno.
  * vosfp_attachment_get() fills ifname (NUL-terminated, at most len bytes;
- * 16 is always enough), the mode (NATIVE or GENERIC; AUTO if unknown, e.g.
- * the interface is gone) and the kernel program id (0 if the link is
- * defunct). Any out pointer may be NULL. -ERANGE if idx >= n.
+ * 16 is always enough), the mode (NATIVE or GENERIC; AUTO if unknown: the
+ * interface is gone, or lives in another network namespace than the
+ * caller's) and the kernel program id (0 if the link is defunct because its
+ * interface is gone). Any out pointer may be NULL. -ERANGE if idx >= n.
  */
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
