@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The XDP program in the kernel, through BPF_PROG_TEST_RUN (via the public
+ * vosfp_test_packet): crafted frames, each asserting the verdict and that
+ * exactly the expected counter moved, by one packet and the frame's bytes.
+ * Needs root and BPF; skipped with the reason otherwise.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <linux/if_ether.h>
+
+#include <cmocka.h>
+
+#include <vosfp/vosfp.h>
+
+#include "frame.h"
+
+#define NONE (-1) /* no counter moves */
+#define BLOCKED4 "203.0.113.7"
+#define ALLOWED4 "192.0.2.10"
+#define UNKNOWN4 "192.0.2.99"
+#define BLOCKED6 "2001:db8:bad::7"
+#define ALLOWED6 "2001:db8:600d::10"
+#define UNKNOWN6 "2001:db8:99::1"
+
+static struct vosfp *h;
+static char pin_root[128];
+static const char *skip_reason;
+
+static int setup(void **state)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
+	int err;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip_reason = "needs root (CAP_BPF) to load the XDP program";
+		return 0;
+	}
+	snprintf(pin_root, sizeof(pin_root), "/sys/fs/bpf/vosfp-tprog-%d-%d", getpid(), rand());
+	opts.pin_root = pin_root;
+	err = vosfp_open(&opts, &h);
+	if (err) {
+		skip_reason = vosfp_open_error();
+		return err == -EPERM || err == -EOPNOTSUPP ? 0 : -1;
+	}
+	if (vosfp_policy_add(h, VOSFP_LIST_BLOCK, "203.0.113.0/24") ||
+	    vosfp_policy_add(h, VOSFP_LIST_BLOCK, "2001:db8:bad::/48") ||
+	    vosfp_policy_add(h, VOSFP_LIST_ALLOW, ALLOWED4) ||
+	    vosfp_policy_add(h, VOSFP_LIST_ALLOW, ALLOWED6) ||
+	    /* block beats allow: an allowed host inside a blocked network */
+	    vosfp_policy_add(h, VOSFP_LIST_ALLOW, "203.0.113.8"))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (h) {
+		vosfp_unpin(h);
+		vosfp_close(h);
+	}
+	return 0;
+}
+
+#define SKIP_UNLESS_BPF()                                                                 \
+	do {                                                                              \
+		if (skip_reason) {                                                        \
+			print_message("skipped: %s\n", skip_reason);                      \
+			skip();                                                           \
+		}                                                                         \
+	} while (0)
+
+static void snapshot(uint64_t packets[], uint64_t bytes[])
+{
+	for (int id = 0; id < vosfp_counter_count(); id++)
+		assert_int_equal(vosfp_counter_read(h, id, &packets[id], &bytes[id]), 0);
+}
+
+/* Runs a frame; asserts the verdict and that only `reason` moved. */
+static void expect_frame(const uint8_t *frame, size_t len, int verdict, int reason)
+{
+	uint64_t p0[32], b0[32], p1[32], b1[32];
+	int got = -1;
+
+	snapshot(p0, b0);
+	assert_int_equal(vosfp_test_packet(h, frame, len, &got), 0);
+	snapshot(p1, b1);
+	assert_int_equal(got, verdict);
+	for (int id = 0; id < vosfp_counter_count(); id++) {
+		uint64_t want = id == reason;
+
+		if (p1[id] - p0[id] != want)
+			fail_msg("counter %s moved by %llu, expected %llu", vosfp_counter_name(id),
+				 (unsigned long long)(p1[id] - p0[id]), (unsigned long long)want);
+		assert_int_equal(b1[id] - b0[id], want ? len : 0);
+	}
+}
+
+static void expect_spec(const struct frame_spec *s, int verdict, int reason)
+{
+	uint8_t frame[4096];
+	size_t len = frame_build(s, frame, sizeof(frame));
+
+	assert_true(len > 0);
+	expect_frame(frame, len, verdict, reason);
+}
+
+static const char options_msg[] =
+	"OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bK776asdhds\r\n"
+	"Max-Forwards: 70\r\nTo: <sip:100@198.51.100.1>\r\n"
+	"From: <sip:probe@192.0.2.99>;tag=1928301774\r\nCall-ID: a84b4c76e66710\r\n"
+	"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+static const char register_msg[] =
+	"REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKnashds7\r\n"
+	"To: <sip:bob@example.com>\r\nFrom: <sip:bob@example.com>;tag=456248\r\n"
+	"Call-ID: 843817637684230@998sdasdh09\r\nCSeq: 1826 REGISTER\r\nContent-Length: 0\r\n\r\n";
+static const char response_msg[] =
+	"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 198.51.100.1:5060;branch=z9hG4bK74bf9\r\n"
+	"Call-ID: 3848276298220188511@atlanta.example.com\r\nCSeq: 1 INVITE\r\n"
+	"Content-Length: 0\r\n\r\n";
+static const char garbage_msg[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not SIP at all";
+
+#define MSG(m) .payload = (m), .payload_len = sizeof(m) - 1
+
+/* A family-parametrised case: run it for IPv4 and IPv6 sources. */
+struct family {
+	const char *blocked, *allowed, *unknown;
+};
+static const struct family families[] = {
+	{ BLOCKED4, ALLOWED4, UNKNOWN4 },
+	{ BLOCKED6, ALLOWED6, UNKNOWN6 },
+};
+
+static void test_blocked_allowed_stealth(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		const struct family *fa = &families[f];
+
+		expect_spec(&(struct frame_spec){ .src = fa->blocked, MSG(register_msg) }, VOSFP_VERDICT_DROP,
+			    VOSFP_CTR_BLOCKED);
+		expect_spec(&(struct frame_spec){ .src = fa->allowed, MSG(options_msg) }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_ALLOWED);
+		expect_spec(&(struct frame_spec){ .src = fa->allowed, MSG(garbage_msg) }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_ALLOWED);
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, MSG(options_msg) }, VOSFP_VERDICT_DROP,
+			    VOSFP_CTR_STEALTH);
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, MSG(register_msg) }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_PASSED);
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, MSG(response_msg) }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_PASSED);
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, MSG(garbage_msg) }, VOSFP_VERDICT_DROP,
+			    VOSFP_CTR_MALFORMED);
+	}
+	/* Block beats allow. */
+	expect_spec(&(struct frame_spec){ .src = "203.0.113.8", MSG(options_msg) }, VOSFP_VERDICT_DROP,
+		    VOSFP_CTR_BLOCKED);
+}
+
+static void test_long_request_uri(void **state)
+{
+	static char msg[2048];
+	static const int uri_lengths[] = { 40, 200, 500, 1000, 1024 };
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (size_t i = 0; i < sizeof(uri_lengths) / sizeof(uri_lengths[0]); i++) {
+		int n = snprintf(msg, sizeof(msg), "INVITE sip:+4930123456789");
+		int want = uri_lengths[i] - (n - 7);
+
+		for (int k = 0; k < want; k++)
+			msg[n++] = ";=abcdefgh"[k % 10];
+		n += snprintf(msg + n, sizeof(msg) - (size_t)n,
+			      " SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99\r\nContent-Length: 0\r\n\r\n");
+		for (int f = 0; f < 2; f++)
+			expect_spec(&(struct frame_spec){ .src = families[f].unknown, .payload = msg,
+							  .payload_len = (size_t)n },
+				    VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	}
+}
+
+static void test_keepalives(void **state)
+{
+	/* A STUN binding request: type 0x0001, length 0, magic cookie, id. */
+	static const uint8_t stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42,
+					  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		const char *src = families[f].unknown;
+
+		/* Padded to 60 bytes by the builder: the padding is not payload. */
+		expect_spec(&(struct frame_spec){ .src = src, MSG("\r\n") }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_KEEPALIVE);
+		expect_spec(&(struct frame_spec){ .src = src, MSG("\r\n\r\n") }, VOSFP_VERDICT_PASS,
+			    VOSFP_CTR_KEEPALIVE);
+		expect_spec(&(struct frame_spec){ .src = src, .payload = stun, .payload_len = 20 },
+			    VOSFP_VERDICT_PASS, VOSFP_CTR_KEEPALIVE);
+		expect_spec(&(struct frame_spec){ .src = src, MSG("\r\n\r\n\r\n") }, VOSFP_VERDICT_DROP,
+			    VOSFP_CTR_MALFORMED);
+		expect_spec(&(struct frame_spec){ .src = src, .payload = "", .payload_len = 0 },
+			    VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+	}
+}
+
+static void test_not_ours_passes_uncounted(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		/* Another port, even from a blocked source and with junk. */
+		expect_spec(&(struct frame_spec){ .src = families[f].blocked, .dport = 53,
+						  MSG(garbage_msg) },
+			    VOSFP_VERDICT_PASS, NONE);
+		expect_spec(&(struct frame_spec){ .src = families[f].unknown, .dport = 5061,
+						  MSG(options_msg) },
+			    VOSFP_VERDICT_PASS, NONE);
+	}
+	expect_spec(&(struct frame_spec){ .ethertype = ETH_P_ARP }, VOSFP_VERDICT_PASS, NONE);
+	expect_spec(&(struct frame_spec){ .ethertype = 0x88cc /* LLDP */ }, VOSFP_VERDICT_PASS, NONE);
+}
+
+static void test_tcp(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		expect_spec(&(struct frame_spec){ .src = families[f].blocked, .l4 = IPPROTO_TCP,
+						  MSG(register_msg) },
+			    VOSFP_VERDICT_DROP, VOSFP_CTR_BLOCKED);
+		expect_spec(&(struct frame_spec){ .src = families[f].allowed, .l4 = IPPROTO_TCP,
+						  MSG(options_msg) },
+			    VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
+		/* No payload checks on a byte stream: junk and OPTIONS pass. */
+		expect_spec(&(struct frame_spec){ .src = families[f].unknown, .l4 = IPPROTO_TCP,
+						  MSG(garbage_msg) },
+			    VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+		expect_spec(&(struct frame_spec){ .src = families[f].unknown, .l4 = IPPROTO_TCP,
+						  MSG(options_msg) },
+			    VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	}
+}
+
+static void test_vlan_options_extensions(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int vlans = 1; vlans <= 2; vlans++)
+		for (int f = 0; f < 2; f++) {
+			expect_spec(&(struct frame_spec){ .src = families[f].unknown, .vlans = vlans,
+							  MSG(options_msg) },
+				    VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+			expect_spec(&(struct frame_spec){ .src = families[f].blocked, .vlans = vlans,
+							  MSG(register_msg) },
+				    VOSFP_VERDICT_DROP, VOSFP_CTR_BLOCKED);
+		}
+	for (int words = 1; words <= 10; words++)
+		expect_spec(&(struct frame_spec){ .src = UNKNOWN4, .ip_option_words = words,
+						  MSG(options_msg) },
+			    VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN6, .v6_ext = 1, MSG(options_msg) },
+		    VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN6, .v6_ext = 1, .vlans = 2,
+					  MSG(register_msg) },
+		    VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+}
+
+static void test_fragments(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		const struct family *fa = &families[f];
+
+		/* First fragments are classified on their UDP header. */
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, .frag = FRAG_FIRST,
+						  MSG(options_msg) },
+			    VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+		/* Later fragments: no ports; only the block list applies. */
+		expect_spec(&(struct frame_spec){ .src = fa->unknown, .frag = FRAG_LATER,
+						  MSG(garbage_msg) },
+			    VOSFP_VERDICT_PASS, NONE);
+		expect_spec(&(struct frame_spec){ .src = fa->blocked, .frag = FRAG_LATER,
+						  MSG(garbage_msg) },
+			    VOSFP_VERDICT_DROP, VOSFP_CTR_BLOCKED);
+	}
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN6, .v6_ext = 1, .frag = FRAG_LATER,
+					  MSG(garbage_msg) },
+		    VOSFP_VERDICT_PASS, NONE);
+}
+
+static void test_config_changes(void **state)
+{
+	uint16_t ports[] = { 5080 };
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_config_set_ports(h, ports, 1), 0);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN4, .dport = 5060, MSG(options_msg) },
+		    VOSFP_VERDICT_PASS, NONE);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN4, .dport = 5080, MSG(options_msg) },
+		    VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+	assert_int_equal(vosfp_config_set(h, "ports", "5060"), 0);
+
+	assert_int_equal(vosfp_config_set(h, "malformed_drop", "off"), 0);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN4, MSG(garbage_msg) }, VOSFP_VERDICT_PASS,
+		    VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "malformed_drop", "on"), 0);
+
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", "none"), 0);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN4, MSG(options_msg) }, VOSFP_VERDICT_PASS,
+		    VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", "REGISTER,OPTIONS"), 0);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN6, MSG(register_msg) }, VOSFP_VERDICT_DROP,
+		    VOSFP_CTR_STEALTH);
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", "OPTIONS"), 0);
+	expect_spec(&(struct frame_spec){ .src = UNKNOWN6, MSG(register_msg) }, VOSFP_VERDICT_PASS,
+		    VOSFP_CTR_PASSED);
+}
+
+/* Cut an IPv4 and an IPv6 OPTIONS frame at every byte: never aborted,
+ * never a crash. Cut inside the headers: not ours, pass uncounted. With a
+ * full UDP header: the payload rules decide on what is present. */
+static void test_truncation(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++) {
+		uint8_t frame[4096];
+		struct frame_spec s = { .src = families[f].unknown, MSG(options_msg) };
+		size_t len = frame_build(&s, frame, sizeof(frame));
+		size_t headers = 14 + (f ? 40 : 20) + 8;
+
+		for (size_t cut = 14; cut < len; cut++) {
+			int verdict = -1;
+
+			assert_int_equal(vosfp_test_packet(h, frame, cut, &verdict), 0);
+			assert_int_not_equal(verdict, VOSFP_VERDICT_ABORTED);
+			if (cut < headers)
+				assert_int_equal(verdict, VOSFP_VERDICT_PASS);
+			else
+				/* A cut Request-Line has no line end: malformed;
+				 * past the line end: stealth OPTIONS. */
+				assert_int_equal(verdict, VOSFP_VERDICT_DROP);
+		}
+		for (size_t cut = 14; cut < headers; cut++)
+			expect_frame(frame, cut, VOSFP_VERDICT_PASS, NONE);
+		expect_frame(frame, headers + 10, VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+		expect_frame(frame, headers + strlen("OPTIONS sip:100@198.51.100.1 SIP/2.0\r"),
+			     VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+	}
+}
+
+static void test_unconfigured_root_defaults(void **state)
+{
+	char value[64];
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	/* A fresh root starts with the documented defaults. */
+	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
+	struct vosfp *h2;
+	char root[160];
+
+	snprintf(root, sizeof(root), "%s-defaults", pin_root);
+	opts.pin_root = root;
+	assert_int_equal(vosfp_open(&opts, &h2), 0);
+	assert_int_equal(vosfp_config_get(h2, "ports", value, sizeof(value)), 0);
+	assert_string_equal(value, "5060");
+	assert_int_equal(vosfp_config_get(h2, "stealth_methods", value, sizeof(value)), 0);
+	assert_string_equal(value, "OPTIONS");
+	assert_int_equal(vosfp_config_get(h2, "malformed_drop", value, sizeof(value)), 0);
+	assert_string_equal(value, "on");
+	assert_int_equal(vosfp_unpin(h2), 0);
+	vosfp_close(h2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocked_allowed_stealth),
+		cmocka_unit_test(test_long_request_uri),
+		cmocka_unit_test(test_keepalives),
+		cmocka_unit_test(test_not_ours_passes_uncounted),
+		cmocka_unit_test(test_tcp),
+		cmocka_unit_test(test_vlan_options_extensions),
+		cmocka_unit_test(test_fragments),
+		cmocka_unit_test(test_config_changes),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_unconfigured_root_defaults),
+	};
+
+	srand((unsigned)getpid());
+	return cmocka_run_group_tests_name("bpf-program", tests, setup, teardown);
+}
