@@ -121,9 +121,6 @@ static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts, bool e
 	uint32_t block = OPT(opts, block_capacity, 0), allow = OPT(opts, allow_capacity, 0);
 	char path[PATH_MAX];
 
-	if (block > MAX_CAPACITY || allow > MAX_CAPACITY)
-		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
-					MAX_CAPACITY);
 	for (int id = 0; id < MAP__COUNT; id++) {
 		struct bpf_map *map = skel_map(h->skel, id);
 		int fd, err;
@@ -224,6 +221,9 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		root = VOSFP_DEFAULT_PIN_ROOT;
 	if (!*root || strlen(root) >= PATH_MAX - 64)
 		return vosfp__open_fail(-EINVAL, "pin root is empty or too long");
+	if (OPT(opts, block_capacity, 0) > MAX_CAPACITY || OPT(opts, allow_capacity, 0) > MAX_CAPACITY)
+		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
+					MAX_CAPACITY);
 
 	h = calloc(1, sizeof(*h));
 	vlog = calloc(1, VERIFIER_LOG_SIZE);

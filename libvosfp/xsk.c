@@ -31,9 +31,7 @@ VOSFP_API int vosfp_xsk_unregister(struct vosfp *h, uint32_t queue_id)
 	if (queue_id >= VOSFP_XSK_SLOTS)
 		return vosfp__fail(h, -ERANGE, "queue %u: at most %d queues", queue_id,
 				   VOSFP_XSK_SLOTS);
-	if (bpf_map_delete_elem(h->map_fd[MAP_XSKS], &queue_id))
-		return vosfp__fail(h, -errno, "queue %u: %s", queue_id,
-				   errno == ENOENT ? "no AF_XDP socket registered"
-						   : strerror(errno));
+	if (bpf_map_delete_elem(h->map_fd[MAP_XSKS], &queue_id) && errno != ENOENT)
+		return vosfp__fail(h, -errno, "queue %u: %s", queue_id, strerror(errno));
 	return vosfp__ok(h);
 }

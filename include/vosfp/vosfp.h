@@ -304,7 +304,8 @@ VOSFP_API int vosfp_counters_reset(struct vosfp *h);
 /*
  * Hand SIP packets that pass all checks on RX queue queue_id to the AF_XDP
  * socket xsk_fd (bound to that queue of an attached interface) instead of
- * the kernel stack. Counted as "redirected". unregister: -ENOENT if none.
+ * the kernel stack. Counted as "redirected". unregister is idempotent: 0
+ * also when no socket was registered (the kernel's XSKMAP cannot tell).
  */
 VOSFP_API int vosfp_xsk_register(struct vosfp *h, uint32_t queue_id, int xsk_fd);
 VOSFP_API int vosfp_xsk_unregister(struct vosfp *h, uint32_t queue_id);
