@@ -6,11 +6,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -34,6 +36,34 @@ static int link_pin_path(struct vosfp *h, const char *ifname, char *path)
 
 	snprintf(name, sizeof(name), VOSFP_LINK_PREFIX "%s", ifname);
 	return vosfp__pin_path(h, name, path);
+}
+
+/*
+ * The kernel checks CAP_NET_ADMIN for netlink XDP attachments but not for
+ * BPF_LINK_CREATE: a process that loaded the program and then dropped its
+ * privileges could still attach and detach. The ABI promises that attach
+ * and detach need CAP_NET_ADMIN, so the library checks it here.
+ */
+static int require_net_admin(struct vosfp *h, const char *ifname, const char *what)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return vosfp__fail(h, -errno, "%s: cannot read capabilities: %s", ifname,
+				   strerror(errno));
+	if (data[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32)))
+		return 0;
+	return vosfp__fail(h, -EPERM, "%s: %s XDP needs CAP_NET_ADMIN", ifname, what);
+}
+
+/* A pin the caller may not open is a privilege problem: name it. */
+static int pin_error(struct vosfp *h, const char *ifname, const char *path, int err)
+{
+	if (err == EACCES || err == EPERM)
+		return vosfp__fail(h, -EPERM, "%s: %s: permission denied (needs CAP_NET_ADMIN, "
+				   "CAP_BPF and access to the pin root)", ifname, path);
+	return vosfp__fail(h, -err, "%s: %s: %s", ifname, path, strerror(err));
 }
 
 static int check_ifname(struct vosfp *h, const char *ifname)
@@ -68,7 +98,7 @@ static int check_existing_pin(struct vosfp *h, const char *ifname, const char *p
 	int fd = bpf_obj_get(path);
 
 	if (fd < 0)
-		return errno == ENOENT ? 0 : vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : pin_error(h, ifname, path, errno);
 	link_ifindex(fd, &ifindex, NULL);
 	close(fd);
 	if (ifindex)
@@ -122,6 +152,9 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex)
 		return vosfp__fail(h, -ENODEV, "%s: no such interface", ifname);
+	err = require_net_admin(h, ifname, "attaching");
+	if (err)
+		return err;
 	if (link_pin_path(h, ifname, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", ifname);
 	err = check_existing_pin(h, ifname, path);
@@ -145,10 +178,9 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 		return attach_error(h, ifname, got, fd);
 
 	if (bpf_obj_pin(fd, path)) {
-		err = -errno;
+		err = errno;
 		close(fd); /* the last reference: the link detaches */
-		return vosfp__fail(h, err, "%s: cannot pin link at %s: %s", ifname, path,
-				   strerror(-err));
+		return pin_error(h, ifname, path, err);
 	}
 	close(fd);
 	if (mode_used)
@@ -167,12 +199,15 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
 		return err;
 	if (link_pin_path(h, ifname, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", ifname);
+	err = require_net_admin(h, ifname, "detaching");
+	if (err)
+		return err;
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return vosfp__fail(h, -ENOENT, "%s: not attached (no pinned link in %s)",
 					   ifname, h->pin_root);
-		return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+		return pin_error(h, ifname, path, errno);
 	}
 	/* Detach even if some other process holds the link open; a link whose
 	 * interface is gone is already detached. */

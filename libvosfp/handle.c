@@ -74,6 +74,16 @@ static bool on_bpffs(const char *path)
 	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
 }
 
+/* The maps this open pins, and which of them were pinned before it. */
+#define MAX_PINNED_MAPS 32
+struct map_plan {
+	int n;
+	const char *name[MAX_PINNED_MAPS];
+	bool existed[MAX_PINNED_MAPS];
+};
+
+#define NEEDS_CAPS "needs CAP_BPF (or CAP_SYS_ADMIN) and access to the bpffs pin root"
+
 /* Make sure the pin root exists on bpffs; *created tells whether we made it. */
 static int prepare_root(const char *root, bool *created)
 {
@@ -90,6 +100,10 @@ static int prepare_root(const char *root, bool *created)
 						"%s: not on bpffs (mount -t bpf bpf DIR)", root);
 		return 0;
 	}
+	/* bpffs directories are root-only (0700): an unprivileged caller
+	 * cannot even look, which is a privilege problem, not a missing root. */
+	if (errno == EACCES || errno == EPERM)
+		return vosfp__open_fail(-EPERM, "%s: permission denied (" NEEDS_CAPS ")", root);
 	snprintf(parent, sizeof(parent), "%s", root);
 	slash = strrchr(parent, '/');
 	if (!slash || slash == parent)
@@ -102,6 +116,9 @@ static int prepare_root(const char *root, bool *created)
 	if (mkdir(root, 0700) < 0) {
 		int err = errno;
 
+		if (err == EACCES || err == EPERM)
+			return vosfp__open_fail(-EPERM, "%s: cannot create pin root: permission "
+						"denied (" NEEDS_CAPS ")", root);
 		return vosfp__open_fail(-err, "%s: cannot create pin root: %s", root,
 					strerror(err));
 	}
@@ -114,28 +131,53 @@ static struct bpf_map *skel_map(struct vosfp_bpf *skel, int id)
 	return bpf_object__find_map_by_name(skel->obj, vosfp_map_names[id]);
 }
 
-/* Point every map at its pin; for a pin that exists, adopt its capacity so
- * that libbpf reuses it instead of refusing a size mismatch. */
-static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts, bool existed[])
+/* The capacity a list map gets when this call creates it; 0 = as compiled. */
+static uint32_t wanted_capacity(const struct vosfp_open_opts *opts, const char *name)
 {
 	uint32_t block = OPT(opts, block_capacity, 0), allow = OPT(opts, allow_capacity, 0);
+
+	if (!strcmp(name, VOSFP_MAP_BLOCK_V4) || !strcmp(name, VOSFP_MAP_BLOCK_V6))
+		return block ? block : VOSFP_DEFAULT_BLOCK_CAPACITY;
+	if (!strcmp(name, VOSFP_MAP_ALLOW_V4) || !strcmp(name, VOSFP_MAP_ALLOW_V6))
+		return allow ? allow : VOSFP_DEFAULT_ALLOW_CAPACITY;
+	return 0;
+}
+
+/*
+ * Point every map of the object at its pin, so that all of the program's
+ * state (also maps this file does not use itself, like bans) is shared by
+ * every handle on the root. For a pin that exists, adopt its capacity so
+ * that libbpf reuses it instead of refusing a size mismatch.
+ */
+static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts,
+		     struct map_plan *plan)
+{
+	struct bpf_map *map;
 	char path[PATH_MAX];
 
-	for (int id = 0; id < MAP__COUNT; id++) {
-		struct bpf_map *map = skel_map(h->skel, id);
-		int fd, err;
-
-		if (!map)
+	for (int id = 0; id < MAP__COUNT; id++)
+		if (!skel_map(h->skel, id))
 			return vosfp__open_fail(-ENOENT, "embedded program has no map %s",
 						vosfp_map_names[id]);
-		if (vosfp__pin_path(h, vosfp_map_names[id], path))
+	plan->n = 0;
+	bpf_object__for_each_map(map, h->skel->obj) {
+		const char *name = bpf_map__name(map);
+		uint32_t capacity;
+		int fd, err;
+
+		if (bpf_map__is_internal(map)) /* .rodata/.bss: per program */
+			continue;
+		if (plan->n == MAX_PINNED_MAPS)
+			return vosfp__open_fail(-E2BIG, "embedded program has too many maps");
+		if (vosfp__pin_path(h, name, path))
 			return vosfp__open_fail(-ENAMETOOLONG, "%s: pin path too long", h->pin_root);
 		err = bpf_map__set_pin_path(map, path);
 		if (err)
 			return vosfp__open_fail(err, "%s: cannot set pin path", path);
+		plan->name[plan->n] = name;
 
 		fd = bpf_obj_get(path);
-		existed[id] = fd >= 0;
+		plan->existed[plan->n++] = fd >= 0;
 		if (fd >= 0) {
 			struct bpf_map_info info = {};
 			__u32 len = sizeof(info);
@@ -146,13 +188,10 @@ static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts, bool e
 				return vosfp__open_fail(err, "%s: cannot read pinned map", path);
 			bpf_map__set_max_entries(map, info.max_entries);
 		} else if (errno == EPERM || errno == EACCES) {
-			return vosfp__open_fail(-EPERM,
-						"%s: permission denied (needs CAP_BPF or "
-						"CAP_SYS_ADMIN)", path);
-		} else if (id == MAP_BLOCK4 || id == MAP_BLOCK6) {
-			bpf_map__set_max_entries(map, block ? block : VOSFP_DEFAULT_BLOCK_CAPACITY);
-		} else if (id == MAP_ALLOW4 || id == MAP_ALLOW6) {
-			bpf_map__set_max_entries(map, allow ? allow : VOSFP_DEFAULT_ALLOW_CAPACITY);
+			return vosfp__open_fail(-EPERM, "%s: permission denied (" NEEDS_CAPS ")",
+						path);
+		} else if ((capacity = wanted_capacity(opts, name))) {
+			bpf_map__set_max_entries(map, capacity);
 		}
 	}
 	return 0;
@@ -167,12 +206,13 @@ static const char *log_tail(const char *log)
 	return *p ? p : "(no verifier log)";
 }
 
-static int load_error(const char *root, int err, const char *vlog, const bool existed[])
+static int load_error(const char *root, int err, const char *vlog,
+		      const struct map_plan *plan)
 {
 	bool reused = false;
 
-	for (int id = 0; id < MAP__COUNT; id++)
-		reused |= existed[id];
+	for (int i = 0; i < plan->n; i++)
+		reused |= plan->existed[i];
 	if (err == -EPERM || err == -EACCES)
 		return vosfp__open_fail(-EPERM,
 					"loading the XDP program needs CAP_BPF (or CAP_SYS_ADMIN) "
@@ -188,12 +228,12 @@ static int load_error(const char *root, int err, const char *vlog, const bool ex
 	return vosfp__open_fail(err, "loading the XDP program failed: %s", strerror(-err));
 }
 
-static void undo_pins(struct vosfp *h, const bool existed[], bool created_root)
+static void undo_pins(struct vosfp *h, const struct map_plan *plan, bool created_root)
 {
 	char path[PATH_MAX];
 
-	for (int id = 0; id < MAP__COUNT; id++)
-		if (!existed[id] && !vosfp__pin_path(h, vosfp_map_names[id], path))
+	for (int i = 0; i < plan->n; i++)
+		if (!plan->existed[i] && !vosfp__pin_path(h, plan->name[i], path))
 			unlink(path);
 	if (created_root)
 		rmdir(h->pin_root);
@@ -203,7 +243,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
 	const char *root;
-	bool existed[MAP__COUNT] = {}, created_root = false;
+	struct map_plan plan = { .n = 0 };
+	bool created_root = false;
 	struct vosfp_config cfg;
 	struct vosfp *h = NULL;
 	char *vlog = NULL;
@@ -250,12 +291,12 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		err = vosfp__open_fail(-errno, "cannot open the embedded XDP object");
 		goto fail;
 	}
-	err = plan_maps(h, opts, existed);
+	err = plan_maps(h, opts, &plan);
 	if (err)
 		goto fail;
 	err = vosfp_bpf__load(h->skel);
 	if (err) {
-		err = load_error(h->pin_root, err, vlog, existed);
+		err = load_error(h->pin_root, err, vlog, &plan);
 		goto fail;
 	}
 
@@ -282,7 +323,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 
 fail:
 	if (h) {
-		undo_pins(h, existed, created_root);
+		undo_pins(h, &plan, created_root);
 		vosfp_bpf__destroy(h->skel);
 		free(h);
 	}
@@ -301,14 +342,20 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 VOSFP_API int vosfp_unpin(struct vosfp *h)
 {
 	char path[PATH_MAX];
+	struct bpf_map *map;
+	int n;
 
 	if (!h)
 		return -EINVAL;
-	if (vosfp_attachment_count(h) > 0)
+	n = vosfp_attachment_count(h);
+	if (n < 0)
+		return n;
+	if (n > 0)
 		return vosfp__fail(h, -EBUSY, "%s: interfaces are still attached; detach them first",
 				   h->pin_root);
-	for (int id = 0; id < MAP__COUNT; id++) {
-		if (vosfp__pin_path(h, vosfp_map_names[id], path))
+	bpf_object__for_each_map(map, h->skel->obj) {
+		if (bpf_map__is_internal(map) ||
+		    vosfp__pin_path(h, bpf_map__name(map), path))
 			continue;
 		if (unlink(path) < 0 && errno != ENOENT)
 			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));

@@ -70,6 +70,15 @@ static const char *family_name(int family)
 	return family == AF_INET ? "IPv4" : "IPv6";
 }
 
+/* The map's max_entries, for the "full" message; 0 if unknown. */
+static unsigned capacity(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+}
+
 VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix)
 {
 	struct vosfp_policy_val val = {};
@@ -89,9 +98,10 @@ VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix)
 		}
 		if (err == -ENOSPC || err == -E2BIG)
 			return vosfp__fail(h, -ENOSPC,
-					   "%s: %s list (%s) is full; open the pin root with a "
-					   "larger capacity",
-					   prefix, list_names[list], family_name(p.family));
+					   "%s: %s list (%s) full: %u entries; reopen with a "
+					   "larger capacity (a new pin root)",
+					   prefix, list_names[list], family_name(p.family),
+					   capacity(list_fd(h, list, p.family)));
 		return vosfp__fail(h, err, "%s: cannot add to the %s list: %s", prefix,
 				   list_names[list], strerror(-err));
 	}
