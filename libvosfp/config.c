@@ -173,6 +173,9 @@ static int parse_methods(struct vosfp *h, const char *value, struct vosfp_config
 		cfg->stealth_methods = 0;
 		return 0;
 	}
+	/* strtok would skip empty items: "OPTIONS,,INVITE" is a typo, not a list. */
+	if (copy[0] == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,"))
+		return vosfp__fail(h, -EINVAL, "'%s': empty method in the list", value);
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int m;
 
