@@ -5,10 +5,12 @@
  * None of these may crash or need privileges.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -116,8 +118,10 @@ static void test_names(void **state)
 
 static void test_strerror(void **state)
 {
+	/* Every errno the library returns itself. */
 	static const int errs[] = { EINVAL, ENOENT, EEXIST, ENODEV, EBUSY, EOPNOTSUPP, EPERM,
-				    ENOSPC, ENOMEM, ERANGE, ENAMETOOLONG };
+				    EACCES, ENOSPC, ENOMEM, ERANGE, ENAMETOOLONG, E2BIG,
+				    ENOTDIR, EIO, ESRCH, ENOLINK };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
@@ -128,6 +132,74 @@ static void test_strerror(void **state)
 	assert_string_equal(vosfp_strerror(-4242), "unknown error");
 }
 
+static int log_calls;
+static char last_log[1024];
+
+static void record_log(int level, const char *msg, void *user)
+{
+	assert_ptr_equal(user, &log_calls);
+	assert_true(level >= VOSFP_LOG_WARN && level <= VOSFP_LOG_DEBUG);
+	snprintf(last_log, sizeof(last_log), "%s", msg);
+	log_calls++;
+}
+
+static void test_log_callback(void **state)
+{
+	struct vosfp_open_opts tiny = { .sz = 1 };
+	struct vosfp *h;
+	size_t n;
+
+	(void)state;
+	vosfp_set_log_callback(record_log, &log_calls);
+	assert_int_equal(vosfp_open(&tiny, &h), -EINVAL);
+	assert_true(log_calls > 0);
+	n = strlen(last_log);
+	assert_true(n > 0);
+	assert_int_not_equal(last_log[n - 1], '\n');
+	assert_non_null(strstr(last_log, "sz"));
+
+	/* NULL discards: no more calls. */
+	vosfp_set_log_callback(NULL, NULL);
+	log_calls = 0;
+	assert_int_equal(vosfp_open(&tiny, &h), -EINVAL);
+	assert_int_equal(log_calls, 0);
+}
+
+static void *fail_open_in_thread(void *arg)
+{
+	struct vosfp_open_opts tiny = { .sz = 1 };
+	struct vosfp *h;
+
+	(void)arg;
+	vosfp_open(&tiny, &h);
+	return strstr(vosfp_open_error(), "sz") ? &log_calls : NULL;
+}
+
+static void test_open_error_detail_per_thread(void **state)
+{
+	char long_root[5000];
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .pin_root = long_root };
+	struct vosfp *h;
+
+	(void)state;
+	memset(long_root, 'a', sizeof(long_root) - 1);
+	long_root[0] = '/';
+	long_root[sizeof(long_root) - 1] = '\0';
+	assert_int_equal(vosfp_open(&opts, &h), -EINVAL);
+	assert_non_null(strstr(vosfp_open_error(), "too long"));
+	/* Another thread's failure has its own detail and leaves ours. */
+	pthread_t t;
+	void *ok = NULL;
+	assert_int_equal(pthread_create(&t, NULL, fail_open_in_thread, NULL), 0);
+	assert_int_equal(pthread_join(t, &ok), 0);
+	assert_non_null(ok);
+	assert_non_null(strstr(vosfp_open_error(), "too long"));
+	/* A relative or top-level root is not below a bpffs mount. */
+	opts.pin_root = "relative";
+	assert_int_equal(vosfp_open(&opts, &h), -EINVAL);
+	assert_string_not_equal(vosfp_open_error(), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +207,8 @@ int main(void)
 		cmocka_unit_test(test_open_opts_sizes),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_log_callback),
+		cmocka_unit_test(test_open_error_detail_per_thread),
 	};
 
 	return cmocka_run_group_tests_name("api-args", tests, NULL, NULL);
