@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -298,6 +299,31 @@ static void test_counters_follow_dry_runs(void **state)
 	vosfp_close(h);
 }
 
+/* A root whose pinned map has another layout (an older or newer library):
+ * a clear -EEXIST, and the failed open pins nothing of its own. */
+static void test_incompatible_pin(void **state)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .pin_root = env.root[ROOT_OTHER] };
+	struct vosfp *h = NULL;
+	struct stat st;
+	char path[160];
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	assert_int_equal(mkdir(env.root[ROOT_OTHER], 0700), 0);
+	snprintf(path, sizeof(path), "%s/vosfp_config", env.root[ROOT_OTHER]);
+	assert_int_equal(sh("bpftool map create %s type hash key 4 value 8 entries 1 "
+			    "name vosfp_config", path), 0);
+	assert_int_equal(vosfp_open(&opts, &h), -EEXIST);
+	assert_null(h);
+	assert_non_null(strstr(vosfp_open_error(), "incompatible"));
+	/* Only the foreign pin is there: the block list was not left pinned. */
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/vosfp_block4", env.root[ROOT_OTHER]);
+	assert_int_not_equal(stat(path, &st), 0);
+	assert_int_equal(sh("rm -rf '%s'", env.root[ROOT_OTHER]), 0);
+}
+
 static void test_xsk_and_dry_run_errors(void **state)
 {
 	uint8_t frame[8] = { 0 };
@@ -328,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_full_list_keeps_capacity),
 		cmocka_unit_test(test_config_by_name),
 		cmocka_unit_test(test_counters_follow_dry_runs),
+		cmocka_unit_test(test_incompatible_pin),
 		cmocka_unit_test(test_xsk_and_dry_run_errors),
 	};
 
