@@ -23,6 +23,12 @@ static void expect_good(const char *text, int family, unsigned len, const char *
 	assert_int_equal(p.len, len);
 	assert_int_equal(vosfp__prefix_format(&p, out, sizeof(out)), 0);
 	assert_string_equal(out, canonical);
+	/* Round trip: the canonical text parses to the same prefix. */
+	struct vosfp_prefix again;
+	assert_int_equal(vosfp__prefix_parse(out, &again, why, sizeof(why)), 0);
+	assert_int_equal(again.family, p.family);
+	assert_int_equal(again.len, p.len);
+	assert_memory_equal(again.addr, p.addr, sizeof(p.addr));
 	/* The public check agrees and gives the same canonical text. */
 	assert_int_equal(vosfp_prefix_check(text, out, sizeof(out), why, sizeof(why)), 0);
 	assert_string_equal(out, canonical);
@@ -63,6 +69,8 @@ static void test_good_ipv6(void **state)
 	expect_good("::ffff:192.0.2.1", AF_INET6, 128, "::ffff:192.0.2.1/128");
 	expect_good("fe80::/10", AF_INET6, 10, "fe80::/10");
 	expect_good("2001:db8:0:0:0:0:0:0/64", AF_INET6, 64, "2001:db8::/64");
+	expect_good("::ffff:192.0.2.0/120", AF_INET6, 120, "::ffff:192.0.2.0/120");
+	expect_good("FE80::ABCD", AF_INET6, 128, "fe80::abcd/128");
 }
 
 static void test_bad_forms(void **state)
@@ -95,6 +103,11 @@ static void test_bad_forms(void **state)
 	expect_bad("0.0.0.1/0", "host bits");
 	expect_bad("fe80::1%eth0", "zone");
 	expect_bad("2001:db8:::/32", "not an IPv4 or IPv6");
+	expect_bad("fe80::1%eth0/128", "zone");
+	expect_bad("10.0.0.0\t/8", "white space");
+	expect_bad("192.0.2.0/24/", "0-32");
+	expect_bad("0x0a.0.0.0/8", "not an IPv4 or IPv6");
+	expect_bad("010.0.0.0/8", "not an IPv4 or IPv6");
 	memset(huge, '1', sizeof(huge) - 1);
 	huge[sizeof(huge) - 1] = '\0';
 	expect_bad(huge, "too long");
