@@ -62,6 +62,7 @@ struct flow {
 	struct in6_addr saddr6;
 	__u16 dport;          /* host order */
 	__u16 udp_len;        /* UDP length field, host order */
+	__u32 l3_off;         /* offset of the IP header from data */
 	__u32 l4_off;         /* offset of the L4 header from data */
 	__u32 l3_payload_len; /* bytes after the L3 headers, as IP says */
 };
@@ -102,6 +103,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 		if (ip->version != 4 || hlen < sizeof(*ip) || tot < hlen)
 			return -1;
 		f->family = L3_V4;
+		f->l3_off = cur - data;
 		f->saddr4 = ip->saddr;
 		f->l4proto = ip->protocol;
 		f->later_fragment = (ip->frag_off & bpf_htons(0x1fff)) != 0;
@@ -118,6 +120,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 		if ((void *)(ip6 + 1) > data_end)
 			return -1;
 		f->family = L3_V6;
+		f->l3_off = cur - data;
 		__builtin_memcpy(&f->saddr6, &ip6->saddr, sizeof(f->saddr6));
 		next = ip6->nexthdr;
 		payload_len = bpf_ntohs(ip6->payload_len);
@@ -160,6 +163,42 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 		return 0;
 	}
 
+	return -1;
+}
+
+/* The flow's scalars packed into one argument for a global function. */
+#define FLOW_META(f) ((__u32)(f)->family | (__u32)(f)->l4proto << 8 | (__u32)(f)->later_fragment << 16)
+
+/* Rebuilds a flow from the offsets and the packed scalars: the source
+ * address is read again from the IP header at l3_off. 0, or -1 if the
+ * header is not there (it was when the caller parsed it). */
+static __always_inline int flow_restore(void *data, void *data_end, __u32 l3_off, __u32 l4_off,
+					__u32 meta, __u32 l3_len, struct flow *f)
+{
+	void *ip = data + (l3_off & 0x3fff);
+
+	f->family = meta & 0xff;
+	f->l4proto = (meta >> 8) & 0xff;
+	f->later_fragment = (meta >> 16) & 1;
+	f->l3_off = l3_off;
+	f->l4_off = l4_off;
+	f->l3_payload_len = l3_len;
+	if (f->family == L3_V4) {
+		struct iphdr *ip4 = ip;
+
+		if ((void *)(ip4 + 1) > data_end)
+			return -1;
+		f->saddr4 = ip4->saddr;
+		return 0;
+	}
+	if (f->family == L3_V6) {
+		struct ipv6hdr *ip6 = ip;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return -1;
+		__builtin_memcpy(&f->saddr6, &ip6->saddr, sizeof(f->saddr6));
+		return 0;
+	}
 	return -1;
 }
 

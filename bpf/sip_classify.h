@@ -23,6 +23,24 @@
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
+#ifdef __bpf__
+/* Unaligned loads are fine on the JITs that matter (x86-64, arm64). */
+#define SIP_LOAD64(q) (*(const __u64 *)(q))
+/* Keeps clang from hoisting "end - 1" out of a loop: the verifier refuses
+ * arithmetic on the packet's end pointer. */
+#define SIP_OPAQUE(x) asm volatile("" : "+r"(x))
+#else
+#define SIP_OPAQUE(x) ((void)0)
+#define SIP_LOAD64(q) sip_load64_host(q)
+static inline __u64 sip_load64_host(const __u8 *q)
+{
+	__u64 v;
+
+	__builtin_memcpy(&v, q, 8);
+	return v;
+}
+#endif
+
 enum sip_kind {
 	SIP_UNDECIDED = 0, /* first line longer than the scan window: pass */
 	SIP_KEEPALIVE = 1, /* CRLF, CRLFCRLF (RFC 5626) or STUN (RFC 5389) */
@@ -36,12 +54,6 @@ enum sip_kind {
 #define SIP_KIND(res) ((res) >> 8)
 #define SIP_METHOD(res) ((res)&0xff)
 
-/* How far into the payload the first line is searched for its end. RFC 3261
- * sets no limit; 1280 bytes holds a 1024-byte Request-URI with the longest
- * method and the version. A longer first line is undecided and passes. The
- * bound also keeps the verifier's pending-branch stack (8192) in reach:
- * the scan loop below pushes at most three states per byte. */
-#define SIP_LINE_SCAN 1280
 #define SIP_METHOD_MAX 32 /* longest method token we accept */
 #define SIP_LEADING_CRLF_MAX 4
 #define STUN_HEADER_LEN 20
@@ -69,18 +81,6 @@ static const __u8 sip_token_chars[32] SIP_RODATA = {
 static __always_inline int sip_is_token(__u8 c)
 {
 	return (sip_token_chars[c >> 3] >> (c & 7)) & 1;
-}
-
-/* 1 if x == 0, else 0, without a branch (x - 1 wraps only for 0). */
-static __always_inline __u32 sip_is_zero(__u32 x)
-{
-	return (__u32)(((__u64)x - 1) >> 63);
-}
-
-/* 1 if a < b for small a, b, without a branch. */
-static __always_inline __u32 sip_below(__u32 a, __u32 b)
-{
-	return (__u32)(((__u64)a - b) >> 63);
 }
 
 static __always_inline __u8 sip_upper(__u8 c)
@@ -159,12 +159,32 @@ static __always_inline int sip_is_digit(__u8 c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * The scans: the includer defines, before calling sip_classify() or
+ * sip_user_agent_offset(),
+ *   struct sip_src   whatever locates the payload;
+ *   sip_find(src, from, a, b)
+ *                    the index of the first byte equal to a or b at or after
+ *                    `from`, looking at most SIP_FIND_WINDOW bytes: the
+ *                    payload length if the payload ends first, SIP_NOT_SEEN
+ *                    if the window does.
+ * The XDP program implements sip_find as a global function, verified once,
+ * so that each scan costs the verifier one loop rather than one per path
+ * that leads to it; host code implements it as a plain loop.
+ */
+#define SIP_FIND_WINDOW 1500
+#define SIP_NOT_SEEN 0xffffffffu
+
+struct sip_src;
+static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b);
+
 /* len: the payload length as UDP says; the bytes present may be fewer
  * (truncated capture), in which case end bounds every read. */
-static __always_inline int sip_classify(const __u8 *p, const __u8 *end, __u32 len)
+static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p,
+					const __u8 *end, __u32 len)
 {
 	__u32 avail = end > p ? (__u32)(end - p) : 0;
-	__u32 s = 0, i, mlen = 0, line_end = 0, spaces = 0, lead, seen_sp = 0, bad = 0;
+	__u32 s = 0, mlen, eol, sp2;
 	__u64 word = 0;
 	__u32 ninth = 0;
 
@@ -190,50 +210,19 @@ static __always_inline int sip_classify(const __u8 *p, const __u8 *end, __u32 le
 		return SIP_RESULT(SIP_MALFORMED, 0);
 	}
 
-	/*
-	 * One pass over the first line, from a fixed start, with branch-free
-	 * bookkeeping: a scan whose start or state depended on earlier
-	 * branches would be verified once per variant and exceed the
-	 * verifier's budget. Per byte it tracks:
-	 *   lead    still inside leading CR/LF (RFC 3261 §7.5 asks stream
-	 *           transports to skip them; some UDP stacks send them too)
-	 *   in_m    inside the method (after the lead, before the first SP)
-	 * and accumulates the lead length, the method's length, bytes and
-	 * validity, and the number of spaces on the line.
-	 */
-	lead = 1;
-	for (i = 0; i < SIP_LINE_SCAN; i++) {
-		const __u8 *q = p + i;
-		__u32 c, crlf, sp, in_m, take;
-
-		if (i >= len || q + 1 > end)
+	/* Tolerate a few CR/LF before the start line (RFC 3261 §7.5 asks this of
+	 * stream transports; some UDP stacks send them too). */
+	for (__u32 i = 0; i < SIP_LEADING_CRLF_MAX; i++) {
+		if (s >= len || p + s + 1 > end || (p[s] != '\r' && p[s] != '\n'))
 			break;
-		c = *q;
-		crlf = sip_is_zero(c ^ '\r') | sip_is_zero(c ^ '\n');
-		sp = sip_is_zero(c ^ ' ');
-		lead &= crlf;
-		if (crlf & (lead ^ 1)) {
-			line_end = i;
-			break;
-		}
-		s += lead;
-		in_m = (lead ^ 1) & (seen_sp ^ 1);
-		take = in_m & (sp ^ 1);
-		bad |= take & (sip_is_token(c) ^ 1);
-		word |= ((__u64)c << ((mlen & 7) * 8)) & -(__u64)(take & sip_below(mlen, 8));
-		ninth |= c & -(take & sip_is_zero(mlen ^ 8));
-		mlen += take;
-		seen_sp |= (lead ^ 1) & sp;
-		spaces += (lead ^ 1) & sp;
+		s++;
 	}
-	if (s >= len)
+	if (s >= len || p + s + 1 > end)
 		return SIP_RESULT(SIP_MALFORMED, 0); /* nothing but CR/LF */
 
 	/* Status-Line: SIP/2.0 SP 3DIGIT SP Reason-Phrase CRLF. An empty
 	 * reason phrase without its SP is tolerated, and so is a missing CRLF
 	 * (the reason phrase is free text: nothing to check in it). */
-	if (s > SIP_LINE_SCAN)
-		return SIP_RESULT(SIP_MALFORMED, 0);
 	if (sip_is_version(p + s, end)) {
 		const __u8 *q = p + s + 7;
 
@@ -245,27 +234,151 @@ static __always_inline int sip_classify(const __u8 *p, const __u8 *end, __u32 le
 		return SIP_RESULT(SIP_MALFORMED, 0);
 	}
 
-	/* Request-Line: Method SP Request-URI SP SIP-Version CRLF. */
-	if (line_end == 0) {
-		/* Ran out of payload: no line end at all. Ran out of window: the
-		 * line is longer than we look, so we cannot tell. */
-		if (i >= len || len <= SIP_LINE_SCAN)
+	/* Request-Line: Method SP Request-URI SP SIP-Version CRLF. The method
+	 * is a token; known names are told apart by their first 9 bytes. */
+	for (mlen = 0; mlen < SIP_METHOD_MAX + 1; mlen++) {
+		const __u8 *q = p + s + mlen;
+		__u8 c;
+
+		if (s + mlen >= len || q + 1 > end)
 			return SIP_RESULT(SIP_MALFORMED, 0);
-		return SIP_RESULT(SIP_UNDECIDED, 0);
+		c = *q;
+		if (c == ' ')
+			break;
+		if (!sip_is_token(c))
+			return SIP_RESULT(SIP_MALFORMED, 0);
+		if (mlen < 8)
+			word |= (__u64)c << (8 * mlen);
+		else if (mlen == 8)
+			ninth = c;
 	}
-	if (bad || mlen == 0 || mlen > SIP_METHOD_MAX || spaces != 2)
+	if (mlen == 0 || mlen > SIP_METHOD_MAX)
 		return SIP_RESULT(SIP_MALFORMED, 0);
-	/* The second space sits right before the version, leaving a non-empty
-	 * Request-URI between the two (the URI itself holds no space). */
-	if (line_end < s + mlen + 1 + 1 + 8 || line_end > SIP_LINE_SCAN)
+
+	/* The line ends at the first CR or LF; the Request-URI holds no space,
+	 * so the next space after it is the one before the version. */
+	eol = sip_find(src, s + mlen + 1, '\r', '\n');
+	if (eol == SIP_NOT_SEEN)
+		return SIP_RESULT(SIP_UNDECIDED, 0); /* longer than we look */
+	if (eol >= len)
+		return SIP_RESULT(SIP_MALFORMED, 0); /* no line end at all */
+	sp2 = sip_find(src, s + mlen + 1, ' ', ' ');
+	/* " SIP/2.0" right before the line end, and a non-empty URI. */
+	if (eol < s + mlen + 1 + 1 + 8 || sp2 != eol - 8)
 		return SIP_RESULT(SIP_MALFORMED, 0);
 	{
-		const __u8 *v = p + (line_end - 8);
+		/* eol < 1540, so the mask changes nothing; made opaque to the
+		 * compiler, it gives the verifier a bound it can keep. */
+		__u32 v = eol - 7;
 
-		if (v + 8 > end || v[0] != ' ' || !sip_is_version(v + 1, end))
+		SIP_OPAQUE(v);
+		if (!sip_is_version(p + (v & 0x7ff), end))
 			return SIP_RESULT(SIP_MALFORMED, 0);
 	}
 	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth));
+}
+
+/* --- User-Agent ------------------------------------------------------- */
+
+/* How far into the payload headers are searched for User-Agent. */
+#define SIP_HDR_SCAN 1500
+
+
+
+/* "user-age" little-endian: the first 8 bytes of the header name, matched
+ * in one compare after folding ASCII letters to lower case with | 0x20
+ * ('-' is unchanged by it). */
+#define SIP_UA_WORD W8('u', 's', 'e', 'r', '-', 'a', 'g', 'e')
+
+static __always_inline int sip_is_ws(__u8 c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Header lines examined at most; a User-Agent further down is not seen. */
+#define SIP_MAX_LINES 64
+
+/*
+ * Offset of the User-Agent value (after "User-Agent", optional white space,
+ * ':' and optional white space) among the headers, or 0 if there is none.
+ * The walk stops at the empty line that ends the headers, so a body that
+ * mentions a User-Agent does not count.
+ */
+static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, const __u8 *p,
+						   const __u8 *end, __u32 len)
+{
+	__u32 from = 0;
+
+	for (int n = 0; n < SIP_MAX_LINES; n++) {
+		__u32 nl = sip_find(src, from, '\n', '\n'), start = nl + 1, j;
+		const __u8 *h;
+
+		if (nl >= len || nl == SIP_NOT_SEEN || start > SIP_HDR_SCAN)
+			return 0;
+		h = p + start;
+		/* Room for "User-Agent:" and one value byte, else no more. */
+		if (start + 12 > len || h + 12 > end)
+			return 0;
+		from = start;
+		if (h[0] == '\r' || h[0] == '\n')
+			return 0; /* end of headers */
+		if ((SIP_LOAD64(h) | 0x2020202020202020ull) != SIP_UA_WORD ||
+		    (h[8] | 0x20) != 'n' || (h[9] | 0x20) != 't')
+			continue;
+		j = 10;
+		if (sip_is_ws(h[j]))
+			j++;
+		if (h + j + 2 > end || h[j] != ':')
+			continue;
+		j++;
+		if (sip_is_ws(h[j]))
+			j++;
+		if (h + j + 1 > end || start + j >= len)
+			return 0;
+		return start + j;
+	}
+	return 0;
+}
+
+/* The lookup key of a value: its first VOSFP_UA_KEY_LEN bytes, folded. */
+static __always_inline int sip_ua_key(const __u8 *v, const __u8 *end, __u32 avail, __u32 *key)
+{
+	SIP_OPAQUE(v);
+	if (avail < VOSFP_UA_KEY_LEN || v + VOSFP_UA_KEY_LEN > end)
+		return -1;
+	*key = ((__u32)v[0] | (__u32)v[1] << 8 | (__u32)v[2] << 16 | (__u32)v[3] << 24) |
+	       (__u32)VOSFP_UA_FOLD;
+	return 0;
+}
+
+/* 1 if the value starts with one of the candidate signatures: at most
+ * VOSFP_UA_PER_KEY x VOSFP_UA_WORDS masked 8-byte compares, unrolled. */
+static __always_inline int sip_ua_match(const __u8 *v, const __u8 *end, __u32 avail,
+					const struct vosfp_ua_val *cand)
+{
+#pragma unroll
+	for (__u32 k = 0; k < VOSFP_UA_PER_KEY; k++) {
+		__u32 n = cand->len[k], same = 1;
+
+		if (k >= cand->n)
+			break;
+		if (n < VOSFP_UA_KEY_LEN || n > VOSFP_UA_MAX || n > avail)
+			continue;
+#pragma unroll
+		for (__u32 w = 0; w < VOSFP_UA_WORDS; w++) {
+			if (w * 8 >= n)
+				break;
+			if (v + 8 * (w + 1) > end) {
+				same = 0;
+				break;
+			}
+			same &= ((SIP_LOAD64(v + 8 * w) | VOSFP_UA_FOLD) & cand->mask[k][w]) ==
+				cand->sig[k][w];
+		}
+		if (same)
+			return 1;
+	}
+	return 0;
 }
 
 #endif /* VOSFP_SIP_CLASSIFY_H */

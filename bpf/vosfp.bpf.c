@@ -67,6 +67,27 @@ struct {
 	__uint(max_entries, VOSFP_XSK_SLOTS);
 } vosfp_xsks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct vosfp_addr_key);
+	__type(value, struct vosfp_ban_val);
+	__uint(max_entries, VOSFP_BAN_SLOTS);
+} vosfp_bans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct vosfp_addr_key);
+	__type(value, struct vosfp_rate_val);
+	__uint(max_entries, VOSFP_RATE_SLOTS);
+} vosfp_rate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct vosfp_ua_val);
+	__uint(max_entries, VOSFP_UA_SLOTS);
+} vosfp_ua_sigs SEC(".maps");
+
 static __always_inline int count(__u32 reason, __u64 bytes, int verdict)
 {
 	struct vosfp_counter_val *c = bpf_map_lookup_elem(&vosfp_counters, &reason);
@@ -105,6 +126,65 @@ static __always_inline int is_allowed(const struct flow *f)
 	return on_list(&vosfp_allow4, &vosfp_allow6, f);
 }
 
+static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	if (f->family == L3_V4) {
+		k->family = 4;
+		__builtin_memcpy(k->addr, &f->saddr4, 4);
+	} else {
+		k->family = 6;
+		__builtin_memcpy(k->addr, &f->saddr6, 16);
+	}
+}
+
+/* 1 while the source has an unexpired ban; an expired one is removed. */
+static __always_inline int is_banned(const struct vosfp_addr_key *k, __u64 now)
+{
+	struct vosfp_ban_val *ban = bpf_map_lookup_elem(&vosfp_bans, k);
+
+	if (!ban)
+		return 0;
+	if (ban->expires_ns > now)
+		return 1;
+	bpf_map_delete_elem(&vosfp_bans, k);
+	return 0;
+}
+
+static __always_inline void ban(const struct vosfp_config *cfg, const struct vosfp_addr_key *k,
+				__u64 now, __u32 reason)
+{
+	struct vosfp_ban_val val = { .expires_ns = now + cfg->ban_ttl_ns, .reason = reason };
+
+	if (cfg->flags & VOSFP_CFG_AUTOBAN)
+		bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY);
+}
+
+/* GCRA: 1 if this request goes over the source's rate. Two CPUs updating
+ * one source at once may both pass: the limit is approximate by at most a
+ * request per CPU, which costs no lock on the fast path. */
+static __always_inline int over_rate(const struct vosfp_config *cfg,
+				     const struct vosfp_addr_key *k, __u64 now)
+{
+	struct vosfp_rate_val *r;
+	__u64 tat;
+
+	if (!cfg->rate_interval_ns)
+		return 0;
+	r = bpf_map_lookup_elem(&vosfp_rate, k);
+	if (!r) {
+		struct vosfp_rate_val first = { .tat_ns = now + cfg->rate_interval_ns };
+
+		bpf_map_update_elem(&vosfp_rate, k, &first, BPF_ANY);
+		return 0;
+	}
+	tat = r->tat_ns > now ? r->tat_ns : now;
+	if (tat - now > cfg->rate_tau_ns)
+		return 1;
+	r->tat_ns = tat + cfg->rate_interval_ns;
+	return 0;
+}
+
 /* The last step for every SIP packet we let through: an AF_XDP socket on
  * this RX queue takes it, else the kernel stack does. */
 static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes)
@@ -120,42 +200,137 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes
 }
 
 /*
- * A global (non-inlined, non-static) function is verified once, on its own,
- * whatever path through the header parser led to it: this keeps the
- * verifier's work for the payload scan independent of the L2/L3 variants.
+ * The one scan primitive (see sip_find in sip_classify.h): the index of the
+ * first byte equal to (ab & 0xff) or (ab >> 8) at or after `from` in the
+ * payload at `off`. A global (non-inlined, non-static) function is verified
+ * once, on its own, whatever path led to it: the verifier's work for the
+ * byte loops stays independent of the L2/L3 variants and of the callers.
  */
+__attribute__((noinline)) int vosfp_find(struct xdp_md *ctx, __u32 off, __u32 len, __u32 from,
+					 __u32 ab)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 a = ab & 0xff, b = (ab >> 8) & 0xff;
+	const __u8 *p;
+	__u32 start = off + from;
+
+	if (off > 0x3fff || from > 0x7ff)
+		return (int)SIP_NOT_SEEN;
+	/* start < 0x4800: the mask changes nothing, but once the compiler
+	 * cannot see through it, it shows the verifier the bound. */
+	SIP_OPAQUE(start);
+	p = (const __u8 *)data + (start & 0x7fff);
+	for (__u32 i = 0; i < SIP_FIND_WINDOW; i++) {
+		const __u8 *q = p + i;
+
+		SIP_OPAQUE(q);
+		if (from + i >= len || (void *)(q + 1) > data_end)
+			return (int)len;
+		if (*q == a || *q == b)
+			return (int)(from + i);
+	}
+	return (int)SIP_NOT_SEEN;
+}
+
+struct sip_src {
+	struct xdp_md *ctx;
+	__u32 off, len;
+};
+
+static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b)
+{
+	return (__u32)vosfp_find(src->ctx, src->off, src->len, from, (__u32)a | (__u32)b << 8);
+}
+
+/* The first-line classifier, as a global function for the same reason. */
 __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 off, __u32 len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
 
 	if (off > 0x3fff)
 		return SIP_RESULT(SIP_UNDECIDED, 0);
-	return sip_classify((const __u8 *)data + off, data_end, len);
+	return sip_classify(&src, (const __u8 *)data + off, data_end, len);
 }
 
-SEC("xdp")
-int vosfp_xdp(struct xdp_md *ctx)
+/* Offset of the User-Agent value in the payload at off, or 0. */
+__attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
+
+	if (off > 0x3fff)
+		return 0;
+	return (int)sip_user_agent_offset(&src, (const __u8 *)data + off, data_end, len);
+}
+
+/* 1 if the value at voff starts with a scanner signature: one hash lookup
+ * on its first bytes, whatever the number of signatures. */
+__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len, __u32 voff)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct vosfp_ua_val *cand;
+	__u32 key, pos = off + voff;
+	const __u8 *v;
+
+	if (off > 0x3fff || voff > SIP_HDR_SCAN + 16 || voff >= len)
+		return 0;
+	/* pos < 0x4600: the mask changes nothing but keeps the bound visible. */
+	SIP_OPAQUE(pos);
+	v = (const __u8 *)data + (pos & 0x7fff);
+	if (sip_ua_key(v, data_end, len - voff, &key))
+		return 0;
+	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &key);
+	return cand ? sip_ua_match(v, data_end, len - voff, cand) : 0;
+}
+
+/* 1 if the request's User-Agent starts with a scanner signature. The two
+ * halves are global functions, each verified once: the header walk has
+ * many ways out, and each would otherwise be verified with the match. */
+static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	int voff = vosfp_user_agent(ctx, off, len);
+
+	return voff > 0 && vosfp_ua_match(ctx, off, len, (__u32)voff);
+}
+
+/*
+ * Every decision after the IP header, as a global function: the header
+ * parser reaches it by dozens of paths (VLAN tags, IPv4 options, IPv6
+ * extension headers), and a global function is verified once for all of
+ * them instead of once per path.
+ */
+__attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u32 l4_off,
+					   __u32 meta, __u32 l3_len)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 bytes = data_end - data;
 	const struct vosfp_config *cfg;
+	struct vosfp_addr_key src;
 	struct flow f = {};
 	__u32 zero = 0, payload_len, ulen;
+	__u64 now;
 	int res;
 
-	if (parse_l3(data, data_end, &f) < 0)
+	if (flow_restore(data, data_end, l3_off, l4_off, meta, l3_len, &f) < 0)
 		return XDP_PASS;
 
 	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
 	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC)
 		return XDP_PASS; /* not configured yet: stay out of the way */
 
-	/* Later fragments carry no ports: only the block list applies. */
+	/* Later fragments carry no ports: only the source decisions apply. */
 	if (f.later_fragment) {
 		if (is_blocked(&f))
 			return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
+		addr_key(&f, &src);
+		if (is_banned(&src, bpf_ktime_get_ns()))
+			return count(VOSFP_R_BANNED, bytes, XDP_DROP);
 		return XDP_PASS;
 	}
 
@@ -166,6 +341,10 @@ int vosfp_xdp(struct xdp_md *ctx)
 
 	if (is_blocked(&f))
 		return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
+	addr_key(&f, &src);
+	now = bpf_ktime_get_ns();
+	if (is_banned(&src, now))
+		return count(VOSFP_R_BANNED, bytes, XDP_DROP);
 	if (is_allowed(&f))
 		return deliver(ctx, VOSFP_R_ALLOWED, bytes);
 
@@ -189,11 +368,33 @@ int vosfp_xdp(struct xdp_md *ctx)
 			return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
 		break;
 	case SIP_REQUEST:
-		if ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1)
+		if ((cfg->flags & VOSFP_CFG_TRUSTED_ONLY) ||
+		    ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1))
 			return count(VOSFP_R_STEALTH, bytes, XDP_DROP);
+		if ((cfg->flags & VOSFP_CFG_SCANNERS) &&
+		    scanner_match(ctx, f.l4_off + sizeof(struct udphdr), payload_len)) {
+			ban(cfg, &src, now, VOSFP_R_SCANNER);
+			return count(VOSFP_R_SCANNER, bytes, XDP_DROP);
+		}
+		if (over_rate(cfg, &src, now)) {
+			ban(cfg, &src, now, VOSFP_R_RATE_LIMITED);
+			return count(VOSFP_R_RATE_LIMITED, bytes, XDP_DROP);
+		}
 		break;
 	}
 	return deliver(ctx, VOSFP_R_PASSED, bytes);
+}
+
+SEC("xdp")
+int vosfp_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct flow f = {};
+
+	if (parse_l3(data, data_end, &f) < 0)
+		return XDP_PASS;
+	return vosfp_decide(ctx, f.l3_off, f.l4_off, FLOW_META(&f), f.l3_payload_len);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

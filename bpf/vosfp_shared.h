@@ -21,6 +21,9 @@
 #define VOSFP_MAP_CONFIG "vosfp_config"
 #define VOSFP_MAP_COUNTERS "vosfp_counters"
 #define VOSFP_MAP_XSKS "vosfp_xsks"
+#define VOSFP_MAP_BANS "vosfp_bans"
+#define VOSFP_MAP_RATE "vosfp_rate"
+#define VOSFP_MAP_UA "vosfp_ua_sigs"
 /* Pinned bpf_link of an attachment: VOSFP_LINK_PREFIX + ifname. */
 #define VOSFP_LINK_PREFIX "link_"
 
@@ -53,6 +56,9 @@ enum vosfp_reason {
 	VOSFP_R_MALFORMED = 4,
 	VOSFP_R_REDIRECTED = 5,
 	VOSFP_R_KEEPALIVE = 6,
+	VOSFP_R_SCANNER = 7,
+	VOSFP_R_RATE_LIMITED = 8,
+	VOSFP_R_BANNED = 9,
 	VOSFP_R__COUNT
 };
 #define VOSFP_CTR_SLOTS 32
@@ -86,6 +92,13 @@ enum vosfp_method_bit {
 
 /* vosfp_config.flags */
 #define VOSFP_CFG_MALFORMED_DROP (1u << 0)
+/* Drop every request from sources not on the allow list (responses pass). */
+#define VOSFP_CFG_TRUSTED_ONLY (1u << 1)
+/* Set by the library while the User-Agent signature map is not empty, so
+ * that the program scans headers only when there is something to find. */
+#define VOSFP_CFG_SCANNERS (1u << 2)
+/* Scanners and sources over the rate limit land on the ban list. */
+#define VOSFP_CFG_AUTOBAN (1u << 3)
 
 /* Written by the library when it creates the config; a config entry
  * without it (a fresh, all-zero map) is initialised to the defaults. */
@@ -99,11 +112,62 @@ struct vosfp_config {
 	__u32 flags;
 	__u32 stealth_methods; /* bit set of enum vosfp_method_bit */
 	__u32 reserved;
+	/* Per-source request rate limit as a GCRA (a token bucket kept as one
+	 * timestamp): a request is allowed while the source's theoretical
+	 * arrival time is at most rate_tau_ns ahead of now; each allowed
+	 * request moves it rate_interval_ns further. 0 interval = no limit. */
+	__u64 rate_interval_ns; /* 1e9 / requests per second */
+	__u64 rate_tau_ns;      /* (burst - 1) * rate_interval_ns */
+	__u64 ban_ttl_ns;       /* how long an automatic ban lasts */
 	/* SIP ports, one bit per port: word port / 32, bit port % 32. One
 	 * lookup tells whether a packet is ours, whatever the number of ports. */
 	__u32 port_bitmap[VOSFP_PORT_WORDS];
 };
 
 #define VOSFP_XSK_SLOTS 64
+
+/* A source address, the key of the ban list and of the rate limiter.
+ * family is 4 or 6; an IPv4 address fills the first 4 bytes of addr. */
+struct vosfp_addr_key {
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+/* Ban list entry; times are CLOCK_MONOTONIC (bpf_ktime_get_ns). The
+ * program ignores, and deletes, an entry once it has expired. */
+struct vosfp_ban_val {
+	__u64 expires_ns;
+	__u32 reason; /* the counter reason that caused the ban */
+	__u32 pad;
+};
+
+struct vosfp_rate_val {
+	__u64 tat_ns; /* the GCRA's theoretical arrival time */
+};
+
+#define VOSFP_BAN_SLOTS 65536
+#define VOSFP_RATE_SLOTS 65536
+
+/* Scanner User-Agent signatures: prefixes of the header value, 4 to 32
+ * bytes, keyed by their first 4 bytes so that one hash lookup finds the
+ * candidates whatever the number of signatures (up to VOSFP_UA_PER_KEY
+ * share a key). Matching folds case by setting bit 0x20 of every byte:
+ * exact for letters, digits and most punctuation; a few pairs (@ and `,
+ * [ and {, ^ and ~, _ and DEL...) are not told apart, which costs nothing
+ * in practice and lets a signature be compared 8 bytes at a time. */
+#define VOSFP_UA_KEY_LEN 4
+#define VOSFP_UA_MAX 32
+#define VOSFP_UA_WORDS (VOSFP_UA_MAX / 8)
+#define VOSFP_UA_PER_KEY 4
+#define VOSFP_UA_SLOTS 1024
+#define VOSFP_UA_FOLD 0x2020202020202020ull
+
+struct vosfp_ua_val {
+	__u32 n;                                      /* signatures in use */
+	__u8 len[VOSFP_UA_PER_KEY];                   /* their lengths */
+	__u64 sig[VOSFP_UA_PER_KEY][VOSFP_UA_WORDS];  /* folded bytes, LE words */
+	__u64 mask[VOSFP_UA_PER_KEY][VOSFP_UA_WORDS]; /* 0xff for bytes in use */
+};
 
 #endif /* VOSFP_SHARED_H */
