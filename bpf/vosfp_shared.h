@@ -111,7 +111,7 @@ struct vosfp_config {
 	__u32 magic;
 	__u32 flags;
 	__u32 stealth_methods; /* bit set of enum vosfp_method_bit */
-	__u32 reserved;
+	__u32 rate_pps;          /* the library's record of the rate it set */
 	/* Per-source request rate limit as a GCRA (a token bucket kept as one
 	 * timestamp): a request is allowed while the source's theoretical
 	 * arrival time is at most rate_tau_ns ahead of now; each allowed

@@ -30,7 +30,9 @@ void vosfp__config_defaults(struct vosfp_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->magic = VOSFP_CFG_MAGIC;
-	cfg->flags = VOSFP_CFG_MALFORMED_DROP;
+	cfg->flags = VOSFP_CFG_MALFORMED_DROP | VOSFP_CFG_AUTOBAN;
+	cfg->ban_ttl_ns = 3600ull * 1000000000ull;
+	cfg->rate_tau_ns = 20 - 1; /* burst 20, no rate: see set_rate() */
 	cfg->stealth_methods = 1u << VOSFP_M_OPTIONS;
 	cfg->port_bitmap[5060 / 32] |= 1u << (5060 % 32);
 }
@@ -144,8 +146,9 @@ static int parse_ports(struct vosfp *h, const char *value, struct vosfp_config *
 	return ports_to_bitmap(h, ports, n, cfg);
 }
 
-static int format_ports(const struct vosfp_config *cfg, char *buf, size_t len)
+static int format_ports(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
 {
+	(void)h;
 	uint16_t ports[VOSFP_MAX_PORTS];
 	int n = bitmap_to_ports(cfg, ports, VOSFP_MAX_PORTS);
 	size_t used = 0;
@@ -193,8 +196,9 @@ static int parse_methods(struct vosfp *h, const char *value, struct vosfp_config
 	return 0;
 }
 
-static int format_methods(const struct vosfp_config *cfg, char *buf, size_t len)
+static int format_methods(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
 {
+	(void)h;
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -229,18 +233,140 @@ static int parse_malformed(struct vosfp *h, const char *value, struct vosfp_conf
 	return parse_flag(h, value, VOSFP_CFG_MALFORMED_DROP, cfg);
 }
 
-static int format_malformed(const struct vosfp_config *cfg, char *buf, size_t len)
+static int format_flag(const struct vosfp_config *cfg, __u32 bit, char *buf, size_t len)
 {
-	const char *v = cfg->flags & VOSFP_CFG_MALFORMED_DROP ? "on" : "off";
+	return snprintf(buf, len, "%s", cfg->flags & bit ? "on" : "off") >= (int)len ? -ENOSPC : 0;
+}
 
-	return snprintf(buf, len, "%s", v) >= (int)len ? -ENOSPC : 0;
+static int format_malformed(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	(void)h;
+	return format_flag(cfg, VOSFP_CFG_MALFORMED_DROP, buf, len);
+}
+
+static int parse_trusted_only(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	return parse_flag(h, value, VOSFP_CFG_TRUSTED_ONLY, cfg);
+}
+
+static int format_trusted_only(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			       size_t len)
+{
+	(void)h;
+	return format_flag(cfg, VOSFP_CFG_TRUSTED_ONLY, buf, len);
+}
+
+static int parse_autoban(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	return parse_flag(h, value, VOSFP_CFG_AUTOBAN, cfg);
+}
+
+static int format_autoban(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	(void)h;
+	return format_flag(cfg, VOSFP_CFG_AUTOBAN, buf, len);
+}
+
+static int parse_user_agents(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	return vosfp__scanners_set(h, value, cfg);
+}
+
+static int format_user_agents(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			      size_t len)
+{
+	(void)cfg;
+	return vosfp__scanners_format(h, buf, len);
+}
+
+/* A whole number from min to max, nothing else. */
+static int parse_number(struct vosfp *h, const char *value, unsigned long min, unsigned long max,
+			unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end || errno || *out < min || *out > max)
+		return vosfp__fail(h, -EINVAL, "'%s': expected a whole number from %lu to %lu", value,
+				   min, max);
+	return 0;
+}
+
+#define NSEC 1000000000ull
+#define MAX_RATE 1000000ul
+#define MAX_BURST 100000ul
+#define MAX_BAN_TTL (30ul * 24 * 3600)
+
+/* The burst in requests, from the GCRA's tolerance. */
+static unsigned long burst_of(const struct vosfp_config *cfg)
+{
+	return cfg->rate_interval_ns ? (unsigned long)(cfg->rate_tau_ns / cfg->rate_interval_ns) + 1
+				     : (unsigned long)cfg->rate_tau_ns + 1;
+}
+
+static void set_rate(struct vosfp_config *cfg, unsigned long rate, unsigned long burst)
+{
+	cfg->rate_pps = (__u32)rate;
+	cfg->rate_interval_ns = rate ? NSEC / rate : 0;
+	/* With no rate the tolerance keeps the burst, scaled by one. */
+	cfg->rate_tau_ns = rate ? (burst - 1) * cfg->rate_interval_ns : burst - 1;
+}
+
+static int parse_rate(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	unsigned long rate;
+	int err = parse_number(h, value, 0, MAX_RATE, &rate);
+
+	if (!err)
+		set_rate(cfg, rate, burst_of(cfg));
+	return err;
+}
+
+static int format_rate(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	(void)h;
+	return snprintf(buf, len, "%u", cfg->rate_pps) >= (int)len ? -ENOSPC : 0;
+}
+
+static int parse_burst(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	unsigned long burst;
+	int err = parse_number(h, value, 1, MAX_BURST, &burst);
+
+	if (!err)
+		set_rate(cfg, cfg->rate_pps, burst);
+	return err;
+}
+
+static int format_burst(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	(void)h;
+	return snprintf(buf, len, "%lu", burst_of(cfg)) >= (int)len ? -ENOSPC : 0;
+}
+
+static int parse_ban_ttl(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	unsigned long ttl;
+	int err = parse_number(h, value, 1, MAX_BAN_TTL, &ttl);
+
+	if (!err)
+		cfg->ban_ttl_ns = ttl * NSEC;
+	return err;
+}
+
+static int format_ban_ttl(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len)
+{
+	(void)h;
+	return snprintf(buf, len, "%llu", (unsigned long long)(cfg->ban_ttl_ns / NSEC)) >=
+		       (int)len ? -ENOSPC : 0;
 }
 
 struct config_key {
 	const char *name;
 	const char *help;
 	int (*parse)(struct vosfp *h, const char *value, struct vosfp_config *cfg);
-	int (*format)(const struct vosfp_config *cfg, char *buf, size_t len);
+	int (*format)(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len);
 };
 
 static const struct config_key keys[] = {
@@ -252,6 +378,23 @@ static const struct config_key keys[] = {
 	  parse_methods, format_methods },
 	{ "malformed_drop", "drop UDP to a SIP port that is not SIP: on or off (default on)",
 	  parse_malformed, format_malformed },
+	{ "trusted_only",
+	  "drop every request from sources not on the allow list; responses pass: on or off "
+	  "(default off)",
+	  parse_trusted_only, format_trusted_only },
+	{ "user_agents",
+	  "scanner User-Agent prefixes, comma-separated, any case, 4-32 characters; 'none' "
+	  "for none (default friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,pplsip,iWar,"
+	  "sundayddr,SIVuS,smap)",
+	  parse_user_agents, format_user_agents },
+	{ "rate_limit", "requests per second allowed per source, 0 for no limit (default 0)",
+	  parse_rate, format_rate },
+	{ "rate_burst", "requests a source may send at once above its rate (default 20)",
+	  parse_burst, format_burst },
+	{ "autoban", "ban scanners and sources over the rate limit: on or off (default on)",
+	  parse_autoban, format_autoban },
+	{ "ban_ttl", "seconds an automatic ban lasts (default 3600)", parse_ban_ttl,
+	  format_ban_ttl },
 };
 
 #define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))
@@ -271,8 +414,8 @@ static const struct config_key *find_key(struct vosfp *h, const char *key)
 	for (int i = 0; key && i < NKEYS; i++)
 		if (!strcmp(keys[i].name, key))
 			return &keys[i];
-	vosfp__fail(h, -EINVAL, "'%s': unknown config key (known: ports, stealth_methods, "
-		    "malformed_drop)", key ? key : "(null)");
+	vosfp__fail(h, -EINVAL, "'%s': unknown config key (see vosfp_config_key_name())",
+		    key ? key : "(null)");
 	return NULL;
 }
 
@@ -313,7 +456,7 @@ VOSFP_API int vosfp_config_get(struct vosfp *h, const char *key, char *buf, size
 	err = vosfp__config_read(h, &cfg);
 	if (err)
 		return err;
-	if (k->format(&cfg, buf, len))
+	if (k->format(h, &cfg, buf, len))
 		return vosfp__fail(h, -ENOSPC, "%s: buffer of %zu bytes too small", key, len);
 	return vosfp__ok(h);
 }

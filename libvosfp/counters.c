@@ -16,7 +16,8 @@ static const struct {
 	[VOSFP_CTR_PASSED] = { "passed", 0 },	 [VOSFP_CTR_ALLOWED] = { "allowed", 0 },
 	[VOSFP_CTR_BLOCKED] = { "blocked", 1 },	 [VOSFP_CTR_STEALTH] = { "stealth", 1 },
 	[VOSFP_CTR_MALFORMED] = { "malformed", 1 }, [VOSFP_CTR_REDIRECTED] = { "redirected", 0 },
-	[VOSFP_CTR_KEEPALIVE] = { "keepalive", 0 },
+	[VOSFP_CTR_KEEPALIVE] = { "keepalive", 0 }, [VOSFP_CTR_SCANNER] = { "scanner", 1 },
+	[VOSFP_CTR_RATE_LIMITED] = { "rate_limited", 1 }, [VOSFP_CTR_BANNED] = { "banned", 1 },
 };
 
 #define NREASONS ((int)(sizeof(reasons) / sizeof(reasons[0])))

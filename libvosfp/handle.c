@@ -31,12 +31,16 @@ SAME_ID(VOSFP_R_STEALTH, VOSFP_CTR_STEALTH);
 SAME_ID(VOSFP_R_MALFORMED, VOSFP_CTR_MALFORMED);
 SAME_ID(VOSFP_R_REDIRECTED, VOSFP_CTR_REDIRECTED);
 SAME_ID(VOSFP_R_KEEPALIVE, VOSFP_CTR_KEEPALIVE);
+SAME_ID(VOSFP_R_SCANNER, VOSFP_CTR_SCANNER);
+SAME_ID(VOSFP_R_RATE_LIMITED, VOSFP_CTR_RATE_LIMITED);
+SAME_ID(VOSFP_R_BANNED, VOSFP_CTR_BANNED);
 
 const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_BLOCK4] = VOSFP_MAP_BLOCK_V4,   [MAP_BLOCK6] = VOSFP_MAP_BLOCK_V6,
 	[MAP_ALLOW4] = VOSFP_MAP_ALLOW_V4,   [MAP_ALLOW6] = VOSFP_MAP_ALLOW_V6,
 	[MAP_CONFIG] = VOSFP_MAP_CONFIG,     [MAP_COUNTERS] = VOSFP_MAP_COUNTERS,
-	[MAP_XSKS] = VOSFP_MAP_XSKS,
+	[MAP_XSKS] = VOSFP_MAP_XSKS,	     [MAP_BANS] = VOSFP_MAP_BANS,
+	[MAP_RATE] = VOSFP_MAP_RATE,	     [MAP_UA] = VOSFP_MAP_UA,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)
@@ -308,7 +312,9 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 	err = vosfp__config_read(h, &cfg);
 	if (!err && cfg.magic != VOSFP_CFG_MAGIC) {
 		vosfp__config_defaults(&cfg);
-		err = vosfp__config_write(h, &cfg);
+		err = vosfp__scanners_set(h, vosfp__default_scanners, &cfg);
+		if (!err)
+			err = vosfp__config_write(h, &cfg);
 	}
 	if (err) {
 		err = vosfp__open_fail(err, "cannot initialise the config: %s", h->err);

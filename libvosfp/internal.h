@@ -22,6 +22,9 @@ enum vosfp_map_id {
 	MAP_CONFIG,
 	MAP_COUNTERS,
 	MAP_XSKS,
+	MAP_BANS,
+	MAP_RATE,
+	MAP_UA,
 	MAP__COUNT
 };
 
@@ -68,6 +71,14 @@ int vosfp__prefix_format(const struct vosfp_prefix *p, char *buf, size_t len);
 int vosfp__config_read(struct vosfp *h, struct vosfp_config *cfg);
 int vosfp__config_write(struct vosfp *h, const struct vosfp_config *cfg);
 void vosfp__config_defaults(struct vosfp_config *cfg);
+
+/* Scanner signatures (scanners.c): replace the whole set from a comma
+ * list, and write the set back as one. Both keep the config's
+ * VOSFP_CFG_SCANNERS flag in step with whether the set is empty. */
+int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *cfg);
+int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len);
+/* The shipped default signature list. */
+extern const char vosfp__default_scanners[];
 
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf);

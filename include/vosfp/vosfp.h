@@ -240,6 +240,36 @@ VOSFP_API int vosfp_policy_iter_next(struct vosfp_policy_iter *it, char *buf, si
 VOSFP_API void vosfp_policy_iter_close(struct vosfp_policy_iter *it);
 
 /* ------------------------------------------------------------------------ */
+/* Temporary bans                                                            */
+
+/*
+ * Sources dropped ("banned") until their ban expires. The program enforces
+ * the expiry itself, so a ban ends on time with no process running.
+ * Automatic bans come from scanner User-Agents and from the per-source rate
+ * limit (config "autoban", "ban_ttl"); vosfp_ban_add() adds one by hand.
+ * addr is one IPv4 or IPv6 address (no prefix). Block and allow lists are
+ * checked around bans: block list first, then bans, then the allow list.
+ *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban.
+ *   remove: -ENOENT if the address is not banned.
+ */
+VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
+VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
+
+/*
+ * Iterate over the unexpired bans: next writes the address ("192.0.2.7",
+ * "2001:db8::7"; 46 bytes are enough) and returns 1, 0 at the end; ttl_left
+ * gets the whole seconds left (rounded up), reason the counter id that
+ * caused the ban (VOSFP_CTR_SCANNER, VOSFP_CTR_RATE_LIMITED, or
+ * VOSFP_CTR_BANNED for a ban added by hand). Either may be NULL. Expired
+ * entries met on the way are removed.
+ */
+struct vosfp_ban_iter;
+VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out);
+VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
+				  uint32_t *ttl_left, int *reason);
+VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it);
+
+/* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
 
 #define VOSFP_MAX_PORTS 16
@@ -260,7 +290,23 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "ports"            "5060,5080"
  *   "stealth_methods"  "OPTIONS" — requests with these methods from sources
  *                      not on the allow list are dropped unanswered
- *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port that is not SIP
+ *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port whose first line
+ *                      is neither a Request-Line nor a Status-Line
+ *                      (keep-alives always pass); default on
+ *   "trusted_only"     "on"/"off" — drop every request from sources not on
+ *                      the allow list (responses pass); default off
+ *   "user_agents"      scanner User-Agent prefixes, comma-separated, 4-32
+ *                      characters (letters, digits, space, !#$%&'()*+-./:;=?),
+ *                      matched in any letter case wherever the header is;
+ *                      shown lowercase; "none" for none. Default:
+ *                      friendly-scanner, sipvicious, sipcli, VaxSIPUserAgent,
+ *                      pplsip, iWar, sundayddr, SIVuS, smap
+ *   "rate_limit"       requests per second allowed per source (token bucket
+ *                      kept as a GCRA); 0 = no limit (default)
+ *   "rate_burst"       requests a source may send at once (default 20)
+ *   "autoban"          "on"/"off" — ban scanners and sources over the rate
+ *                      limit for ban_ttl seconds (default on)
+ *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
  * set: -EINVAL with a detail for an unknown key or a bad value.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
@@ -285,6 +331,9 @@ enum vosfp_counter {
 	VOSFP_CTR_MALFORMED = 4,  /* not SIP on a SIP port: dropped */
 	VOSFP_CTR_REDIRECTED = 5, /* handed to an AF_XDP socket */
 	VOSFP_CTR_KEEPALIVE = 6,  /* CRLF / STUN keep-alive: passed */
+	VOSFP_CTR_SCANNER = 7,    /* User-Agent of a known scanner: dropped */
+	VOSFP_CTR_RATE_LIMITED = 8, /* source over its request rate: dropped */
+	VOSFP_CTR_BANNED = 9,     /* source on the temporary ban list: dropped */
 };
 
 VOSFP_API int vosfp_counter_count(void);

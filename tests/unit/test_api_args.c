@@ -95,7 +95,10 @@ static void test_open_opts_sizes(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	assert_int_equal(vosfp_counter_count(), 7);
+	assert_int_equal(vosfp_counter_count(), 10);
+	assert_string_equal(vosfp_counter_name(VOSFP_CTR_SCANNER), "scanner");
+	assert_string_equal(vosfp_counter_name(VOSFP_CTR_RATE_LIMITED), "rate_limited");
+	assert_string_equal(vosfp_counter_name(VOSFP_CTR_BANNED), "banned");
 	assert_string_equal(vosfp_counter_name(VOSFP_CTR_PASSED), "passed");
 	assert_string_equal(vosfp_counter_name(VOSFP_CTR_STEALTH), "stealth");
 	assert_string_equal(vosfp_counter_name(VOSFP_CTR_KEEPALIVE), "keepalive");
