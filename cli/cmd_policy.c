@@ -50,11 +50,17 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	struct json j;
 	char buf[64];
 
+	if (argc >= 1 && !strcmp(argv[0], "bans")) {
+		json = cli_json_flag(argc - 1, argv + 1);
+		if (json < 0)
+			return cli_usage(cli, "expected bans [--json]");
+		return cmd_list_bans(cli, json);
+	}
 	if (argc < 1 || (list = list_by_name(argv[0])) < 0)
-		return cli_usage(cli, "expected block|allow [--json]");
+		return cli_usage(cli, "expected block|allow|bans [--json]");
 	json = cli_json_flag(argc - 1, argv + 1);
 	if (json < 0)
-		return cli_usage(cli, "expected block|allow [--json]");
+		return cli_usage(cli, "expected block|allow|bans [--json]");
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_policy_iter_open(cli->h, list, &it);

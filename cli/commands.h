@@ -36,5 +36,8 @@ int cmd_load(struct cli *cli, int argc, char **argv);
 int cmd_ports(struct cli *cli, int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_ban(struct cli *cli, int argc, char **argv);
+int cmd_unban(struct cli *cli, int argc, char **argv);
+int cmd_list_bans(struct cli *cli, int json);
 
 #endif

@@ -21,7 +21,8 @@ static const char usage_text[] =
 	"  status [--json]                              attachments, list sizes, ports\n"
 	"  block CIDR | unblock CIDR                    change the block list\n"
 	"  allow CIDR | unallow CIDR                    change the allow list (trusted peers)\n"
-	"  list block|allow [--json]                    print a list\n"
+	"  list block|allow|bans [--json]               print a list (bans: with time left)\n"
+	"  ban ADDRESS [--ttl SECONDS] | unban ADDRESS  ban a source for a while (default 3600 s)\n"
 	"  load block|allow FILE                        add every prefix of FILE (all or nothing)\n"
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
@@ -55,6 +56,7 @@ static const struct command commands[] = {
 	{ "unallow", cmd_policy_change }, { "list", cmd_list },
 	{ "load", cmd_load },		  { "ports", cmd_ports },
 	{ "config", cmd_config },	  { "stats", cmd_stats },
+	{ "ban", cmd_ban },		  { "unban", cmd_unban },
 	{ "version", cmd_version },
 };
 
