@@ -387,6 +387,191 @@ static void test_unconfigured_root_defaults(void **state)
 	vosfp_close(h2);
 }
 
+/* A REGISTER carrying the given User-Agent line at position `pos` among
+ * the headers (0: first header), from `src`; returns the payload length. */
+static size_t register_with_ua(char *buf, size_t cap, const char *ua_line, int pos)
+{
+	static const char *const headers[] = {
+		"Via: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bK-524287-1\r\n",
+		"Max-Forwards: 70\r\n",
+		"To: <sip:100@198.51.100.1>\r\n",
+		"From: <sip:100@198.51.100.1>;tag=8f2c\r\n",
+		"Call-ID: 9b1e35c1a9f6@192.0.2.99\r\n",
+		"CSeq: 1 REGISTER\r\n",
+		"Contact: <sip:100@192.0.2.99:5060>\r\n",
+	};
+	size_t n = (size_t)snprintf(buf, cap, "REGISTER sip:198.51.100.1 SIP/2.0\r\n");
+
+	for (int i = 0; i <= 7; i++) {
+		if (i == pos)
+			n += (size_t)snprintf(buf + n, cap - n, "%s\r\n", ua_line);
+		if (i < 7)
+			n += (size_t)snprintf(buf + n, cap - n, "%s", headers[i]);
+	}
+	n += (size_t)snprintf(buf + n, cap - n, "Content-Length: 0\r\n\r\n");
+	return n;
+}
+
+static void expect_payload(const char *src, const void *payload, size_t len, int verdict,
+			   int reason)
+{
+	expect_spec(&(struct frame_spec){ .src = src, .payload = payload, .payload_len = len },
+		    verdict, reason);
+}
+
+static void test_scanner_user_agents(void **state)
+{
+	static const char *const scanners[] = {
+		"User-Agent: friendly-scanner",	 "User-Agent: sipvicious 0.3.3",
+		"user-agent: SIPCLI/v1.8",	 "USER-AGENT: VaxSIPUserAgent/3.1",
+		"User-Agent:pplsip",		 "User-Agent : iWar",
+		"User-Agent:\tsundayddr",	 "User-Agent: SIVuS PhoneScanner",
+		"User-Agent: smap 0.6.0",
+	};
+	static const char *const legit[] = {
+		"User-Agent: Linphone/5.2.0 (belle-sip/5.2.0)", "User-Agent: Asterisk PBX 20.5",
+		"User-Agent: sipcl", /* shorter than the signature */
+		"X-User-Agent: friendly-scanner", "User-Agents: friendly-scanner",
+		"Server: friendly-scanner",
+	};
+	char msg[1024], v6src[64];
+	size_t n;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	for (size_t i = 0; i < sizeof(scanners) / sizeof(scanners[0]); i++)
+		for (int pos = 0; pos <= 7; pos += 7) {
+			n = register_with_ua(msg, sizeof(msg), scanners[i], pos);
+			expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+			snprintf(v6src, sizeof(v6src), "2001:db8:99::%zx", i + 1);
+			expect_payload(v6src, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+			/* Allowed sources are never inspected. */
+			expect_payload(ALLOWED4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
+		}
+	for (size_t i = 0; i < sizeof(legit) / sizeof(legit[0]); i++) {
+		n = register_with_ua(msg, sizeof(msg), legit[i], 3);
+		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	}
+	/* A scanner name in the body, after the headers, is not a User-Agent. */
+	n = (size_t)snprintf(msg, sizeof(msg),
+			     "MESSAGE sip:100@198.51.100.1 SIP/2.0\r\nCSeq: 1 MESSAGE\r\n"
+			     "Content-Length: 30\r\n\r\nUser-Agent: friendly-scanner\r\n");
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	/* A custom set replaces the default; "none" turns the check off. */
+	assert_int_equal(vosfp_config_set(h, "user_agents", "Evil Dialer,friendly-scanner"), 0);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: evil dialer 2.0", 2);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: sipvicious", 2);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "user_agents", "none"), 0);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: friendly-scanner", 2);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "user_agents",
+					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
+					  "pplsip,iWar,sundayddr,SIVuS,smap"),
+			 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+}
+
+static void test_autoban_and_ttl(void **state)
+{
+	const char *src = "192.0.2.77";
+	char msg[1024];
+	size_t n;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_config_set(h, "ban_ttl", "1"), 0);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: friendly-scanner", 1);
+	expect_payload(src, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	/* Banned now: even a clean request, even TCP, is dropped as banned. */
+	expect_payload(src, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_DROP,
+		       VOSFP_CTR_BANNED);
+	expect_spec(&(struct frame_spec){ .src = src, .l4 = IPPROTO_TCP, MSG(register_msg) },
+		    VOSFP_VERDICT_DROP, VOSFP_CTR_BANNED);
+	/* The program itself lets the ban lapse: no process is involved. */
+	usleep(1100 * 1000);
+	expect_payload(src, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_PASS,
+		       VOSFP_CTR_PASSED);
+	/* A ban by hand; block still comes first, allow comes after bans. */
+	assert_int_equal(vosfp_ban_add(h, ALLOWED4, 60), 0);
+	expect_payload(ALLOWED4, options_msg, sizeof(options_msg) - 1, VOSFP_VERDICT_DROP,
+		       VOSFP_CTR_BANNED);
+	assert_int_equal(vosfp_ban_remove(h, ALLOWED4), 0);
+	assert_int_equal(vosfp_ban_remove(h, ALLOWED4), -ENOENT);
+	expect_payload(ALLOWED4, options_msg, sizeof(options_msg) - 1, VOSFP_VERDICT_PASS,
+		       VOSFP_CTR_ALLOWED);
+	assert_int_equal(vosfp_config_set(h, "ban_ttl", "3600"), 0);
+}
+
+static void test_rate_limit(void **state)
+{
+	const char *src = "192.0.2.88", *src6 = "2001:db8:88::1";
+	struct vosfp_ban_iter *it;
+	char addr[64];
+	uint32_t ttl;
+	int reason, found = 0;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	/* 1 request per second, burst 3: a quick run of 5 lets exactly 3 by. */
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	assert_int_equal(vosfp_config_set(h, "rate_limit", "1"), 0);
+	assert_int_equal(vosfp_config_set(h, "rate_burst", "3"), 0);
+	for (int i = 0; i < 5; i++) {
+		int over = i >= 3;
+
+		expect_payload(src, register_msg, sizeof(register_msg) - 1,
+			       over ? VOSFP_VERDICT_DROP : VOSFP_VERDICT_PASS,
+			       over ? VOSFP_CTR_RATE_LIMITED : VOSFP_CTR_PASSED);
+	}
+	/* Responses and keep-alives are not requests: never limited. */
+	expect_payload(src, response_msg, sizeof(response_msg) - 1, VOSFP_VERDICT_PASS,
+		       VOSFP_CTR_PASSED);
+	expect_payload(src, "\r\n\r\n", 4, VOSFP_VERDICT_PASS, VOSFP_CTR_KEEPALIVE);
+	/* Each source has its own bucket. */
+	expect_payload(UNKNOWN4, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_PASS,
+		       VOSFP_CTR_PASSED);
+	/* With autoban, going over the limit bans the source. */
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+	for (int i = 0; i < 4; i++)
+		expect_payload(src6, register_msg, sizeof(register_msg) - 1,
+			       i < 3 ? VOSFP_VERDICT_PASS : VOSFP_VERDICT_DROP,
+			       i < 3 ? VOSFP_CTR_PASSED : VOSFP_CTR_RATE_LIMITED);
+	expect_payload(src6, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_DROP,
+		       VOSFP_CTR_BANNED);
+	assert_int_equal(vosfp_ban_iter_open(h, &it), 0);
+	while (vosfp_ban_iter_next(it, addr, sizeof(addr), &ttl, &reason) == 1)
+		if (!strcmp(addr, src6)) {
+			found = 1;
+			assert_int_equal(reason, VOSFP_CTR_RATE_LIMITED);
+			assert_true(ttl > 0 && ttl <= 3600);
+		}
+	vosfp_ban_iter_close(it);
+	assert_true(found);
+	assert_int_equal(vosfp_ban_remove(h, src6), 0);
+	assert_int_equal(vosfp_config_set(h, "rate_limit", "0"), 0);
+}
+
+static void test_trusted_only(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_config_set(h, "trusted_only", "on"), 0);
+	for (int f = 0; f < 2; f++) {
+		expect_payload(families[f].unknown, register_msg, sizeof(register_msg) - 1,
+			       VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+		expect_payload(families[f].unknown, response_msg, sizeof(response_msg) - 1,
+			       VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+		expect_payload(families[f].allowed, register_msg, sizeof(register_msg) - 1,
+			       VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
+	}
+	assert_int_equal(vosfp_config_set(h, "trusted_only", "off"), 0);
+	expect_payload(UNKNOWN4, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_PASS,
+		       VOSFP_CTR_PASSED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +585,10 @@ int main(void)
 		cmocka_unit_test(test_config_changes),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_unconfigured_root_defaults),
+		cmocka_unit_test(test_scanner_user_agents),
+		cmocka_unit_test(test_autoban_and_ttl),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_trusted_only),
 	};
 
 	srand((unsigned)getpid());
