@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target with clang (ASan + UBSan) and runs it for a
+# bounded time, seeded with the SIP corpus. A crash prints the input (in
+# base64) and fails the test. Misaligned loads are not reported: the
+# parsers read packet headers where the NIC put them, as the kernel does.
+# usage: run_fuzz.sh SOURCE_DIR SECONDS
+set -euo pipefail
+src=$(cd "$1" && pwd) seconds=${2:-30}
+command -v clang >/dev/null || { echo "SKIP: no clang"; exit 77; }
+tmp=$(mktemp -d /tmp/vosfp-fuzz.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-sanitize=alignment \
+	-Wno-unknown-pragmas -I"$src/include" -I"$src/bpf" -I"$src/tests/reference" \
+	${multiarch:+-idirafter /usr/include/$multiarch} \
+	"$src/tests/fuzz/fuzz_sip.c" "$src/tests/reference/reference.c" -o "$tmp/fuzz_sip" \
+	2>"$tmp/build.log"; then
+	if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$tmp/build.log"; then
+		echo "SKIP: clang's libFuzzer runtime is missing (apt-get install libclang-rt-14-dev)"
+		exit 77
+	fi
+	cat "$tmp/build.log"; exit 1
+fi
+mkdir -p "$tmp/corpus"
+seeds=()
+[ -d "$src/tests/corpus" ] && seeds+=("$src/tests/corpus")
+"$tmp/fuzz_sip" -artifact_prefix="$tmp/" -max_total_time="$seconds" -max_len=3000 -timeout=10 -print_final_stats=1 \
+	"$tmp/corpus" "${seeds[@]}" 2>&1 | tail -15
