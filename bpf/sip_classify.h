@@ -163,8 +163,8 @@ static __always_inline int sip_is_digit(__u8 c)
  * The scans: the includer defines, before calling sip_classify() or
  * sip_user_agent_offset(),
  *   struct sip_src   whatever locates the payload;
- *   sip_find(src, from, a, b)
- *                    the index of the first byte equal to a or b at or after
+ *   sip_find(src, from, a, b, c)
+ *                    the index of the first byte equal to a, b or c at or after
  *                    `from`, looking at most SIP_FIND_WINDOW bytes: the
  *                    payload length if the payload ends first, SIP_NOT_SEEN
  *                    if the window does.
@@ -175,8 +175,46 @@ static __always_inline int sip_is_digit(__u8 c)
 #define SIP_FIND_WINDOW 1500
 #define SIP_NOT_SEEN 0xffffffffu
 
+/* High bit set in each byte of x that is zero; exact, no false hits (the
+ * classic test, done without carries between bytes). */
+static __always_inline __u64 sip_zero_bytes(__u64 x)
+{
+	const __u64 lo7 = 0x7f7f7f7f7f7f7f7full;
+
+	return ~(((x & lo7) + lo7) | x | lo7);
+}
+
+/* High bit set in each byte of x equal to a, b or c. */
+static __always_inline __u64 sip_bytes_equal(__u64 x, __u8 a, __u8 b, __u8 c)
+{
+	const __u64 ones = 0x0101010101010101ull;
+
+	return sip_zero_bytes(x ^ (ones * a)) | sip_zero_bytes(x ^ (ones * b)) |
+	       sip_zero_bytes(x ^ (ones * c));
+}
+
+/* Index (0-7) of the first byte in memory order (little-endian: the
+ * lowest) whose high bit is set in m, m != 0. */
+static __always_inline __u32 sip_first_byte(__u64 m)
+{
+	__u32 k = 0;
+
+	if (!(m & 0xffffffffull)) {
+		k += 4;
+		m >>= 32;
+	}
+	if (!(m & 0xffff)) {
+		k += 2;
+		m >>= 16;
+	}
+	if (!(m & 0xff))
+		k += 1;
+	return k;
+}
+
 struct sip_src;
-static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b);
+static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b,
+				      __u8 c);
 
 /* len: the payload length as UDP says; the bytes present may be fewer
  * (truncated capture), in which case end bounds every read. */
@@ -184,7 +222,7 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 					const __u8 *end, __u32 len)
 {
 	__u32 avail = end > p ? (__u32)(end - p) : 0;
-	__u32 s = 0, mlen, eol, sp2;
+	__u32 s = 0, mlen, sp2;
 	__u64 word = 0;
 	__u32 ninth = 0;
 
@@ -255,24 +293,25 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 	if (mlen == 0 || mlen > SIP_METHOD_MAX)
 		return SIP_RESULT(SIP_MALFORMED, 0);
 
-	/* The line ends at the first CR or LF; the Request-URI holds no space,
-	 * so the next space after it is the one before the version. */
-	eol = sip_find(src, s + mlen + 1, '\r', '\n');
-	if (eol == SIP_NOT_SEEN)
+	/* The Request-URI holds no space and no line end: the first SP, CR or
+	 * LF after it must be the space before the version, and the line must
+	 * end right after "SIP/2.0". One scan over the URI, whatever its
+	 * length, then a fixed-size check. */
+	sp2 = sip_find(src, s + mlen + 1, ' ', '\r', '\n');
+	if (sp2 == SIP_NOT_SEEN)
 		return SIP_RESULT(SIP_UNDECIDED, 0); /* longer than we look */
-	if (eol >= len)
-		return SIP_RESULT(SIP_MALFORMED, 0); /* no line end at all */
-	sp2 = sip_find(src, s + mlen + 1, ' ', ' ');
-	/* " SIP/2.0" right before the line end, and a non-empty URI. */
-	if (eol < s + mlen + 1 + 1 + 8 || sp2 != eol - 8)
-		return SIP_RESULT(SIP_MALFORMED, 0);
+	if (sp2 >= len || sp2 == s + mlen + 1)
+		return SIP_RESULT(SIP_MALFORMED, 0); /* no line end, or no URI */
 	{
-		/* eol < 1540, so the mask changes nothing; made opaque to the
+		/* sp2 < 1540, so the mask changes nothing; made opaque to the
 		 * compiler, it gives the verifier a bound it can keep. */
-		__u32 v = eol - 7;
+		__u32 v = sp2;
+		const __u8 *q;
 
 		SIP_OPAQUE(v);
-		if (!sip_is_version(p + (v & 0x7ff), end))
+		q = p + (v & 0x7ff);
+		if (sp2 + 9 > len || q + 9 > end || q[0] != ' ' || !sip_is_version(q + 1, end) ||
+		    (q[8] != '\r' && q[8] != '\n'))
 			return SIP_RESULT(SIP_MALFORMED, 0);
 	}
 	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth));
@@ -310,7 +349,7 @@ static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, co
 	__u32 from = 0;
 
 	for (int n = 0; n < SIP_MAX_LINES; n++) {
-		__u32 nl = sip_find(src, from, '\n', '\n'), start = nl + 1, j;
+		__u32 nl = sip_find(src, from, '\n', '\n', '\n'), start = nl + 1, j;
 		const __u8 *h;
 
 		if (nl >= len || nl == SIP_NOT_SEEN || start > SIP_HDR_SCAN)

@@ -20,7 +20,7 @@ struct sip_src {
 };
 
 /* The same contract as the program's vosfp_find(). */
-static inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b)
+static inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b, __u8 c)
 {
 	if (from > 0x7ff)
 		return SIP_NOT_SEEN;
@@ -29,7 +29,7 @@ static inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8
 
 		if (idx >= src->len || src->p + idx + 1 > src->end)
 			return src->len;
-		if (src->p[idx] == a || src->p[idx] == b)
+		if (src->p[idx] == a || src->p[idx] == b || src->p[idx] == c)
 			return idx;
 	}
 	return SIP_NOT_SEEN;
