@@ -170,13 +170,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	snprintf(classes[0].payload, 2048, "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00");
+	memcpy(classes[0].payload, "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 12);
 	snprintf(classes[1].payload, 2048, "REGISTER sip:example.com SIP/2.0\r\nCSeq: 1 REGISTER\r\n\r\n");
 	snprintf(classes[2].payload, 2048,
 		 "OPTIONS sip:100@198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bK1\r\n"
 		 "From: <sip:100@192.0.2.99>;tag=1\r\nTo: <sip:100@198.51.100.1>\r\nCall-ID: 1\r\n"
 		 "CSeq: 1 OPTIONS\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n");
-	snprintf(classes[3].payload, 2048, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage");
+	memcpy(classes[3].payload, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage", 19);
 	snprintf(classes[4].payload, 2048, "\r\n\r\n");
 	snprintf(classes[5].payload, 2048,
 		 "REGISTER sip:198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bK2\r\n"
