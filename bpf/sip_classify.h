@@ -334,8 +334,21 @@ static __always_inline int sip_is_ws(__u8 c)
 	return c == ' ' || c == '\t';
 }
 
-/* Header lines examined at most; a User-Agent further down is not seen. */
+/* Candidate header lines examined at most (lines that start with U or u,
+ * or the empty line); a User-Agent further down is not seen. */
 #define SIP_MAX_LINES 64
+
+/*
+ * One more hook for the includer, like sip_find():
+ *   sip_find_line_u(src, from)
+ *                    the index of the first '\n' at or after `from` whose
+ *                    next byte is 'U', 'u', CR or LF, or is past the data:
+ *                    the start of a line that may be User-Agent, or of the
+ *                    empty line; the payload length if there is none,
+ *                    SIP_NOT_SEEN if the window ends first.
+ * The header walk then visits a line or two instead of every line.
+ */
+static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 from);
 
 /*
  * Offset of the User-Agent value (after "User-Agent", optional white space,
@@ -349,7 +362,7 @@ static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, co
 	__u32 from = 0;
 
 	for (int n = 0; n < SIP_MAX_LINES; n++) {
-		__u32 nl = sip_find(src, from, '\n', '\n', '\n'), start = nl + 1, j;
+		__u32 nl = sip_find_line_u(src, from), start = nl + 1, j;
 		const __u8 *h;
 
 		if (nl >= len || nl == SIP_NOT_SEEN || start > SIP_HDR_SCAN)

@@ -204,6 +204,69 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes
 }
 
 /*
+ * The last bytes of a scan, one at a time: fewer than a word before the end
+ * of the data, or the end of the window (left: bytes of it still to look
+ * at, at most 9). Global functions of their own: reached from any step of
+ * a word loop, each is verified once instead of once per step.
+ */
+__attribute__((noinline)) int vosfp_find_tail(struct xdp_md *ctx, __u32 off, __u32 len, __u32 from,
+					      __u32 abc_left)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 a = abc_left & 0xff, b = (abc_left >> 8) & 0xff, c = (abc_left >> 16) & 0xff;
+	__u32 left = abc_left >> 24, start = off + from;
+	const __u8 *p;
+
+	if (off > 0x3fff || from > 0x7ff)
+		return (int)SIP_NOT_SEEN;
+	SIP_OPAQUE(start);
+	p = (const __u8 *)data + (start & 0x7fff);
+	for (__u32 k = 0; k < 9; k++) {
+		const __u8 *q = p + k;
+
+		SIP_OPAQUE(q);
+		if (k >= left)
+			break;
+		if (from + k >= len || (void *)(q + 1) > data_end)
+			return (int)len;
+		if (*q == a || *q == b || *q == c)
+			return (int)(from + k);
+	}
+	return (int)SIP_NOT_SEEN;
+}
+
+__attribute__((noinline)) int vosfp_find_line_u_tail(struct xdp_md *ctx, __u32 off, __u32 len,
+						     __u32 from, __u32 left)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 start = off + from;
+	const __u8 *p;
+
+	if (off > 0x3fff || from > 0x7ff)
+		return (int)SIP_NOT_SEEN;
+	SIP_OPAQUE(start);
+	p = (const __u8 *)data + (start & 0x7fff);
+	for (__u32 k = 0; k < 9; k++) {
+		const __u8 *q = p + k;
+
+		SIP_OPAQUE(q);
+		if (k >= left)
+			break;
+		if (from + k >= len || (void *)(q + 1) > data_end)
+			return (int)len;
+		if (*q != '\n')
+			continue;
+		if (from + k + 1 >= len || (void *)(q + 2) > data_end)
+			return (int)(from + k);
+		if ((q[1] | 0x20) == 'u' || q[1] == '\r' || q[1] == '\n')
+			return (int)(from + k);
+	}
+	return (int)SIP_NOT_SEEN;
+}
+
+/*
  * The one scan primitive (see sip_find in sip_classify.h): the index of the
  * first byte equal to any of the three bytes of abc at or after `from` in the
  * payload at `off`. A global (non-inlined, non-static) function is verified
@@ -240,18 +303,45 @@ __attribute__((noinline)) int vosfp_find(struct xdp_md *ctx, __u32 off, __u32 le
 	}
 	/* ...then byte by byte: fewer than 8 before the end, or the rest of
 	 * the window. The same answers as a plain byte loop. */
-	for (__u32 k = 0; k < 8; k++, i++) {
+	return vosfp_find_tail(ctx, off, len, from + i,
+			       abc | (SIP_FIND_WINDOW - i < 9 ? SIP_FIND_WINDOW - i : 9) << 24);
+}
+
+/* sip_find_line_u (see sip_classify.h), eight bytes a step: the bytes
+ * after each '\n' of a word are the same word loaded one byte later. */
+__attribute__((noinline)) int vosfp_find_line_u(struct xdp_md *ctx, __u32 off, __u32 len,
+						__u32 from)
+{
+	const __u64 ones = 0x0101010101010101ull;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 start = off + from, i = 0;
+	const __u8 *p;
+
+	if (off > 0x3fff || from > 0x7ff)
+		return (int)SIP_NOT_SEEN;
+	SIP_OPAQUE(start);
+	p = (const __u8 *)data + (start & 0x7fff);
+	for (__u32 w = 0; w < SIP_FIND_WINDOW / 8; w++) {
 		const __u8 *q = p + i;
+		__u64 nl, next, hits;
 
 		SIP_OPAQUE(q);
-		if (i >= SIP_FIND_WINDOW)
+		if (from + i + 9 > len || (void *)(q + 9) > data_end)
 			break;
-		if (from + i >= len || (void *)(q + 1) > data_end)
-			return (int)len;
-		if (*q == a || *q == b || *q == c)
-			return (int)(from + i);
+		/* No branch on nl alone: one exit per word keeps the verifier's
+		 * states to one per step. */
+		nl = sip_zero_bytes(SIP_LOAD64(q) ^ (ones * '\n'));
+		next = SIP_LOAD64(q + 1);
+		hits = nl & (sip_zero_bytes((next | VOSFP_UA_FOLD) ^ (ones * 'u')) |
+			     sip_zero_bytes(next ^ (ones * '\r')) |
+			     sip_zero_bytes(next ^ (ones * '\n')));
+		if (hits)
+			return (int)(from + i + sip_first_byte(hits));
+		i += 8;
 	}
-	return (int)SIP_NOT_SEEN;
+	return vosfp_find_line_u_tail(ctx, off, len, from + i,
+				      SIP_FIND_WINDOW - i < 9 ? SIP_FIND_WINDOW - i : 9);
 }
 
 struct sip_src {
@@ -264,6 +354,11 @@ static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u
 {
 	return (__u32)vosfp_find(src->ctx, src->off, src->len, from,
 				 (__u32)a | (__u32)b << 8 | (__u32)c << 16);
+}
+
+static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 from)
+{
+	return (__u32)vosfp_find_line_u(src->ctx, src->off, src->len, from);
 }
 
 /* The first-line classifier, as a global function for the same reason. */

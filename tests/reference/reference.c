@@ -35,6 +35,28 @@ static inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8
 	return SIP_NOT_SEEN;
 }
 
+/* The same contract as the program's vosfp_find_line_u(). */
+static inline __u32 sip_find_line_u(const struct sip_src *src, __u32 from)
+{
+	if (from > 0x7ff)
+		return SIP_NOT_SEEN;
+	for (__u32 i = 0; i < SIP_FIND_WINDOW; i++) {
+		__u32 idx = from + i;
+		__u8 next;
+
+		if (idx >= src->len || src->p + idx + 1 > src->end)
+			return src->len;
+		if (src->p[idx] != '\n')
+			continue;
+		if (idx + 1 >= src->len || src->p + idx + 2 > src->end)
+			return idx;
+		next = src->p[idx + 1];
+		if ((next | 0x20) == 'u' || next == '\r' || next == '\n')
+			return idx;
+	}
+	return SIP_NOT_SEEN;
+}
+
 int reference_classify(const uint8_t *payload, size_t len)
 {
 	struct sip_src src = { payload, payload + len, (__u32)len };
