@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/e2e/lib.sh"
 e2e_require
 [ -x "$VOSFP" ] || { echo "no vosfp tool in $BUILD (build first)"; exit 1; }
+command -v svmap >/dev/null || { echo "no svmap (apt-get install sipvicious)"; exit 1; }
 
 say() { printf '\n== %s\n' "$*"; }
 expect() { # expect WHAT GOT WANT
@@ -22,15 +23,23 @@ say "Made namespaces $NS_S (server) and $NS_C (callers), joined by a veth pair"
 say "Server namespace $NS_S: Kamailio on $SRV4 and [$SRV6], answering everyone"
 e2e_start_kamailio
 
-say "Without vosfp, a scanner probing with OPTIONS from $CLI4_A gets answers"
-expect "5 of 5 OPTIONS answered: the scanner has found a SIP server" \
+export HOME=$E2E_TMP # sipvicious keeps its sessions in ~/.sipvicious
+svmap_finds() { # number of SIP devices svmap reports from $CLI4_A
+	(cd "$E2E_TMP" && timeout 60 ip netns exec "$NS_C" svmap -b $CLI4_A $SRV4 2>&1) |
+		grep -c "| $SRV4:5060" || true
+}
+
+say "Without vosfp, a sipvicious scan (svmap) from $CLI4_A finds the server"
+expect "svmap found 1 SIP device" "$(svmap_finds)" 1
+expect "and SIPp's OPTIONS from the same address get 5 of 5 answers" \
 	"$(sipp_run scan0 $CLI4_A $SRV4 5 -sf "$E2E_DIR/options.xml")" "5 0"
 
 say "Attaching vosfp to the server's interface $IF_S"
 nsenter --net="/run/netns/$NS_S" "$VOSFP" --pin-root "$PIN" attach "$IF_S"
 
-say "The scanner probes again: its OPTIONS are dropped at XDP, unanswered"
-expect "0 of 5 OPTIONS answered: to the scanner, nothing is there" \
+say "The scanner tries again: its probes are dropped at XDP, unanswered"
+expect "svmap found 0 SIP devices: to the scanner, nothing is there" "$(svmap_finds)" 0
+expect "0 of 5 OPTIONS answered" \
 	"$(sipp_run scan1 $CLI4_A $SRV4 5 -sf "$E2E_DIR/options.xml")" "0 5"
 
 say "A trusted peer $CLI4_B is put on the allow list; it pings and calls"
