@@ -329,15 +329,16 @@ __attribute__((noinline)) int vosfp_find_line_u(struct xdp_md *ctx, __u32 off, _
 		SIP_OPAQUE(q);
 		if (from + i + 9 > len || (void *)(q + 9) > data_end)
 			break;
-		/* No branch on nl alone: one exit per word keeps the verifier's
-		 * states to one per step. */
+		/* Most words hold no '\n': test the next bytes only when one does. */
 		nl = sip_zero_bytes(SIP_LOAD64(q) ^ (ones * '\n'));
-		next = SIP_LOAD64(q + 1);
-		hits = nl & (sip_zero_bytes((next | VOSFP_UA_FOLD) ^ (ones * 'u')) |
-			     sip_zero_bytes(next ^ (ones * '\r')) |
-			     sip_zero_bytes(next ^ (ones * '\n')));
-		if (hits)
-			return (int)(from + i + sip_first_byte(hits));
+		if (nl) {
+			next = SIP_LOAD64(q + 1);
+			hits = nl & (sip_zero_bytes((next | VOSFP_UA_FOLD) ^ (ones * 'u')) |
+				     sip_zero_bytes(next ^ (ones * '\r')) |
+				     sip_zero_bytes(next ^ (ones * '\n')));
+			if (hits)
+				return (int)(from + i + sip_first_byte(hits));
+		}
 		i += 8;
 	}
 	return vosfp_find_line_u_tail(ctx, off, len, from + i,
