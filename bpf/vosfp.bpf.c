@@ -14,37 +14,20 @@
 #define DEFAULT_BLOCK_ENTRIES 65536
 #define DEFAULT_ALLOW_ENTRIES 4096
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vosfp_lpm_v4);
-	__type(value, struct vosfp_policy_val);
-	__uint(max_entries, DEFAULT_BLOCK_ENTRIES);
-} vosfp_block4 SEC(".maps");
+/* Block and allow lists: one LPM trie per list and address family. */
+#define LPM_MAP(name, key_type, entries)                                                    \
+	struct {                                                                            \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                        \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                       \
+		__type(key, key_type);                                                      \
+		__type(value, struct vosfp_policy_val);                                     \
+		__uint(max_entries, entries);                                               \
+	} name SEC(".maps")
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vosfp_lpm_v6);
-	__type(value, struct vosfp_policy_val);
-	__uint(max_entries, DEFAULT_BLOCK_ENTRIES);
-} vosfp_block6 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vosfp_lpm_v4);
-	__type(value, struct vosfp_policy_val);
-	__uint(max_entries, DEFAULT_ALLOW_ENTRIES);
-} vosfp_allow4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct vosfp_lpm_v6);
-	__type(value, struct vosfp_policy_val);
-	__uint(max_entries, DEFAULT_ALLOW_ENTRIES);
-} vosfp_allow6 SEC(".maps");
+LPM_MAP(vosfp_block4, struct vosfp_lpm_v4, DEFAULT_BLOCK_ENTRIES);
+LPM_MAP(vosfp_block6, struct vosfp_lpm_v6, DEFAULT_BLOCK_ENTRIES);
+LPM_MAP(vosfp_allow4, struct vosfp_lpm_v4, DEFAULT_ALLOW_ENTRIES);
+LPM_MAP(vosfp_allow6, struct vosfp_lpm_v6, DEFAULT_ALLOW_ENTRIES);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -107,3 +107,15 @@ counter() {
 	vosfp_cli stats --json | python3 -c \
 		'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$1"
 }
+
+# check DESCRIPTION EXPECTED ACTUAL: one line of the test's report; counts
+# failures in $fails.
+fails=0
+check() {
+	if [ "$2" = "$3" ]; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: expected '$2', got '$3'"
+		fails=$((fails + 1))
+	fi
+}

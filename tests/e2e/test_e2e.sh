@@ -12,15 +12,6 @@ e2e_setup
 e2e_start_kamailio
 
 N=10
-fails=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 delta() { # delta REASON BEFORE
 	echo $(( $(counter "$1") - $2 ))
 }

@@ -16,15 +16,6 @@ e2e_start_kamailio
 export HOME=$E2E_TMP # sipvicious keeps its session files under ~/.sipvicious
 
 N=10
-fails=0
-check() { # check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 in_client() { (cd "$E2E_TMP" && timeout 120 ip netns exec "$NS_C" "$@" 2>&1) || true; }
 # svmap prints a table row per device found; svwar one per extension.
 found_devices() { grep -c "| .*:5060 *|" <<<"$1" || true; }
