@@ -186,6 +186,20 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes
 	return count(reason, bytes, XDP_PASS);
 }
 
+/* Where a scan starts: the payload at off, plus from; NULL when either is
+ * out of range. start < 0x4800, so the mask changes nothing; once the
+ * compiler cannot see through it, it shows the verifier the bound. */
+static __always_inline const __u8 *scan_start(struct xdp_md *ctx, __u32 off, __u32 from)
+{
+	void *data = (void *)(long)ctx->data;
+	__u32 start = off + from;
+
+	if (off > 0x3fff || from > 0x7ff)
+		return NULL;
+	SIP_OPAQUE(start);
+	return (const __u8 *)data + (start & 0x7fff);
+}
+
 /*
  * The last bytes of a scan, one at a time: fewer than a word before the end
  * of the data, or the end of the window (left: bytes of it still to look
@@ -195,16 +209,13 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes
 __attribute__((noinline)) int vosfp_find_tail(struct xdp_md *ctx, __u32 off, __u32 len, __u32 from,
 					      __u32 abc_left)
 {
-	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 a = abc_left & 0xff, b = (abc_left >> 8) & 0xff, c = (abc_left >> 16) & 0xff;
-	__u32 left = abc_left >> 24, start = off + from;
-	const __u8 *p;
+	const __u8 *p = scan_start(ctx, off, from);
+	__u32 left = abc_left >> 24;
 
-	if (off > 0x3fff || from > 0x7ff)
+	if (!p)
 		return (int)SIP_NOT_SEEN;
-	SIP_OPAQUE(start);
-	p = (const __u8 *)data + (start & 0x7fff);
 	for (__u32 k = 0; k < 9; k++) {
 		const __u8 *q = p + k;
 
@@ -222,15 +233,11 @@ __attribute__((noinline)) int vosfp_find_tail(struct xdp_md *ctx, __u32 off, __u
 __attribute__((noinline)) int vosfp_find_line_u_tail(struct xdp_md *ctx, __u32 off, __u32 len,
 						     __u32 from, __u32 left)
 {
-	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 start = off + from;
-	const __u8 *p;
+	const __u8 *p = scan_start(ctx, off, from);
 
-	if (off > 0x3fff || from > 0x7ff)
+	if (!p)
 		return (int)SIP_NOT_SEEN;
-	SIP_OPAQUE(start);
-	p = (const __u8 *)data + (start & 0x7fff);
 	for (__u32 k = 0; k < 9; k++) {
 		const __u8 *q = p + k;
 
@@ -259,18 +266,13 @@ __attribute__((noinline)) int vosfp_find_line_u_tail(struct xdp_md *ctx, __u32 o
 __attribute__((noinline)) int vosfp_find(struct xdp_md *ctx, __u32 off, __u32 len, __u32 from,
 					 __u32 abc)
 {
-	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 a = abc & 0xff, b = (abc >> 8) & 0xff, c = (abc >> 16) & 0xff;
-	const __u8 *p;
-	__u32 start = off + from, i = 0;
+	const __u8 *p = scan_start(ctx, off, from);
+	__u32 i = 0;
 
-	if (off > 0x3fff || from > 0x7ff)
+	if (!p)
 		return (int)SIP_NOT_SEEN;
-	/* start < 0x4800: the mask changes nothing, but once the compiler
-	 * cannot see through it, it shows the verifier the bound. */
-	SIP_OPAQUE(start);
-	p = (const __u8 *)data + (start & 0x7fff);
 	/* Eight bytes a step while a whole word fits... */
 	for (__u32 w = 0; w < SIP_FIND_WINDOW / 8; w++) {
 		const __u8 *q = p + i;
@@ -296,15 +298,12 @@ __attribute__((noinline)) int vosfp_find_line_u(struct xdp_md *ctx, __u32 off, _
 						__u32 from)
 {
 	const __u64 ones = 0x0101010101010101ull;
-	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 start = off + from, i = 0;
-	const __u8 *p;
+	const __u8 *p = scan_start(ctx, off, from);
+	__u32 i = 0;
 
-	if (off > 0x3fff || from > 0x7ff)
+	if (!p)
 		return (int)SIP_NOT_SEEN;
-	SIP_OPAQUE(start);
-	p = (const __u8 *)data + (start & 0x7fff);
 	for (__u32 w = 0; w < SIP_FIND_WINDOW / 8; w++) {
 		const __u8 *q = p + i;
 		__u64 nl, next, hits;
