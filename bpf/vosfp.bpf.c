@@ -399,6 +399,15 @@ static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 le
 	return voff > 0 && vosfp_ua_match(ctx, off, len, (__u32)voff);
 }
 
+/* 1 if the frame is UDP or TCP to one of the configured SIP ports. */
+static __always_inline int to_sip_port(void *data, void *data_end, const struct vosfp_config *cfg,
+				       struct flow *f)
+{
+	if (parse_l4(data, data_end, f) < 0)
+		return 0;
+	return (cfg->port_bitmap[(f->dport >> 5) & (VOSFP_PORT_WORDS - 1)] >> (f->dport & 31)) & 1;
+}
+
 /*
  * Every decision after the IP header, as a global function: the header
  * parser reaches it by dozens of paths (VLAN tags, IPv4 options, IPv6
@@ -434,9 +443,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return XDP_PASS;
 	}
 
-	if (parse_l4(data, data_end, &f) < 0)
-		return XDP_PASS;
-	if (!((cfg->port_bitmap[(f.dport >> 5) & (VOSFP_PORT_WORDS - 1)] >> (f.dport & 31)) & 1))
+	if (!to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 
 	if (is_blocked(&f))
@@ -491,7 +498,16 @@ int vosfp_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct flow f = {};
 
+	const struct vosfp_config *cfg;
+	__u32 zero = 0;
+
 	if (parse_l3(data, data_end, &f) < 0)
+		return XDP_PASS;
+	/* Most traffic is not ours: let it go before any call. */
+	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
+	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC)
+		return XDP_PASS; /* not configured yet: stay out of the way */
+	if (!f.later_fragment && !to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 	return vosfp_decide(ctx, f.l3_off, f.l4_off, FLOW_META(&f), f.l3_payload_len);
 }
