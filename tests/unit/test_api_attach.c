@@ -255,6 +255,30 @@ static void test_stale_pin_after_interface_removed(void **state)
 	vosfp_close(h);
 }
 
+/* AUTO falls back to generic where the driver has no native XDP (a Linux
+ * bridge has none), and NATIVE there is a clear error with nothing left. */
+static void test_auto_falls_back_to_generic(void **state)
+{
+	struct vosfp *h;
+	int mode = -1;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	h = open_root(env.root[ROOT_MAIN], 0);
+	assert_int_equal(sh("ip link add %s type bridge && ip link set %s up", env.if_c, env.if_c), 0);
+	assert_int_equal(vosfp_attach(h, env.if_c, VOSFP_MODE_NATIVE, &mode), -EOPNOTSUPP);
+	assert_non_null(strstr(vosfp_last_error(h), "does not support native"));
+	assert_int_equal(xdp_prog_id(env.if_c), 0);
+	assert_int_equal(vosfp_attachment_count(h), 0);
+	assert_int_equal(vosfp_attach(h, env.if_c, VOSFP_MODE_AUTO, &mode), 0);
+	assert_int_equal(mode, VOSFP_MODE_GENERIC);
+	assert_int_not_equal(xdp_prog_id(env.if_c), 0);
+	assert_int_equal(vosfp_detach(h, env.if_c), 0);
+	assert_int_equal(xdp_prog_id(env.if_c), 0);
+	assert_int_equal(sh("ip link del %s", env.if_c), 0);
+	vosfp_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_missing_privileges),
 		cmocka_unit_test(test_killed_process),
 		cmocka_unit_test(test_stale_pin_after_interface_removed),
+		cmocka_unit_test(test_auto_falls_back_to_generic),
 	};
 
 	return cmocka_run_group_tests_name("api-attach", tests, root_env_setup, root_env_teardown);
