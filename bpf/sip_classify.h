@@ -26,12 +26,22 @@
 #ifdef __bpf__
 /* Unaligned loads are fine on the JITs that matter (x86-64, arm64). */
 #define SIP_LOAD64(q) (*(const __u64 *)(q))
+#define SIP_LOAD32(q) (*(const __u32 *)(q))
 /* Keeps clang from hoisting "end - 1" out of a loop: the verifier refuses
  * arithmetic on the packet's end pointer. */
 #define SIP_OPAQUE(x) asm volatile("" : "+r"(x))
 #else
 #define SIP_OPAQUE(x) ((void)0)
 #define SIP_LOAD64(q) sip_load64_host(q)
+#define SIP_LOAD32(q) sip_load32_host(q)
+static inline __u32 sip_load32_host(const __u8 *q)
+{
+	__u32 v;
+
+	__builtin_memcpy(&v, q, 4);
+	return v;
+}
+
 static inline __u64 sip_load64_host(const __u8 *q)
 {
 	__u64 v;
@@ -307,6 +317,10 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 		return SIP_RESULT(SIP_UNDECIDED, 0); /* longer than we look */
 	if (sp2 >= len || sp2 == s + mlen + 1)
 		return SIP_RESULT(SIP_MALFORMED, 0); /* no line end, or no URI */
+	/* A name-addr where the bare URI belongs (RFC 4475 "ltgtruri"): no
+	 * URI scheme starts with '<'. */
+	if (p + s + mlen + 2 > end || p[s + mlen + 1] == '<')
+		return SIP_RESULT(SIP_MALFORMED, 0);
 	{
 		/* sp2 < 1570, so the mask changes nothing; made opaque to the
 		 * compiler, it gives the verifier a bound it can keep. */
@@ -338,6 +352,40 @@ static __always_inline int sip_is_ws(__u8 c)
 {
 	return c == ' ' || c == '\t';
 }
+
+/* White space skipped at most on each side of a header's colon. */
+#define SIP_WS_MAX 16
+
+/*
+ * The value of a header whose name ends at `at`: after HCOLON, that is any
+ * white space, ':', any white space (a scanner must not hide behind a few
+ * extra blanks). Its offset, or 0 if there is no colon or no value.
+ */
+static __always_inline __u32 sip_value_after_name(const __u8 *p, const __u8 *end, __u32 len,
+						  __u32 at)
+{
+	const __u8 *h;
+	__u32 j = 0;
+
+	if (at > SIP_HDR_SCAN + 16)
+		return 0;
+	SIP_OPAQUE(at);
+	h = p + (at & 0x7ff);
+	for (int k = 0; k < SIP_WS_MAX && h + j + 1 <= end && sip_is_ws(h[j]); k++)
+		j++;
+	if (h + j + 1 > end || h[j] != ':')
+		return 0;
+	j++;
+	for (int k = 0; k < SIP_WS_MAX && h + j + 1 <= end && sip_is_ws(h[j]); k++)
+		j++;
+	if (h + j + 1 > end || at + j >= len)
+		return 0;
+	return at + j;
+}
+
+/* A third hook, for the verifier's sake like the others:
+ *   sip_header_value(src, at)   sip_value_after_name() on the payload. */
+static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 at);
 
 /* Candidate header lines examined at most (lines that start with U or u,
  * or the empty line); a User-Agent further down is not seen. */
@@ -382,17 +430,9 @@ static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, co
 		if ((SIP_LOAD64(h) | 0x2020202020202020ull) != SIP_UA_WORD ||
 		    (h[8] | 0x20) != 'n' || (h[9] | 0x20) != 't')
 			continue;
-		j = 10;
-		if (sip_is_ws(h[j]))
-			j++;
-		if (h + j + 2 > end || h[j] != ':')
-			continue;
-		j++;
-		if (sip_is_ws(h[j]))
-			j++;
-		if (h + j + 1 > end || start + j >= len)
-			return 0;
-		return start + j;
+		j = sip_header_value(src, start + 10);
+		if (j)
+			return j;
 	}
 	return 0;
 }
@@ -408,14 +448,18 @@ static __always_inline int sip_ua_key(const __u8 *v, const __u8 *end, __u32 avai
 	return 0;
 }
 
-/* 1 if the value starts with one of the candidate signatures: at most
- * VOSFP_UA_PER_KEY x VOSFP_UA_WORDS masked 8-byte compares, unrolled. */
+/* 1 if the value starts with one of the candidate signatures: whole
+ * 8-byte words from the start, then one last word (4 bytes for signatures
+ * under 8) ending exactly at the signature's end, overlapping the others;
+ * the first 4 bytes were the lookup key. So a signature matches as soon as
+ * its bytes are there, even at the very end of the datagram. Unrolled. */
 static __always_inline int sip_ua_match(const __u8 *v, const __u8 *end, __u32 avail,
 					const struct vosfp_ua_val *cand)
 {
 #pragma unroll
 	for (__u32 k = 0; k < VOSFP_UA_PER_KEY; k++) {
-		__u32 n = cand->len[k], same = 1;
+		__u32 n = cand->len[k], same = 1, back;
+		const __u8 *t;
 
 		if (k >= cand->n)
 			break;
@@ -423,14 +467,25 @@ static __always_inline int sip_ua_match(const __u8 *v, const __u8 *end, __u32 av
 			continue;
 #pragma unroll
 		for (__u32 w = 0; w < VOSFP_UA_WORDS; w++) {
-			if (w * 8 >= n)
+			if (8 * (w + 1) > n)
 				break;
 			if (v + 8 * (w + 1) > end) {
 				same = 0;
 				break;
 			}
-			same &= ((SIP_LOAD64(v + 8 * w) | VOSFP_UA_FOLD) & cand->mask[k][w]) ==
-				cand->sig[k][w];
+			same &= (SIP_LOAD64(v + 8 * w) | VOSFP_UA_FOLD) == cand->head[k][w];
+		}
+		back = n >= 8 ? n - 8 : n - 4;
+		SIP_OPAQUE(back);
+		t = v + (back & 31);
+		if (n >= 8) {
+			if (t + 8 > end)
+				continue;
+			same &= (SIP_LOAD64(t) | VOSFP_UA_FOLD) == cand->tail[k];
+		} else {
+			if (t + 4 > end)
+				continue;
+			same &= (SIP_LOAD32(t) | (__u32)VOSFP_UA_FOLD) == (__u32)cand->tail[k];
 		}
 		if (same)
 			return 1;

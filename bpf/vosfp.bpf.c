@@ -344,6 +344,23 @@ static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 fr
 	return (__u32)vosfp_find_line_u(src->ctx, src->off, src->len, from);
 }
 
+/* sip_value_after_name (see sip_classify.h) in a global function of its
+ * own: its white-space loops are verified once, not once per header line. */
+__attribute__((noinline)) int vosfp_header_value(struct xdp_md *ctx, __u32 off, __u32 len,
+						 __u32 at)
+{
+	const __u8 *p = scan_start(ctx, off, 0);
+
+	if (!p)
+		return 0;
+	return (int)sip_value_after_name(p, (void *)(long)ctx->data_end, len, at);
+}
+
+static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 at)
+{
+	return (__u32)vosfp_header_value(src->ctx, src->off, src->len, at);
+}
+
 /* The first-line classifier, as a global function for the same reason. */
 __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 off, __u32 len)
 {

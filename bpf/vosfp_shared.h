@@ -166,8 +166,11 @@ struct vosfp_rate_val {
 struct vosfp_ua_val {
 	__u32 n;                                      /* signatures in use */
 	__u8 len[VOSFP_UA_PER_KEY];                   /* their lengths */
-	__u64 sig[VOSFP_UA_PER_KEY][VOSFP_UA_WORDS];  /* folded bytes, LE words */
-	__u64 mask[VOSFP_UA_PER_KEY][VOSFP_UA_WORDS]; /* 0xff for bytes in use */
+	/* Folded bytes as little-endian words: head[w] holds bytes 8w..8w+7
+	 * for every whole word of the signature; tail the last 8 bytes
+	 * (the last 4, in its low half, for signatures under 8 bytes). */
+	__u64 head[VOSFP_UA_PER_KEY][VOSFP_UA_WORDS];
+	__u64 tail[VOSFP_UA_PER_KEY];
 };
 
 #endif /* VOSFP_SHARED_H */

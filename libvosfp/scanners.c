@@ -23,6 +23,7 @@ const char vosfp__default_scanners[] =
 struct sig_entry {
 	__u32 key;
 	struct vosfp_ua_val val;
+	char text[VOSFP_UA_PER_KEY][VOSFP_UA_MAX + 1]; /* to spot duplicates */
 };
 
 /* Characters whose meaning survives the fold (bit 0x20 set on each byte):
@@ -56,16 +57,25 @@ static int add_sig(struct vosfp *h, struct sig_entry *set, int *n, const char *s
 		e->key = key;
 	}
 	for (k = 0; k < e->val.n; k++)
-		if (e->val.len[k] == len && !strncasecmp((const char *)e->val.sig[k], sig, len))
+		if (e->val.len[k] == len && !strncasecmp(e->text[k], sig, len))
 			return 0; /* a duplicate */
 	if (e->val.n == VOSFP_UA_PER_KEY)
 		return vosfp__fail(h, -E2BIG, "'%.*s': more than %d signatures begin with '%.4s'",
 				   (int)len, sig, VOSFP_UA_PER_KEY, sig);
 	k = e->val.n++;
 	e->val.len[k] = (__u8)len;
-	for (size_t b = 0; b < len; b++) {
-		((__u8 *)e->val.sig[k])[b] = (__u8)sig[b] | 0x20;
-		((__u8 *)e->val.mask[k])[b] = 0xff;
+	memcpy(e->text[k], sig, len);
+	e->text[k][len] = '\0';
+	{
+		__u8 folded[VOSFP_UA_MAX];
+		size_t back = len >= 8 ? len - 8 : len - 4;
+
+		for (size_t b = 0; b < len; b++)
+			folded[b] = (__u8)sig[b] | 0x20;
+		/* Little-endian words, as the program loads them. */
+		for (size_t w = 0; (w + 1) * 8 <= len; w++)
+			memcpy(&e->val.head[k][w], folded + 8 * w, 8);
+		memcpy(&e->val.tail[k], folded + back, len >= 8 ? 8 : 4);
 	}
 	return 0;
 }
@@ -169,8 +179,16 @@ int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len)
 		if (bpf_map_lookup_elem(fd, &key, &val))
 			continue;
 		for (__u32 k = 0; k < val.n && k < VOSFP_UA_PER_KEY && n < MAX_TEXTS; k++) {
-			memcpy(text[n], val.sig[k], val.len[k]);
-			text[n][val.len[k]] = '\0';
+			size_t len = val.len[k], back = len >= 8 ? len - 8 : len - 4;
+			__u8 folded[VOSFP_UA_MAX];
+
+			/* The signature again from its words (head, then tail). */
+			memcpy(folded, val.head[k], len / 8 * 8);
+			memcpy(folded + back, &val.tail[k], len >= 8 ? 8 : 4);
+			if (len < 8)
+				memcpy(folded, &key, 4); /* the key holds the first 4 */
+			memcpy(text[n], folded, len);
+			text[n][len] = '\0';
 			sorted[n] = text[n];
 			n++;
 		}

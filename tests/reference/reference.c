@@ -57,6 +57,11 @@ static inline __u32 sip_find_line_u(const struct sip_src *src, __u32 from)
 	return SIP_NOT_SEEN;
 }
 
+static inline __u32 sip_header_value(const struct sip_src *src, __u32 at)
+{
+	return sip_value_after_name(src->p, src->end, src->len, at);
+}
+
 int reference_classify(const uint8_t *payload, size_t len)
 {
 	struct sip_src src = { payload, payload + len, (__u32)len };
@@ -100,9 +105,8 @@ static int listed(const struct flow *f, const char *v4, const char *v6)
 }
 
 /* Case folding as documented for signatures: bit 0x20 set on both sides.
- * The program compares 8 bytes at a time, so a value must have room for
- * whole words within the frame (room), and the signature must fit in what
- * UDP says is left of the payload (avail). */
+ * The signature must fit in what UDP says is left of the payload (avail)
+ * and in the bytes actually present (room). */
 static int scanner_user_agent(const uint8_t *v, size_t avail, size_t room)
 {
 	const char *list = REF_SCANNERS;
@@ -112,7 +116,7 @@ static int scanner_user_agent(const uint8_t *v, size_t avail, size_t room)
 		size_t n = comma ? (size_t)(comma - list) : strlen(list);
 		size_t i;
 
-		if (n <= avail && (n + 7) / 8 * 8 <= room) {
+		if (n <= avail && n <= room) {
 			for (i = 0; i < n; i++)
 				if ((v[i] | 0x20) != ((uint8_t)list[i] | 0x20))
 					break;
