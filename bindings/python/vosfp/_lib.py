@@ -1,0 +1,75 @@
+"""The C ABI of libvosfp.so.0, declared for ctypes: one place that knows
+every signature in include/vosfp/vosfp.h."""
+import ctypes
+import ctypes.util
+import os
+
+c_int, c_uint16, c_uint32, c_int64, c_uint64 = (
+    ctypes.c_int, ctypes.c_uint16, ctypes.c_uint32, ctypes.c_int64, ctypes.c_uint64)
+c_char_p, c_void_p, c_size_t = ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t
+P = ctypes.POINTER
+
+
+class OpenOpts(ctypes.Structure):
+    """struct vosfp_open_opts: `sz` first, as libbpf's OPTS pattern."""
+    _fields_ = [("sz", c_size_t), ("pin_root", c_char_p),
+                ("block_capacity", c_uint32), ("allow_capacity", c_uint32)]
+
+
+LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+
+# name: (restype, argtypes)
+SIGNATURES = {
+    "vosfp_version": (c_char_p, []),
+    "vosfp_strerror": (c_char_p, [c_int]),
+    "vosfp_last_error": (c_char_p, [c_void_p]),
+    "vosfp_set_log_callback": (None, [LOG_FN, c_void_p]),
+    "vosfp_open": (c_int, [P(OpenOpts), P(c_void_p)]),
+    "vosfp_open_error": (c_char_p, []),
+    "vosfp_close": (None, [c_void_p]),
+    "vosfp_unpin": (c_int, [c_void_p]),
+    "vosfp_mode_name": (c_char_p, [c_int]),
+    "vosfp_attach": (c_int, [c_void_p, c_char_p, c_int, P(c_int)]),
+    "vosfp_detach": (c_int, [c_void_p, c_char_p]),
+    "vosfp_attachment_count": (c_int, [c_void_p]),
+    "vosfp_attachment_get": (c_int, [c_void_p, c_int, c_char_p, c_size_t, P(c_int), P(c_uint32)]),
+    "vosfp_list_count": (c_int, []),
+    "vosfp_list_name": (c_char_p, [c_int]),
+    "vosfp_policy_add": (c_int, [c_void_p, c_int, c_char_p]),
+    "vosfp_prefix_check": (c_int, [c_char_p, c_char_p, c_size_t, c_char_p, c_size_t]),
+    "vosfp_policy_remove": (c_int, [c_void_p, c_int, c_char_p]),
+    "vosfp_policy_clear": (c_int, [c_void_p, c_int]),
+    "vosfp_policy_count": (c_int64, [c_void_p, c_int]),
+    "vosfp_policy_iter_open": (c_int, [c_void_p, c_int, P(c_void_p)]),
+    "vosfp_policy_iter_next": (c_int, [c_void_p, c_char_p, c_size_t]),
+    "vosfp_policy_iter_close": (None, [c_void_p]),
+    "vosfp_ban_add": (c_int, [c_void_p, c_char_p, c_uint32]),
+    "vosfp_ban_remove": (c_int, [c_void_p, c_char_p]),
+    "vosfp_ban_iter_open": (c_int, [c_void_p, P(c_void_p)]),
+    "vosfp_ban_iter_next": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint32), P(c_int)]),
+    "vosfp_ban_iter_close": (None, [c_void_p]),
+    "vosfp_config_set_ports": (c_int, [c_void_p, P(c_uint16), c_size_t]),
+    "vosfp_config_get_ports": (c_int, [c_void_p, P(c_uint16), c_size_t]),
+    "vosfp_config_key_name": (c_char_p, [c_int]),
+    "vosfp_config_key_help": (c_char_p, [c_int]),
+    "vosfp_config_set": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "vosfp_config_get": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t]),
+    "vosfp_counter_count": (c_int, []),
+    "vosfp_counter_name": (c_char_p, [c_int]),
+    "vosfp_counter_is_drop": (c_int, [c_int]),
+    "vosfp_counter_read": (c_int, [c_void_p, c_int, P(c_uint64), P(c_uint64)]),
+    "vosfp_counters_reset": (c_int, [c_void_p]),
+    "vosfp_xsk_register": (c_int, [c_void_p, c_uint32, c_int]),
+    "vosfp_xsk_unregister": (c_int, [c_void_p, c_uint32]),
+    "vosfp_test_packet": (c_int, [c_void_p, c_char_p, c_size_t, P(c_int)]),
+}
+
+
+def load():
+    """libvosfp.so.0 from $VOSFP_LIBRARY, else the loader's search path."""
+    name = os.environ.get("VOSFP_LIBRARY") or ctypes.util.find_library("vosfp") or "libvosfp.so.0"
+    lib = ctypes.CDLL(name)
+    for fn, (restype, argtypes) in SIGNATURES.items():
+        f = getattr(lib, fn)
+        f.restype, f.argtypes = restype, argtypes
+    return lib
