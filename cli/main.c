@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"  load block|allow FILE                        add every prefix of FILE (all or nothing)\n"
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
-	"  stats [--json]                               counters per reason\n"
+	"  stats [--json | --prometheus]                counters per reason\n"
 	"  version                                      library version\n"
 	"\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"

@@ -97,6 +97,14 @@ total=$(vosfp_cli stats --json | python3 -c \
 	'import json,sys; print(sum(c["packets"] for c in json.load(sys.stdin)["counters"].values()))')
 check "every packet sent to 5060 counted exactly once" $sent "$total"
 
+# The same numbers in Prometheus's text format, and the attachment by mode.
+prom=$(in_server "$VOSFP" --pin-root "$PIN" stats --prometheus)
+check "prometheus: stealth packets as in --json" "$(counter stealth)" \
+	"$(sed -n 's/^vosfp_packets_total{reason="stealth",verdict="drop"} //p' <<<"$prom")"
+check "prometheus: the attachment and its mode" 1 \
+	"$(grep -c "^vosfp_attached{interface=\"$IF_S\",mode=\"$MODE\"} 1$" <<<"$prom")"
+check "prometheus: list sizes" 1 "$(grep -c '^vosfp_list_entries{list="allow"} 2$' <<<"$prom")"
+
 # g. Detach leaves no XDP program on the interface.
 vosfp_cli detach "$IF_S" >/dev/null
 check "after detach the veth has no XDP program" 0 \
