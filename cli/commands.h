@@ -39,5 +39,6 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_ban(struct cli *cli, int argc, char **argv);
 int cmd_unban(struct cli *cli, int argc, char **argv);
 int cmd_list_bans(struct cli *cli, int json);
+int cmd_replay(struct cli *cli, int argc, char **argv);
 
 #endif

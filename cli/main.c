@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
 	"  stats [--json | --prometheus]                counters per reason\n"
+	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
 	"  version                                      library version\n"
 	"\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
@@ -57,6 +58,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load },		  { "ports", cmd_ports },
 	{ "config", cmd_config },	  { "stats", cmd_stats },
 	{ "ban", cmd_ban },		  { "unban", cmd_unban },
+	{ "replay", cmd_replay },
 	{ "version", cmd_version },
 };
 

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * replay: "what would it do to my traffic?" Every packet of a capture (pcap
+ * or pcapng, read with libpcap) runs through the program with BPF_PROG_TEST_RUN,
+ * attached nowhere. The run uses a scratch pin root holding a copy of the
+ * current policy, config and bans, so that a dry run neither moves the live
+ * counters nor bans anyone for real.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "json.h"
+
+#define MAX_REASONS 32
+#define TOP 5
+#define NOT_OURS (-1)
+
+/* Per (reason, source) packet counts, in a small open-addressing table. */
+struct source_count {
+	int reason;
+	char addr[48];
+	uint64_t packets;
+};
+
+struct tally {
+	struct source_count *slots;
+	size_t cap, used;
+	uint64_t by_reason[MAX_REASONS], not_ours, skipped, total;
+};
+
+static uint32_t hash(int reason, const char *addr)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)reason;
+
+	for (; *addr; addr++)
+		h = (h ^ (uint8_t)*addr) * 16777619u;
+	return h;
+}
+
+static int tally_add(struct tally *t, int reason, const char *addr)
+{
+	size_t i;
+
+	if (t->used * 2 >= t->cap) {
+		struct tally bigger = { .cap = t->cap ? t->cap * 2 : 1024 };
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			return -ENOMEM;
+		for (size_t k = 0; k < t->cap; k++) {
+			struct source_count *s = &t->slots[k];
+
+			if (!s->packets)
+				continue;
+			for (i = hash(s->reason, s->addr) % bigger.cap; bigger.slots[i].packets;)
+				i = (i + 1) % bigger.cap;
+			bigger.slots[i] = *s;
+		}
+		free(t->slots);
+		t->slots = bigger.slots;
+		t->cap = bigger.cap;
+	}
+	for (i = hash(reason, addr) % t->cap; t->slots[i].packets; i = (i + 1) % t->cap)
+		if (t->slots[i].reason == reason && !strcmp(t->slots[i].addr, addr))
+			break;
+	if (!t->slots[i].packets) {
+		t->slots[i].reason = reason;
+		snprintf(t->slots[i].addr, sizeof(t->slots[i].addr), "%s", addr);
+		t->used++;
+	}
+	t->slots[i].packets++;
+	return 0;
+}
+
+/* The source address of an Ethernet frame (up to two VLAN tags), or "-". */
+static void frame_source(const uint8_t *f, size_t len, char *out, size_t cap)
+{
+	size_t off = 12;
+	uint16_t type;
+
+	snprintf(out, cap, "-");
+	for (int tags = 0; tags <= 2; tags++) {
+		if (off + 2 > len)
+			return;
+		type = (uint16_t)(f[off] << 8 | f[off + 1]);
+		off += 2;
+		if (type != 0x8100 && type != 0x88a8)
+			break;
+		off += 2;
+	}
+	if (type == 0x0800 && off + 20 <= len)
+		inet_ntop(AF_INET, f + off + 12, out, (socklen_t)cap);
+	else if (type == 0x86dd && off + 40 <= len)
+		inet_ntop(AF_INET6, f + off + 8, out, (socklen_t)cap);
+}
+
+/* A scratch handle beside the live one, with a copy of its state. */
+static int open_scratch(struct cli *cli, struct vosfp **out, char *root, size_t root_len)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
+	const char *live = cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT;
+	struct vosfp_policy_iter *it;
+	struct vosfp_ban_iter *bi;
+	char buf[4096];
+	uint32_t ttl;
+	int err, reason;
+
+	snprintf(root, root_len, "%s-replay-%d", live, (int)getpid());
+	opts.pin_root = root;
+	err = vosfp_open(&opts, out);
+	if (err) {
+		fprintf(stderr, "vosfp: replay: scratch root: %s\n", vosfp_open_error());
+		return err;
+	}
+	for (int i = 0; vosfp_config_key_name(i) && !err; i++) {
+		err = vosfp_config_get(cli->h, vosfp_config_key_name(i), buf, sizeof(buf));
+		if (!err)
+			err = vosfp_config_set(*out, vosfp_config_key_name(i), buf);
+	}
+	for (int l = 0; l < vosfp_list_count() && !err; l++) {
+		err = vosfp_policy_iter_open(cli->h, l, &it);
+		if (err)
+			break;
+		while ((err = vosfp_policy_iter_next(it, buf, sizeof(buf))) == 1)
+			if (vosfp_policy_add(*out, l, buf) < 0) {
+				err = -EIO;
+				break;
+			}
+		vosfp_policy_iter_close(it);
+	}
+	if (!err && !(err = vosfp_ban_iter_open(cli->h, &bi))) {
+		while ((err = vosfp_ban_iter_next(bi, buf, sizeof(buf), &ttl, &reason)) == 1)
+			err = vosfp_ban_add(*out, buf, ttl);
+		vosfp_ban_iter_close(bi);
+	}
+	if (err)
+		fprintf(stderr, "vosfp: replay: copying the policy: %s\n",
+			*vosfp_last_error(*out) ? vosfp_last_error(*out) : vosfp_last_error(cli->h));
+	return err;
+}
+
+static void close_scratch(struct vosfp *h)
+{
+	if (h) {
+		vosfp_unpin(h);
+		vosfp_close(h);
+	}
+}
+
+/* Runs one frame; returns the reason whose counter moved, NOT_OURS, or
+ * -2 for a frame the test run cannot take. */
+static int run_frame(struct vosfp *h, const uint8_t *frame, size_t len, int *verdict)
+{
+	uint64_t before[MAX_REASONS], after[MAX_REASONS];
+	int n = vosfp_counter_count(), reason = NOT_OURS;
+
+	if (n > MAX_REASONS)
+		n = MAX_REASONS;
+	for (int id = 0; id < n; id++)
+		vosfp_counter_read(h, id, &before[id], NULL);
+	if (vosfp_test_packet(h, frame, len, verdict))
+		return -2;
+	for (int id = 0; id < n; id++) {
+		vosfp_counter_read(h, id, &after[id], NULL);
+		if (after[id] != before[id])
+			reason = id;
+	}
+	return reason;
+}
+
+static int by_packets(const void *a, const void *b)
+{
+	const struct source_count *x = a, *y = b;
+
+	return (y->packets > x->packets) - (y->packets < x->packets);
+}
+
+static void report(struct tally *t, int json, const char *file)
+{
+	int n = vosfp_counter_count();
+	struct json j;
+
+	qsort(t->slots, t->cap, sizeof(*t->slots), by_packets);
+	if (json) {
+		json_init(&j, stdout);
+		json_begin_object(&j, NULL);
+		json_string(&j, "file", file);
+		json_uint(&j, "packets", t->total);
+		json_uint(&j, "not_ours", t->not_ours);
+		json_uint(&j, "skipped", t->skipped);
+		json_begin_object(&j, "reasons");
+	} else {
+		printf("%s: %llu packets, %llu not ours (passed untouched), %llu skipped\n", file,
+		       (unsigned long long)t->total, (unsigned long long)t->not_ours,
+		       (unsigned long long)t->skipped);
+		printf("%-12s %10s  %-7s %s\n", "reason", "packets", "verdict", "top sources");
+	}
+	for (int id = 0; id < n && id < MAX_REASONS; id++) {
+		int shown = 0;
+
+		if (!t->by_reason[id])
+			continue;
+		if (json) {
+			json_begin_object(&j, vosfp_counter_name(id));
+			json_uint(&j, "packets", t->by_reason[id]);
+			json_string(&j, "verdict", vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+			json_begin_array(&j, "top_sources");
+		} else {
+			printf("%-12s %10llu  %-7s", vosfp_counter_name(id),
+			       (unsigned long long)t->by_reason[id],
+			       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+		}
+		for (size_t k = 0; k < t->cap && shown < TOP; k++) {
+			struct source_count *s = &t->slots[k];
+
+			if (!s->packets || s->reason != id)
+				continue;
+			shown++;
+			if (json) {
+				json_begin_object(&j, NULL);
+				json_string(&j, "source", s->addr);
+				json_uint(&j, "packets", s->packets);
+				json_end_object(&j);
+			} else {
+				printf(" %s (%llu)", s->addr, (unsigned long long)s->packets);
+			}
+		}
+		if (json) {
+			json_end_array(&j);
+			json_end_object(&j);
+		} else {
+			printf("\n");
+		}
+	}
+	if (json) {
+		json_end_object(&j);
+		json_end_object(&j);
+		json_finish(&j);
+	}
+}
+
+int cmd_replay(struct cli *cli, int argc, char **argv)
+{
+	char errbuf[PCAP_ERRBUF_SIZE], root[4200];
+	const char *file = NULL;
+	int json = 0, verbose = 0, rc = EXIT_FAIL, res;
+	struct tally t = { 0 };
+	struct vosfp *scratch = NULL;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	pcap_t *pc;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return cli_usage(cli, "expected FILE.pcap [--json] [--verbose]");
+	}
+	if (!file)
+		return cli_usage(cli, "expected FILE.pcap [--json] [--verbose]");
+	pc = pcap_open_offline(file, errbuf);
+	if (!pc) {
+		fprintf(stderr, "vosfp: replay: %s\n", errbuf);
+		return EXIT_FAIL;
+	}
+	if (pcap_datalink(pc) != DLT_EN10MB) {
+		fprintf(stderr, "vosfp: replay: %s: link type %s; only Ethernet captures can run "
+			"through XDP\n", file, pcap_datalink_val_to_name(pcap_datalink(pc)));
+		pcap_close(pc);
+		return EXIT_FAIL;
+	}
+	if (!cli_open(cli) || open_scratch(cli, &scratch, root, sizeof(root)))
+		goto out;
+
+	while ((res = pcap_next_ex(pc, &hdr, &data)) == 1) {
+		char src[48];
+		int verdict = -1, reason;
+
+		t.total++;
+		reason = run_frame(scratch, data, hdr->caplen, &verdict);
+		frame_source(data, hdr->caplen, src, sizeof(src));
+		if (reason == -2) {
+			t.skipped++; /* shorter than Ethernet, or larger than a test run takes */
+		} else if (reason == NOT_OURS) {
+			t.not_ours++;
+		} else {
+			t.by_reason[reason]++;
+			if (tally_add(&t, reason, src)) {
+				fprintf(stderr, "vosfp: replay: out of memory\n");
+				goto out;
+			}
+		}
+		if (verbose && !json)
+			printf("%llu %s %s %s\n", (unsigned long long)t.total,
+			       reason == -2 ? "skipped" : verdict == 1 ? "drop" : "pass",
+			       reason >= 0 ? vosfp_counter_name(reason) : "not-ours", src);
+	}
+	if (res == -1) {
+		fprintf(stderr, "vosfp: replay: %s: %s\n", file, pcap_geterr(pc));
+		goto out;
+	}
+	report(&t, json, file);
+	rc = EXIT_OK;
+out:
+	close_scratch(scratch);
+	pcap_close(pc);
+	free(t.slots);
+	return rc;
+}
