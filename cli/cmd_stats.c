@@ -1,101 +1,191 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* stats: every counter, by the names the library gives them; as a table,
- * JSON, or the Prometheus text exposition format. */
+ * JSON, the Prometheus text exposition format, or live rates. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "json.h"
 
 #define MAX_REASONS 32
 
+/* Reads every counter; returns how many, or a negative errno. */
+static int read_counters(struct vosfp *h, uint64_t *packets, uint64_t *bytes)
+{
+	int n = vosfp_counter_count();
+
+	if (n > MAX_REASONS)
+		n = MAX_REASONS;
+	for (int id = 0; id < n; id++) {
+		int err = vosfp_counter_read(h, id, &packets[id], &bytes[id]);
+
+		if (err)
+			return err;
+	}
+	return n;
+}
+
 /* Prometheus text format (version 0.0.4), for node_exporter's textfile
- * collector: counters by reason, list sizes, attachments by mode. */
-static int print_prometheus(struct cli *cli, int n, const uint64_t *packets, const uint64_t *bytes)
+ * collector and for `vosfp exporter`: counters by reason, list sizes,
+ * attachments by mode. Everything is read before anything is written. */
+int metrics_write(struct vosfp *h, FILE *out)
 {
 	static const char *const kinds[2] = { "packets", "bytes" };
-	int att = vosfp_attachment_count(cli->h);
+	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
+	int64_t lists[2];
+	int n = read_counters(h, packets, bytes), att = vosfp_attachment_count(h);
 
+	if (n < 0)
+		return n;
 	if (att < 0)
-		return cli_fail(cli, att);
+		return att;
+	for (int l = 0; l < 2; l++)
+		if ((lists[l] = vosfp_policy_count(h, l)) < 0)
+			return (int)lists[l];
 	for (int k = 0; k < 2; k++) {
-		printf("# HELP vosfp_%s_total %s to a SIP port, by the reason of their verdict.\n",
-		       kinds[k], k ? "Bytes (whole frames)" : "Packets");
-		printf("# TYPE vosfp_%s_total counter\n", kinds[k]);
+		fprintf(out, "# HELP vosfp_%s_total %s to a SIP port, by the reason of their verdict.\n",
+			kinds[k], k ? "Bytes (whole frames)" : "Packets");
+		fprintf(out, "# TYPE vosfp_%s_total counter\n", kinds[k]);
 		for (int id = 0; id < n; id++)
-			printf("vosfp_%s_total{reason=\"%s\",verdict=\"%s\"} %llu\n", kinds[k],
-			       vosfp_counter_name(id), vosfp_counter_is_drop(id) == 1 ? "drop" : "pass",
-			       (unsigned long long)(k ? bytes[id] : packets[id]));
+			fprintf(out, "vosfp_%s_total{reason=\"%s\",verdict=\"%s\"} %llu\n", kinds[k],
+				vosfp_counter_name(id),
+				vosfp_counter_is_drop(id) == 1 ? "drop" : "pass",
+				(unsigned long long)(k ? bytes[id] : packets[id]));
 	}
-	printf("# HELP vosfp_list_entries Prefixes on a policy list.\n"
-	       "# TYPE vosfp_list_entries gauge\n");
-	for (int l = 0; l < vosfp_list_count(); l++) {
-		int64_t count = vosfp_policy_count(cli->h, l);
-
-		if (count < 0)
-			return cli_fail(cli, (int)count);
-		printf("vosfp_list_entries{list=\"%s\"} %lld\n", vosfp_list_name(l), (long long)count);
-	}
-	printf("# HELP vosfp_attached Interfaces the filter is attached to, by mode "
-	       "(unknown: another network namespace; defunct: interface gone).\n"
-	       "# TYPE vosfp_attached gauge\n");
+	fprintf(out, "# HELP vosfp_list_entries Prefixes on a policy list.\n"
+		     "# TYPE vosfp_list_entries gauge\n");
+	for (int l = 0; l < 2; l++)
+		fprintf(out, "vosfp_list_entries{list=\"%s\"} %lld\n", vosfp_list_name(l),
+			(long long)lists[l]);
+	fprintf(out, "# HELP vosfp_attached Interfaces the filter is attached to, by mode "
+		     "(unknown: another network namespace; defunct: interface gone).\n"
+		     "# TYPE vosfp_attached gauge\n");
 	for (int i = 0; i < att; i++) {
 		char name[16];
 		uint32_t prog;
-		int mode, err = vosfp_attachment_get(cli->h, i, name, sizeof(name), &mode, &prog);
+		int mode, err = vosfp_attachment_get(h, i, name, sizeof(name), &mode, &prog);
 
 		if (err)
-			return cli_fail(cli, err);
+			return err;
 		/* Interface names hold no quote or backslash: no escaping needed. */
-		printf("vosfp_attached{interface=\"%s\",mode=\"%s\"} 1\n", name,
-		       !prog ? "defunct" : mode ? vosfp_mode_name(mode) : "unknown");
+		fprintf(out, "vosfp_attached{interface=\"%s\",mode=\"%s\"} 1\n", name,
+			!prog ? "defunct" : mode ? vosfp_mode_name(mode) : "unknown");
 	}
-	return EXIT_OK;
+	return 0;
 }
 
-int cmd_stats(struct cli *cli, int argc, char **argv)
+static void print_json(int n, const uint64_t *packets, const uint64_t *bytes)
 {
-	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
-	int prometheus = argc == 1 && !strcmp(argv[0], "--prometheus");
-	int json = prometheus ? 0 : cli_json_flag(argc, argv), n = vosfp_counter_count();
+	struct json j;
 
-	if (json < 0)
-		return cli_usage(cli, "expected [--json | --prometheus]");
-	if (!cli_open(cli))
-		return EXIT_FAIL;
-	if (n > MAX_REASONS)
-		n = MAX_REASONS;
-	/* Read everything first: a failure prints no partial table. */
+	json_init(&j, stdout);
+	json_begin_object(&j, NULL);
+	json_begin_object(&j, "counters");
 	for (int id = 0; id < n; id++) {
-		int err = vosfp_counter_read(cli->h, id, &packets[id], &bytes[id]);
-
-		if (err)
-			return cli_fail(cli, err);
-	}
-	if (prometheus)
-		return print_prometheus(cli, n, packets, bytes);
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_begin_object(&j, "counters");
-		for (int id = 0; id < n; id++) {
-			json_begin_object(&j, vosfp_counter_name(id));
-			json_uint(&j, "packets", packets[id]);
-			json_uint(&j, "bytes", bytes[id]);
-			json_bool(&j, "drop", vosfp_counter_is_drop(id) == 1);
-			json_end_object(&j);
-		}
+		json_begin_object(&j, vosfp_counter_name(id));
+		json_uint(&j, "packets", packets[id]);
+		json_uint(&j, "bytes", bytes[id]);
+		json_bool(&j, "drop", vosfp_counter_is_drop(id) == 1);
 		json_end_object(&j);
-		json_end_object(&j);
-		json_finish(&j);
-		return EXIT_OK;
 	}
+	json_end_object(&j);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+static void print_table(int n, const uint64_t *packets, const uint64_t *bytes)
+{
 	printf("%-12s %14s %16s  %s\n", "reason", "packets", "bytes", "verdict");
 	for (int id = 0; id < n; id++)
 		printf("%-12s %14llu %16llu  %s\n", vosfp_counter_name(id),
 		       (unsigned long long)packets[id], (unsigned long long)bytes[id],
 		       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+}
+
+/* Rates per reason every `interval` seconds; `count` reports, 0 = forever. */
+static int watch(struct cli *cli, unsigned interval, unsigned count)
+{
+	uint64_t p0[MAX_REASONS], b0[MAX_REASONS], p1[MAX_REASONS], b1[MAX_REASONS];
+	int n = read_counters(cli->h, p0, b0);
+
+	for (unsigned r = 0; n >= 0 && (!count || r < count); r++) {
+		char stamp[32];
+		time_t now;
+
+		sleep(interval);
+		n = read_counters(cli->h, p1, b1);
+		if (n < 0)
+			break;
+		now = time(NULL);
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
+		printf("%s %-12s %12s %14s %14s\n", stamp, "reason", "packets/s", "bytes/s", "packets");
+		for (int id = 0; id < n; id++)
+			printf("%8s %-12s %12.1f %14.1f %14llu\n", "", vosfp_counter_name(id),
+			       (double)(p1[id] - p0[id]) / interval, (double)(b1[id] - b0[id]) / interval,
+			       (unsigned long long)p1[id]);
+		fflush(stdout);
+		memcpy(p0, p1, sizeof(p0));
+		memcpy(b0, b1, sizeof(b0));
+	}
+	return n < 0 ? cli_fail(cli, n) : EXIT_OK;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || s[0] == '-' || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cmd_stats(struct cli *cli, int argc, char **argv)
+{
+	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
+	int json = 0, prometheus = 0, n, err;
+	unsigned interval = 0, count = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--prometheus"))
+			prometheus = 1;
+		else if (!strcmp(argv[i], "--watch") && i + 1 < argc &&
+			 !parse_uint(argv[i + 1], 3600, &interval) && interval)
+			i++;
+		else if (!strcmp(argv[i], "--count") && i + 1 < argc &&
+			 !parse_uint(argv[i + 1], 1000000, &count) && count)
+			i++;
+		else
+			return cli_usage(cli, "expected [--json | --prometheus | --watch SECONDS "
+					 "[--count N]]");
+	}
+	if (json + prometheus + !!interval > 1 || (count && !interval))
+		return cli_usage(cli, "expected [--json | --prometheus | --watch SECONDS "
+				 "[--count N]]");
+	if (!cli_open(cli))
+		return EXIT_FAIL;
+	if (interval)
+		return watch(cli, interval, count);
+	if (prometheus) {
+		err = metrics_write(cli->h, stdout);
+		return err ? cli_fail(cli, err) : EXIT_OK;
+	}
+	/* Read everything first: a failure prints no partial table. */
+	n = read_counters(cli->h, packets, bytes);
+	if (n < 0)
+		return cli_fail(cli, n);
+	if (json)
+		print_json(n, packets, bytes);
+	else
+		print_table(n, packets, bytes);
 	return EXIT_OK;
 }

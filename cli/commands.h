@@ -3,6 +3,8 @@
 #ifndef VOSFP_CLI_COMMANDS_H
 #define VOSFP_CLI_COMMANDS_H
 
+#include <stdio.h>
+
 #include <vosfp/vosfp.h>
 
 /* Exit statuses. */
@@ -40,5 +42,9 @@ int cmd_ban(struct cli *cli, int argc, char **argv);
 int cmd_unban(struct cli *cli, int argc, char **argv);
 int cmd_list_bans(struct cli *cli, int json);
 int cmd_replay(struct cli *cli, int argc, char **argv);
+int cmd_exporter(struct cli *cli, int argc, char **argv);
+
+/* The Prometheus text exposition of the handle's state; 0 or -errno. */
+int metrics_write(struct vosfp *h, FILE *out);
 
 #endif

@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
 	"  stats [--json | --prometheus]                counters per reason\n"
+	"  stats --watch SECONDS [--count N]            live rates per reason\n"
+	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics\n"
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
 	"  version                                      library version\n"
 	"\n"
@@ -58,7 +60,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load },		  { "ports", cmd_ports },
 	{ "config", cmd_config },	  { "stats", cmd_stats },
 	{ "ban", cmd_ban },		  { "unban", cmd_unban },
-	{ "replay", cmd_replay },
+	{ "replay", cmd_replay },	  { "exporter", cmd_exporter },
 	{ "version", cmd_version },
 };
 

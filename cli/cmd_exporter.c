@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * exporter: the Prometheus metrics of `stats --prometheus`, served over
+ * HTTP on /metrics with libmicrohttpd, until SIGINT or SIGTERM. Requests
+ * are answered one at a time by libmicrohttpd's single internal thread,
+ * the only user of the handle while it runs.
+ */
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char *body,
+			     size_t len, enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, mode);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	static char not_found[] = "not found: metrics are on /metrics\n";
+	static char not_allowed[] = "method not allowed\n";
+	struct vosfp *h = cls;
+	char *body = NULL;
+	size_t len = 0;
+	FILE *out;
+	int err;
+
+	(void)version, (void)upload, (void)upload_size, (void)con_cls;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, not_allowed,
+			     sizeof(not_allowed) - 1, MHD_RESPMEM_PERSISTENT);
+	if (strcmp(url, "/metrics"))
+		return reply(conn, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1,
+			     MHD_RESPMEM_PERSISTENT);
+	out = open_memstream(&body, &len);
+	if (!out)
+		return MHD_NO;
+	err = metrics_write(h, out);
+	if (err)
+		fprintf(out, "\n# error: %s\n", vosfp_last_error(h));
+	fclose(out);
+	return reply(conn, err ? MHD_HTTP_INTERNAL_SERVER_ERROR : MHD_HTTP_OK, body, len,
+		     MHD_RESPMEM_MUST_FREE);
+}
+
+/* "127.0.0.1:9436", "[::1]:9436", "0.0.0.0:9436" -> a numeric address. */
+static int parse_listen(const char *text, struct addrinfo **out)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	char host[128];
+	const char *colon = strrchr(text, ':');
+	size_t hlen;
+
+	if (!colon || colon == text || !colon[1] || strlen(text) >= sizeof(host))
+		return -1;
+	hlen = (size_t)(colon - text);
+	memcpy(host, text, hlen);
+	host[hlen] = '\0';
+	if (host[0] == '[') {
+		if (hlen < 3 || host[hlen - 1] != ']')
+			return -1;
+		memmove(host, host + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+	}
+	return getaddrinfo(host, colon + 1, &hints, out) ? -1 : 0;
+}
+
+int cmd_exporter(struct cli *cli, int argc, char **argv)
+{
+	struct addrinfo *addr = NULL;
+	sigset_t stop_signals;
+	int sig;
+	struct MHD_Daemon *d;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+
+	if (argc != 2 || strcmp(argv[0], "--listen") || parse_listen(argv[1], &addr))
+		return cli_usage(cli, "expected --listen ADDRESS:PORT (e.g. 127.0.0.1:9436 or "
+				 "[::1]:9436)");
+	if (!cli_open(cli)) {
+		freeaddrinfo(addr);
+		return EXIT_FAIL;
+	}
+	if (addr->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/*
+	 * Blocked before libmicrohttpd starts its thread, which inherits the
+	 * mask: the signals then wait for sigwait() below instead of landing
+	 * on the server thread, where a handler could not wake this one.
+	 */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, answer, cli->h, MHD_OPTION_SOCK_ADDR,
+			     addr->ai_addr, MHD_OPTION_END);
+	freeaddrinfo(addr);
+	if (!d) {
+		fprintf(stderr, "vosfp: exporter: cannot listen on %s (in use, or not an address "
+			"of this host)\n", argv[1]);
+		return EXIT_FAIL;
+	}
+	fprintf(stderr, "vosfp: exporter: serving http://%s/metrics\n", argv[1]);
+	sigwait(&stop_signals, &sig);
+	MHD_stop_daemon(d);
+	return EXIT_OK;
+}
