@@ -1,0 +1,63 @@
+package vosfp
+
+// #include <stdlib.h>
+// #include <vosfp/vosfp.h>
+import "C"
+
+// Ban is one temporary ban.
+type Ban struct {
+	Address string // "192.0.2.7", "2001:db8::7"
+	TTLLeft uint32 // whole seconds left, rounded up
+	// Reason is the name of the counter that caused it: "scanner",
+	// "rate_limited", or "banned" for a ban added by hand.
+	Reason string
+}
+
+// BanAdd bans one address (no prefix) for ttlSeconds (1..2592000),
+// replacing an existing ban. The program itself ends it on time.
+func (hd *Handle) BanAdd(addr string, ttlSeconds uint32) error {
+	ca, err := cString("BanAdd", addr)
+	if err != nil {
+		return err
+	}
+	defer free(ca)
+	_, err = hd.call("BanAdd", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_ban_add(h, ca, C.uint32_t(ttlSeconds))
+	})
+	return err
+}
+
+// BanRemove lifts a ban; ENOENT if the address is not banned.
+func (hd *Handle) BanRemove(addr string) error {
+	ca, err := cString("BanRemove", addr)
+	if err != nil {
+		return err
+	}
+	defer free(ca)
+	_, err = hd.call("BanRemove", func(h *C.struct_vosfp) C.int { return C.vosfp_ban_remove(h, ca) })
+	return err
+}
+
+// Bans lists the unexpired bans (expired ones met on the way are removed).
+func (hd *Handle) Bans() ([]Ban, error) {
+	var out []Ban
+	_, err := hd.call("Bans", func(h *C.struct_vosfp) C.int {
+		var it *C.struct_vosfp_ban_iter
+		if rc := C.vosfp_ban_iter_open(h, &it); rc < 0 {
+			return rc
+		}
+		defer C.vosfp_ban_iter_close(it)
+		var addr [64]C.char
+		var ttl C.uint32_t
+		var reason C.int
+		for {
+			rc := C.vosfp_ban_iter_next(it, &addr[0], C.size_t(len(addr)), &ttl, &reason)
+			if rc <= 0 {
+				return rc
+			}
+			out = append(out, Ban{Address: C.GoString(&addr[0]), TTLLeft: uint32(ttl),
+				Reason: CounterName(int(reason))})
+		}
+	})
+	return out, err
+}

@@ -1,0 +1,3 @@
+module github.com/libvosfp/vosfp-go
+
+go 1.19

@@ -1,0 +1,116 @@
+package vosfp
+
+// #include <stdlib.h>
+// #include <vosfp/vosfp.h>
+import "C"
+
+import (
+	"fmt"
+	"syscall"
+)
+
+// List is a policy list (enum vosfp_list).
+type List int
+
+const (
+	Block List = C.VOSFP_LIST_BLOCK // matching sources are dropped
+	Allow List = C.VOSFP_LIST_ALLOW // trusted peers: passed without SIP inspection
+)
+
+// String is the library's name of the list ("block", "allow").
+func (l List) String() string {
+	if name := C.vosfp_list_name(C.int(l)); name != nil {
+		return C.GoString(name)
+	}
+	return fmt.Sprintf("list(%d)", int(l))
+}
+
+// ListNames are the lists the library knows, in id order.
+func ListNames() []string {
+	n := int(C.vosfp_list_count())
+	names := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		names = append(names, List(i).String())
+	}
+	return names
+}
+
+// ListByName finds a list by the library's name for it.
+func ListByName(name string) (List, error) {
+	for i, n := range ListNames() {
+		if n == name {
+			return List(i), nil
+		}
+	}
+	return 0, &Error{Op: "ListByName", Errno: syscall.EINVAL, Detail: fmt.Sprintf("%q: no such list", name)}
+}
+
+// PolicyAdd adds a prefix ("192.0.2.0/24", "2001:db8::/32" or a bare
+// address) to a list. added is false if it was there already. EINVAL for a
+// malformed prefix (host bits set, spaces...), ENOSPC if the list is full.
+func (hd *Handle) PolicyAdd(list List, prefix string) (added bool, err error) {
+	cp, err := cString("PolicyAdd", prefix)
+	if err != nil {
+		return false, err
+	}
+	defer free(cp)
+	rc, err := hd.call("PolicyAdd", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_add(h, C.int(list), cp)
+	})
+	return err == nil && rc == 0, err
+}
+
+// PolicyRemove removes the exact prefix; ENOENT if it is not on the list.
+func (hd *Handle) PolicyRemove(list List, prefix string) error {
+	cp, err := cString("PolicyRemove", prefix)
+	if err != nil {
+		return err
+	}
+	defer free(cp)
+	_, err = hd.call("PolicyRemove", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_remove(h, C.int(list), cp)
+	})
+	return err
+}
+
+// PolicyClear empties a list.
+func (hd *Handle) PolicyClear(list List) error {
+	_, err := hd.call("PolicyClear", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_clear(h, C.int(list))
+	})
+	return err
+}
+
+// PolicyCount is the number of prefixes on a list (IPv4 and IPv6).
+func (hd *Handle) PolicyCount(list List) (int64, error) {
+	var n C.int64_t
+	_, err := hd.call("PolicyCount", func(h *C.struct_vosfp) C.int {
+		n = C.vosfp_policy_count(h, C.int(list))
+		if n < 0 {
+			return C.int(n)
+		}
+		return 0
+	})
+	return int64(n), err
+}
+
+// Policy lists every prefix of a list in canonical form.
+func (hd *Handle) Policy(list List) ([]string, error) {
+	var out []string
+	_, err := hd.call("Policy", func(h *C.struct_vosfp) C.int {
+		var it *C.struct_vosfp_policy_iter
+		if rc := C.vosfp_policy_iter_open(h, C.int(list), &it); rc < 0 {
+			return rc
+		}
+		defer C.vosfp_policy_iter_close(it)
+		var buf [64]C.char
+		for {
+			rc := C.vosfp_policy_iter_next(it, &buf[0], C.size_t(len(buf)))
+			if rc <= 0 {
+				return rc
+			}
+			out = append(out, C.GoString(&buf[0]))
+		}
+	})
+	return out, err
+}
