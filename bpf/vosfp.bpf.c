@@ -10,24 +10,49 @@
 #include "sip_classify.h"
 #include "vosfp_shared.h"
 
-/* Capacities are defaults: the library sets them before load. */
-#define DEFAULT_BLOCK_ENTRIES 65536
-#define DEFAULT_ALLOW_ENTRIES 4096
-
-/* Block and allow lists: one LPM trie per list and address family. */
-#define LPM_MAP(name, key_type, entries)                                                    \
+/*
+ * Policy lists: outer maps holding one inner map per (list, generation);
+ * layouts and meaning in vosfp_shared.h. The inner definitions are the
+ * templates the kernel checks the library's inner maps against; hash
+ * capacities are set by the library, not here.
+ */
+#define POLICY_OUTER(name, inner_type, key_type, val_type, inner_entries, flags)            \
 	struct {                                                                            \
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                        \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                       \
-		__type(key, key_type);                                                      \
-		__type(value, struct vosfp_policy_val);                                     \
-		__uint(max_entries, entries);                                               \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                   \
+		__uint(max_entries, VOSFP_POL_SLOTS);                                       \
+		__type(key, __u32);                                                         \
+		__array(values, struct {                                                    \
+			__uint(type, inner_type);                                           \
+			__uint(map_flags, flags);                                           \
+			__type(key, key_type);                                              \
+			__type(value, val_type);                                            \
+			__uint(max_entries, inner_entries);                                 \
+		});                                                                         \
 	} name SEC(".maps")
 
-LPM_MAP(vosfp_block4, struct vosfp_lpm_v4, DEFAULT_BLOCK_ENTRIES);
-LPM_MAP(vosfp_block6, struct vosfp_lpm_v6, DEFAULT_BLOCK_ENTRIES);
-LPM_MAP(vosfp_allow4, struct vosfp_lpm_v4, DEFAULT_ALLOW_ENTRIES);
-LPM_MAP(vosfp_allow6, struct vosfp_lpm_v6, DEFAULT_ALLOW_ENTRIES);
+/* clang describes types reached only two pointers deep (the templates'
+ * keys and values) as forward declarations, which libbpf cannot size;
+ * these read-only variables, never used, give them full descriptions. */
+const volatile struct vosfp_bits4 btf_bits4;
+const volatile struct vosfp_slot4 btf_slot4;
+const volatile struct vosfp_expiry btf_expiry;
+const volatile struct vosfp_net6_key btf_net6_key;
+const volatile struct vosfp_entry_key btf_entry_key;
+
+POLICY_OUTER(vosfp_pbits4, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_bits4, VOSFP_BITS4_WORDS, 0);
+POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_F_NO_PREALLOC);
+POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);
+POLICY_OUTER(vosfp_pnet6, BPF_MAP_TYPE_HASH, struct vosfp_net6_key, struct vosfp_expiry, 1,
+	     BPF_F_NO_PREALLOC);
+POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_HASH, struct vosfp_entry_key, struct vosfp_expiry, 1,
+	     BPF_F_NO_PREALLOC);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vosfp_pol_state);
+	__uint(max_entries, 1);
+} vosfp_pstate SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -83,30 +108,93 @@ static __always_inline int count(__u32 reason, __u64 bytes, int verdict)
 	return verdict;
 }
 
-/* The source address as an LPM key of full length; 1 if on the list. */
-static __always_inline int on_list(void *map4, void *map6, const struct flow *f)
+/* The clock, read once per packet and only when an expiry needs it. */
+static __always_inline __u64 clock_now(__u64 *now)
 {
-	if (f->family == L3_V4) {
-		struct vosfp_lpm_v4 key = { .prefixlen = 32 };
+	if (!*now)
+		*now = bpf_ktime_get_ns();
+	return *now;
+}
 
-		__builtin_memcpy(key.addr, &f->saddr4, sizeof(key.addr));
-		return bpf_map_lookup_elem(map4, &key) != NULL;
-	} else {
-		struct vosfp_lpm_v6 key = { .prefixlen = 128 };
+static __always_inline int live(__u64 expires_ns, __u64 *now)
+{
+	return !expires_ns || expires_ns > clock_now(now);
+}
 
-		__builtin_memcpy(key.addr, &f->saddr6, sizeof(key.addr));
-		return bpf_map_lookup_elem(map6, &key) != NULL;
+/* Whether an IPv4 source (host order) is on a list's live generation. */
+static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
+{
+	void *bits_map = bpf_map_lookup_elem(&vosfp_pbits4, &slot);
+	struct vosfp_bits4 *bits;
+	struct vosfp_slot4 *s;
+	void *map;
+	__u32 key = a >> 14;
+	__u64 bit = 1ull << ((a >> 8) & 63);
+
+	if (!bits_map)
+		return 0;
+	bits = bpf_map_lookup_elem(bits_map, &key);
+	if (!bits)
+		return 0;
+	if (bits->cover & bit)
+		return 1;
+	if (!(bits->detail & bit))
+		return 0;
+	map = bpf_map_lookup_elem(&vosfp_pslot4, &slot);
+	key = a >> 8;
+	s = map ? bpf_map_lookup_elem(map, &key) : NULL;
+	if (!s)
+		return 0;
+	if ((s->hosts[(a >> 6) & 3] >> (a & 63)) & 1)
+		return 1;
+	if (s->whole_expires_ns && s->whole_expires_ns > clock_now(now))
+		return 1;
+	if (s->host_ttls) {
+		struct vosfp_expiry *e;
+
+		map = bpf_map_lookup_elem(&vosfp_phost4, &slot);
+		e = map ? bpf_map_lookup_elem(map, &a) : NULL;
+		if (e && live(e->expires_ns, now))
+			return 1;
 	}
+	return 0;
 }
 
-static __always_inline int is_blocked(const struct flow *f)
+/* Whether an IPv6 source is on a list: one lookup per level in use,
+ * the key growing by one address byte per level. */
+static __always_inline int listed6(__u32 slot, __u32 levels, const struct in6_addr *src,
+				   __u64 *now)
 {
-	return on_list(&vosfp_block4, &vosfp_block6, f);
+	struct vosfp_net6_key key = {};
+	void *map = bpf_map_lookup_elem(&vosfp_pnet6, &slot);
+
+	if (!map)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < VOSFP_V6_LEVELS; i++) {
+		struct vosfp_expiry *e;
+
+		if (i)
+			key.addr[i - 1] = src->s6_addr[i - 1];
+		if (!((levels >> i) & 1))
+			continue;
+		key.level = i * 8;
+		e = bpf_map_lookup_elem(map, &key);
+		if (e && live(e->expires_ns, now))
+			return 1;
+	}
+	return 0;
 }
 
-static __always_inline int is_allowed(const struct flow *f)
+static __always_inline int listed(const struct vosfp_pol_state *st, int list,
+				  const struct flow *f, __u64 *now)
 {
-	return on_list(&vosfp_allow4, &vosfp_allow6, f);
+	__u32 gen = st->gen[list] & 1, slot = VOSFP_POL_SLOT(list, gen);
+
+	if (f->family == L3_V4)
+		return st->v4_used[list][gen] && listed4(slot, bpf_ntohl(f->saddr4), now);
+	return st->v6_levels[list][gen] &&
+	       listed6(slot, st->v6_levels[list][gen], &f->saddr6, now);
 }
 
 static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key *k)
@@ -438,21 +526,24 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 bytes = data_end - data;
 	const struct vosfp_config *cfg;
+	const struct vosfp_pol_state *st;
 	struct vosfp_addr_key src;
 	struct flow f = {};
 	__u32 zero = 0, payload_len, ulen;
+	__u64 now = 0;
 	int res;
 
 	if (flow_restore(data, data_end, l3_off, l4_off, meta, l3_len, &f) < 0)
 		return XDP_PASS;
 
 	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
-	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC)
+	st = bpf_map_lookup_elem(&vosfp_pstate, &zero);
+	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC || !st)
 		return XDP_PASS; /* not configured yet: stay out of the way */
 
 	/* Later fragments carry no ports: only the source decisions apply. */
 	if (f.later_fragment) {
-		if (is_blocked(&f))
+		if (listed(st, VOSFP_L_BLOCK, &f, &now))
 			return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
 		addr_key(&f, &src);
 		if (is_banned(&src))
@@ -463,12 +554,12 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	if (!to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 
-	if (is_blocked(&f))
+	if (listed(st, VOSFP_L_BLOCK, &f, &now))
 		return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
 	addr_key(&f, &src);
 	if (is_banned(&src))
 		return count(VOSFP_R_BANNED, bytes, XDP_DROP);
-	if (is_allowed(&f))
+	if (listed(st, VOSFP_L_ALLOW, &f, &now))
 		return deliver(ctx, VOSFP_R_ALLOWED, bytes);
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */

@@ -14,10 +14,14 @@
 
 /* Map names; they are also the file names of the pins under the pin root.
  * At most 15 characters (BPF_OBJ_NAME_LEN - 1). */
-#define VOSFP_MAP_BLOCK_V4 "vosfp_block4"
-#define VOSFP_MAP_BLOCK_V6 "vosfp_block6"
-#define VOSFP_MAP_ALLOW_V4 "vosfp_allow4"
-#define VOSFP_MAP_ALLOW_V6 "vosfp_allow6"
+/* Policy lists (see "Policy lists" below): outer maps of maps, and the
+ * state that says which generation of each list is live. */
+#define VOSFP_MAP_POL_BITS4 "vosfp_pbits4"
+#define VOSFP_MAP_POL_SLOT4 "vosfp_pslot4"
+#define VOSFP_MAP_POL_HOST4 "vosfp_phost4"
+#define VOSFP_MAP_POL_NET6 "vosfp_pnet6"
+#define VOSFP_MAP_POL_ENTRIES "vosfp_pentries"
+#define VOSFP_MAP_POL_STATE "vosfp_pstate"
 #define VOSFP_MAP_CONFIG "vosfp_config"
 #define VOSFP_MAP_COUNTERS "vosfp_counters"
 #define VOSFP_MAP_XSKS "vosfp_xsks"
@@ -27,20 +31,84 @@
 /* Pinned bpf_link of an attachment: VOSFP_LINK_PREFIX + ifname. */
 #define VOSFP_LINK_PREFIX "link_"
 
-/* LPM trie keys: prefixlen first, then the address in network byte order. */
-struct vosfp_lpm_v4 {
-	__u32 prefixlen;
-	__u8 addr[4];
+/*
+ * Policy lists. Each list (block, allow) exists in two generations; the
+ * program reads only the live one (vosfp_pol_state.gen), so a whole list is
+ * replaced by filling the other generation aside and flipping one word.
+ * Every outer map below holds one inner map per (list, generation), at
+ * index VOSFP_POL_SLOT(list, gen); the library creates the inner maps.
+ *
+ * The lookup cost must not grow with the size of a list, so a list is not
+ * an LPM trie (about 95 ns at a million prefixes) but a derived structure
+ * built by the library from the list's entries:
+ *
+ * IPv4, one array lookup for most sources:
+ *   bits4  ARRAY of 2^18 words, each covering 64 consecutive /24s (index
+ *          address >> 14, bit (address >> 8) & 63). cover: the whole /24
+ *          is listed for good; detail: look at the /24's slot.
+ *   slot4  HASH keyed by the /24 (address >> 8): the latest expiry of
+ *          expiring prefixes of /24 or shorter that cover it, a bitmap of
+ *          permanently listed hosts (from /25../32 prefixes), and whether
+ *          any host in it has an expiring entry.
+ *   host4  HASH keyed by the host address: expiry of expiring /25../32
+ *          prefixes, expanded to their hosts (at most 128 per prefix).
+ * IPv6, one hash lookup per prefix length in use:
+ *   net6   HASH keyed by (level, address masked to it), level a multiple
+ *          of 8; a prefix is expanded to the next level (at most 128
+ *          entries per prefix). vosfp_pol_state.v6_levels says which levels
+ *          hold entries, so real lists (/32, /48, /64, /128) cost 4 lookups.
+ * And for the library alone:
+ *   entries HASH of the prefixes as given, with their expiry: what `list`
+ *          shows and what the derived maps are rebuilt from.
+ *
+ * Addresses in keys are host byte order for IPv4, network order for IPv6.
+ * Expiry times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 = permanent.
+ */
+/* The same ids as enum vosfp_list in vosfp.h. */
+#define VOSFP_L_BLOCK 0
+#define VOSFP_L_ALLOW 1
+#define VOSFP_POL_SLOT(list, gen) (((list) << 1) | ((gen) & 1))
+#define VOSFP_POL_SLOTS 4
+#define VOSFP_BITS4_WORDS (1u << 18)
+#define VOSFP_V6_LEVELS 17 /* /0, /8, ... /128 */
+
+struct vosfp_bits4 {
+	__u64 cover;
+	__u64 detail;
 };
 
-struct vosfp_lpm_v6 {
-	__u32 prefixlen;
+struct vosfp_slot4 {
+	__u64 whole_expires_ns; /* 0: no expiring prefix covers the whole /24 */
+	__u64 hosts[4];         /* host h listed for good: bit h % 64 of hosts[h / 64] */
+	__u32 host_ttls;        /* hosts of this /24 that have an expiring entry */
+	__u32 pad;
+};
+
+struct vosfp_expiry {
+	__u64 expires_ns; /* 0 = permanent */
+};
+
+struct vosfp_net6_key {
+	__u32 level;
 	__u8 addr[16];
 };
 
-/* Value of a policy entry; reserved for per-entry attributes. */
-struct vosfp_policy_val {
-	__u32 flags;
+/* An entry as given: family 4 or 6, prefix length, address (an IPv4
+ * address fills the first 4 bytes, network order). */
+struct vosfp_entry_key {
+	__u8 family;
+	__u8 len;
+	__u8 pad[2];
+	__u8 addr[16];
+};
+
+/* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
+ * fields of a generation before it makes that generation live. */
+struct vosfp_pol_state {
+	__u32 gen[2];           /* live generation of each list */
+	__u32 v4_used[2][2];    /* [list][gen]: 1 if the IPv4 part has entries */
+	__u32 v6_levels[2][2];  /* [list][gen]: bit i = level 8 * i holds entries */
+	__u32 capacity[2];      /* entries per list, as chosen at the first open */
 };
 
 /* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the

@@ -36,8 +36,9 @@ SAME_ID(VOSFP_R_RATE_LIMITED, VOSFP_CTR_RATE_LIMITED);
 SAME_ID(VOSFP_R_BANNED, VOSFP_CTR_BANNED);
 
 const char *const vosfp_map_names[MAP__COUNT] = {
-	[MAP_BLOCK4] = VOSFP_MAP_BLOCK_V4,   [MAP_BLOCK6] = VOSFP_MAP_BLOCK_V6,
-	[MAP_ALLOW4] = VOSFP_MAP_ALLOW_V4,   [MAP_ALLOW6] = VOSFP_MAP_ALLOW_V6,
+	[MAP_PBITS4] = VOSFP_MAP_POL_BITS4,  [MAP_PSLOT4] = VOSFP_MAP_POL_SLOT4,
+	[MAP_PHOST4] = VOSFP_MAP_POL_HOST4,  [MAP_PNET6] = VOSFP_MAP_POL_NET6,
+	[MAP_PENTRIES] = VOSFP_MAP_POL_ENTRIES, [MAP_PSTATE] = VOSFP_MAP_POL_STATE,
 	[MAP_CONFIG] = VOSFP_MAP_CONFIG,     [MAP_COUNTERS] = VOSFP_MAP_COUNTERS,
 	[MAP_XSKS] = VOSFP_MAP_XSKS,	     [MAP_BANS] = VOSFP_MAP_BANS,
 	[MAP_RATE] = VOSFP_MAP_RATE,	     [MAP_UA] = VOSFP_MAP_UA,
@@ -135,26 +136,13 @@ static struct bpf_map *skel_map(struct vosfp_bpf *skel, int id)
 	return bpf_object__find_map_by_name(skel->obj, vosfp_map_names[id]);
 }
 
-/* The capacity a list map gets when this call creates it; 0 = as compiled. */
-static uint32_t wanted_capacity(const struct vosfp_open_opts *opts, const char *name)
-{
-	uint32_t block = OPT(opts, block_capacity, 0), allow = OPT(opts, allow_capacity, 0);
-
-	if (!strcmp(name, VOSFP_MAP_BLOCK_V4) || !strcmp(name, VOSFP_MAP_BLOCK_V6))
-		return block ? block : VOSFP_DEFAULT_BLOCK_CAPACITY;
-	if (!strcmp(name, VOSFP_MAP_ALLOW_V4) || !strcmp(name, VOSFP_MAP_ALLOW_V6))
-		return allow ? allow : VOSFP_DEFAULT_ALLOW_CAPACITY;
-	return 0;
-}
-
 /*
  * Point every map of the object at its pin, so that all of the program's
  * state (also maps this file does not use itself, like bans) is shared by
  * every handle on the root. For a pin that exists, adopt its capacity so
  * that libbpf reuses it instead of refusing a size mismatch.
  */
-static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts,
-		     struct map_plan *plan)
+static int plan_maps(struct vosfp *h, struct map_plan *plan)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
@@ -166,7 +154,6 @@ static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts,
 	plan->n = 0;
 	bpf_object__for_each_map(map, h->skel->obj) {
 		const char *name = bpf_map__name(map);
-		uint32_t capacity;
 		int fd, err;
 
 		if (bpf_map__is_internal(map)) /* .rodata/.bss: per program */
@@ -194,8 +181,6 @@ static int plan_maps(struct vosfp *h, const struct vosfp_open_opts *opts,
 		} else if (errno == EPERM || errno == EACCES) {
 			return vosfp__open_fail(-EPERM, "%s: permission denied (" NEEDS_CAPS ")",
 						path);
-		} else if ((capacity = wanted_capacity(opts, name))) {
-			bpf_map__set_max_entries(map, capacity);
 		}
 	}
 	return 0;
@@ -295,7 +280,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		err = vosfp__open_fail(-errno, "cannot open the embedded XDP object");
 		goto fail;
 	}
-	err = plan_maps(h, opts, &plan);
+	err = plan_maps(h, &plan);
 	if (err)
 		goto fail;
 	err = vosfp_bpf__load(h->skel);
@@ -316,8 +301,11 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		if (!err)
 			err = vosfp__config_write(h, &cfg);
 	}
+	if (!err)
+		err = vosfp__policy_init(h, OPT(opts, block_capacity, 0),
+					 OPT(opts, allow_capacity, 0));
 	if (err) {
-		err = vosfp__open_fail(err, "cannot initialise the config: %s", h->err);
+		err = vosfp__open_fail(err, "cannot initialise the maps: %s", h->err);
 		goto fail;
 	}
 

@@ -15,10 +15,12 @@
 
 /* The maps the handle holds, in the order of vosfp_map_names[]. */
 enum vosfp_map_id {
-	MAP_BLOCK4,
-	MAP_BLOCK6,
-	MAP_ALLOW4,
-	MAP_ALLOW6,
+	MAP_PBITS4,
+	MAP_PSLOT4,
+	MAP_PHOST4,
+	MAP_PNET6,
+	MAP_PENTRIES,
+	MAP_PSTATE,
 	MAP_CONFIG,
 	MAP_COUNTERS,
 	MAP_XSKS,
@@ -79,6 +81,10 @@ int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *
 int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len);
 /* The shipped default signature list. */
 extern const char vosfp__default_scanners[];
+
+/* Policy store (policy_store.c): first-open initialisation of the list
+ * capacities; 0 or a recorded negative errno. */
+int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity);
 
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf);

@@ -34,9 +34,10 @@
  * vosfp_strerror, vosfp_counter_*name, vosfp_list_name, ...) are safe from
  * any thread. A handle may be used from several threads only if the caller
  * serialises the calls on it. Different handles are independent, even on the
- * same pin root; concurrent policy writers on one root follow the kernel's
- * per-element atomicity (each add or remove is atomic; the last writer of an
- * element wins).
+ * same pin root. Policy writers on one root (in any process) take a lock
+ * on the pin root directory (flock), so concurrent changes serialise and
+ * none is lost; readers (count, iterators) take no lock and see a
+ * consistent snapshot of the live list.
  */
 #ifndef VOSFP_VOSFP_H
 #define VOSFP_VOSFP_H
@@ -108,9 +109,12 @@ struct vosfp_open_opts {
 	/* bpffs directory for maps and attachments; NULL = VOSFP_DEFAULT_PIN_ROOT.
 	 * Its parent must be on a mounted bpffs. */
 	const char *pin_root;
-	/* Capacity of each list, per address family (IPv4 and IPv6 each get
-	 * this many prefixes); 0 = default. Only used when the maps are created:
-	 * a root whose maps already exist keeps the capacities it was made with. */
+	/* Capacity of each list: prefixes (IPv4 and IPv6 together), and also
+	 * the limit of each derived table the program looks up (IPv4 /24s with
+	 * host or expiring entries, expiring IPv4 hosts, expanded IPv6
+	 * prefixes; see docs/policy.md). 0 = default. Only used when the root
+	 * is created: an existing root keeps the capacities it was made with.
+	 * Lookups cost the same at any size. */
 	uint32_t block_capacity;
 	uint32_t allow_capacity;
 };
@@ -212,10 +216,20 @@ VOSFP_API const char *vosfp_list_name(int list);
  * malformed form. Block takes precedence over allow.
  *   add:    0 if added, 1 if it was already present (idempotent; the
  *           difference lets a caller undo exactly what it added);
- *           -ENOSPC if the list's map is full.
+ *           -ENOSPC if the list is full.
+ * Each change takes effect as a diff: only the lookup entries it affects
+ * are rewritten, whatever the size of the list.
  *   remove: -ENOENT if the exact prefix is not in the list.
  */
 VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix);
+/*
+ * The same with a time to live: the program stops honouring the entry
+ * ttl_seconds from now by itself (no daemon needed), and the library drops
+ * it the next time it changes the list. 0 = permanent. Adding a prefix that
+ * is present replaces its TTL (and returns 1).
+ */
+VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix,
+				   uint32_t ttl_seconds);
 /* Check a prefix without a handle: 0 if valid; else -EINVAL and the reason
  * in why (if why_len > 0). canonical (may be NULL) receives the canonical
  * form, e.g. "2001:db8::/32" for "2001:DB8:0::/32"; 64 bytes are enough. */
@@ -238,6 +252,30 @@ struct vosfp_policy_iter;
 VOSFP_API int vosfp_policy_iter_open(struct vosfp *h, int list, struct vosfp_policy_iter **out);
 VOSFP_API int vosfp_policy_iter_next(struct vosfp_policy_iter *it, char *buf, size_t len);
 VOSFP_API void vosfp_policy_iter_close(struct vosfp_policy_iter *it);
+/* Seconds the entry last returned by next has left; 0 = permanent. */
+VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
+
+/*
+ * Load a policy file into a list. Format, one entry per line:
+ *
+ *     PREFIX [ttl=DURATION] [# comment]
+ *
+ * DURATION is seconds, or a number followed by s, m, h or d. Blank lines
+ * and lines starting with '#' are ignored. The whole file is checked
+ * before anything changes: one bad line (-EINVAL, "FILE:LINE: why" in
+ * vosfp_last_error) changes nothing.
+ * flags 0: the entries are added to the list (existing ones take the new
+ * TTL). VOSFP_LOAD_REPLACE: the file becomes the list, atomically: at no
+ * instant does a packet see a mix of old and new, or an empty list, and a
+ * writer killed midway leaves the old list in force.
+ * Returns the number of entries in the file, or a negative errno.
+ */
+#define VOSFP_LOAD_REPLACE 1u
+VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, unsigned flags);
+/* The same from memory (text need not be NUL-terminated); name is used
+ * in error messages in place of a file name. */
+VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
+				       const char *name, unsigned flags);
 
 /* ------------------------------------------------------------------------ */
 /* Temporary bans                                                            */

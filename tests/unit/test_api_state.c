@@ -122,12 +122,15 @@ static void test_full_list_keeps_capacity(void **state)
 	/* Reopening with a larger capacity keeps the root's 4. */
 	h = open_root(env.root[ROOT_SMALL], 1000);
 	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.200"), -ENOSPC);
-	assert_non_null(strstr(vosfp_last_error(h), "full: 4 entries"));
+	assert_non_null(strstr(vosfp_last_error(h), "list full"));
+	assert_non_null(strstr(vosfp_last_error(h), "capacity is 4"));
 	assert_int_equal(vosfp_policy_count(h, VOSFP_LIST_BLOCK), 4);
 	/* Present entries are still "already there", not "full". */
 	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.3"), 1);
-	/* The other family has its own room. */
-	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "2001:db8::1"), 0);
+	/* The capacity counts both families. */
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "2001:db8::1"), -ENOSPC);
+	/* A failed add changed nothing. */
+	assert_int_equal(vosfp_policy_count(h, VOSFP_LIST_BLOCK), 4);
 	assert_int_equal(vosfp_unpin(h), 0);
 	vosfp_close(h);
 }
@@ -319,7 +322,7 @@ static void test_incompatible_pin(void **state)
 	assert_non_null(strstr(vosfp_open_error(), "incompatible"));
 	/* Only the foreign pin is there: the block list was not left pinned. */
 	assert_int_equal(stat(path, &st), 0);
-	snprintf(path, sizeof(path), "%s/vosfp_block4", env.root[ROOT_OTHER]);
+	snprintf(path, sizeof(path), "%s/vosfp_pbits4", env.root[ROOT_OTHER]);
 	assert_int_not_equal(stat(path, &st), 0);
 	assert_int_equal(sh("rm -rf '%s'", env.root[ROOT_OTHER]), 0);
 }

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Changing the policy lists (see policy.h). Every writer holds the pin
+ * root's lock from the read of the entries to the last write, so two
+ * processes changing one root serialise: each change is applied to the
+ * result of the one before, and none is lost.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "policy.h"
+#include "policy_store.h"
+
+uint64_t vosfp__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity)
+{
+	struct vosfp_pol_state st;
+	int lock, err;
+
+	lock = pol_lock(h);
+	if (lock < 0)
+		return lock;
+	err = pol_state_read(h, &st);
+	if (!err && !st.capacity[VOSFP_LIST_BLOCK]) {
+		st.capacity[VOSFP_LIST_BLOCK] =
+			block_capacity ? block_capacity : VOSFP_DEFAULT_BLOCK_CAPACITY;
+		st.capacity[VOSFP_LIST_ALLOW] =
+			allow_capacity ? allow_capacity : VOSFP_DEFAULT_ALLOW_CAPACITY;
+		err = pol_state_write(h, &st);
+	}
+	pol_unlock(lock);
+	return err;
+}
+
+/* Sort and fold duplicates: the later of two expiries, permanent first. */
+static size_t dedupe(struct pol_entry *e, size_t n)
+{
+	size_t out = 0;
+
+	qsort(e, n, sizeof(*e), pol_entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (out && !pol_entry_cmp(&e[out - 1], &e[i])) {
+			uint64_t a = e[out - 1].expires_ns, b = e[i].expires_ns;
+
+			e[out - 1].expires_ns = !a || !b ? 0 : a > b ? a : b;
+			continue;
+		}
+		e[out++] = e[i];
+	}
+	return out;
+}
+
+static int capacity_error(struct vosfp *h, int list, size_t want, uint32_t capacity,
+			  const char *what)
+{
+	return vosfp__fail(h, -ENOSPC, "the %s list needs %zu %s, its capacity is %u",
+			   vosfp_list_name(list), want, what, capacity);
+}
+
+static int build(struct vosfp *h, int list, const struct pol_entry *e, size_t n, uint64_t now,
+		 uint32_t capacity, struct pol_model *m)
+{
+	const char *what;
+	int err;
+
+	if (n > capacity)
+		return capacity_error(h, list, n, capacity, "entries");
+	err = pol_model_build(e, n, now, capacity, m, &what);
+	if (err == -ENOSPC)
+		return capacity_error(h, list, (size_t)capacity + 1, capacity, what);
+	if (err)
+		return vosfp__fail(h, err, "out of memory building the %s list",
+				   vosfp_list_name(list));
+	return 0;
+}
+
+/* The live generation's maps, made on the first write to a new root. */
+static int live_fds(struct vosfp *h, int list, const struct vosfp_pol_state *st,
+		    struct pol_fds *fds)
+{
+	uint32_t gen = st->gen[list] & 1;
+	int err = pol_fds_get(h, list, gen, fds);
+
+	if (err != -ENOENT)
+		return err;
+	err = pol_fds_create(h, st->capacity[list], fds);
+	if (!err)
+		err = pol_fds_install(h, list, gen, fds);
+	if (err)
+		pol_fds_close(fds);
+	return err;
+}
+
+static struct pol_entry *sorted_copy(const struct pol_entry *e, size_t *n)
+{
+	struct pol_entry *c = malloc((*n + 1) * sizeof(*c));
+
+	if (c) {
+		memcpy(c, e, *n * sizeof(*c));
+		*n = dedupe(c, *n);
+	}
+	return c;
+}
+
+/*
+ * old (sorted) with removes taken out, adds put in (an add replaces an
+ * entry with the same prefix) and expired entries dropped, in one
+ * merge-walk of the three sorted lists. *present counts the adds and
+ * removes that found their prefix on the list.
+ */
+static int merge(const struct pol_entry *old, size_t n_old, const struct pol_entry *adds_in,
+		 size_t n_adds, const struct pol_entry *removes_in, size_t n_removes,
+		 uint64_t now, struct pol_entry **out, size_t *n, int *present)
+{
+	struct pol_entry *adds = sorted_copy(adds_in, &n_adds);
+	struct pol_entry *removes = sorted_copy(removes_in, &n_removes);
+	struct pol_entry *e = malloc((n_old + n_adds + 1) * sizeof(*e));
+	size_t k = 0, a = 0, r = 0;
+
+	if (!adds || !removes || !e) {
+		free(adds);
+		free(removes);
+		free(e);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n_old; i++) {
+		bool expired = old[i].expires_ns && old[i].expires_ns <= now;
+
+		while (a < n_adds && pol_entry_cmp(&adds[a], &old[i]) < 0)
+			e[k++] = adds[a++];
+		while (r < n_removes && pol_entry_cmp(&removes[r], &old[i]) < 0)
+			r++;
+		if (a < n_adds && !pol_entry_cmp(&adds[a], &old[i])) {
+			*present += !expired;
+			e[k++] = adds[a++];
+		} else if (r < n_removes && !pol_entry_cmp(&removes[r], &old[i])) {
+			*present += !expired;
+		} else if (!expired) {
+			e[k++] = old[i];
+		}
+	}
+	while (a < n_adds)
+		e[k++] = adds[a++];
+	free(adds);
+	free(removes);
+	*out = e;
+	*n = k;
+	return 0;
+}
+
+int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds, size_t n_adds,
+			 const struct pol_entry *removes, size_t n_removes, int *present)
+{
+	struct pol_model old_model = { 0 }, new_model = { 0 };
+	struct pol_entry *old = NULL, *new = NULL;
+	struct pol_fds fds = { { -1, -1, -1, -1, -1 } };
+	struct vosfp_pol_state st;
+	size_t n_old = 0, n_new = 0;
+	uint64_t now = vosfp__now_ns();
+	uint32_t gen;
+	int lock, err;
+
+	*present = 0;
+	lock = pol_lock(h);
+	if (lock < 0)
+		return lock;
+	err = pol_state_read(h, &st);
+	if (!err)
+		err = live_fds(h, list, &st, &fds);
+	if (!err)
+		err = pol_entries_read(h, fds.fd[POL_ENTRIES], &old, &n_old);
+	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
+			  present))
+		err = vosfp__fail(h, -ENOMEM, "out of memory");
+	/* The old model as written (nothing dropped), so that the diff also
+	 * deletes what expired entries left behind. */
+	if (!err)
+		err = build(h, list, old, n_old, 0, UINT32_MAX, &old_model);
+	if (!err)
+		err = build(h, list, new, n_new, now, st.capacity[list], &new_model);
+	if (!err)
+		err = pol_model_write(h, &fds, &old_model, &new_model);
+	if (!err)
+		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
+	if (!err) {
+		gen = st.gen[list] & 1;
+		st.v4_used[list][gen] = new_model.v4_used;
+		st.v6_levels[list][gen] = new_model.v6_levels;
+		err = pol_state_write(h, &st);
+	}
+	pol_model_free(&old_model);
+	pol_model_free(&new_model);
+	free(old);
+	free(new);
+	pol_fds_close(&fds);
+	pol_unlock(lock);
+	return err;
+}
+
+int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *entries, size_t n)
+{
+	struct pol_model model = { 0 };
+	struct pol_fds fds = { { -1, -1, -1, -1, -1 } };
+	struct vosfp_pol_state st;
+	struct pol_entry *e = malloc((n + 1) * sizeof(*e));
+	uint64_t now = vosfp__now_ns();
+	uint32_t next;
+	int lock, err;
+
+	if (!e)
+		return vosfp__fail(h, -ENOMEM, "out of memory");
+	memcpy(e, entries, n * sizeof(*e));
+	n = dedupe(e, n);
+	lock = pol_lock(h);
+	if (lock < 0) {
+		free(e);
+		return lock;
+	}
+	err = pol_state_read(h, &st);
+	next = (st.gen[list] & 1) ^ 1;
+	/* Fresh maps: whatever a killed writer left in the other generation
+	 * is dropped with the maps it was in. */
+	if (!err)
+		err = build(h, list, e, n, now, st.capacity[list], &model);
+	if (!err)
+		err = pol_fds_create(h, st.capacity[list], &fds);
+	if (!err)
+		err = pol_model_write(h, &fds, NULL, &model);
+	if (!err)
+		err = pol_entries_write(h, fds.fd[POL_ENTRIES], NULL, 0, e, n);
+	if (!err)
+		err = pol_fds_install(h, list, next, &fds);
+	if (!err) {
+		/* Describe the new generation first, then make it live. */
+		st.v4_used[list][next] = model.v4_used;
+		st.v6_levels[list][next] = model.v6_levels;
+		err = pol_state_write(h, &st);
+	}
+	if (!err) {
+		st.gen[list] = next;
+		err = pol_state_write(h, &st);
+	}
+	pol_model_free(&model);
+	pol_fds_close(&fds);
+	pol_unlock(lock);
+	free(e);
+	return err;
+}
+
+int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, size_t *n)
+{
+	struct pol_fds fds;
+	struct vosfp_pol_state st;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	err = pol_state_read(h, &st);
+	if (err)
+		return err;
+	err = pol_fds_get(h, list, st.gen[list] & 1, &fds);
+	if (err == -ENOENT)
+		return 0; /* never written: empty */
+	if (err)
+		return err;
+	err = pol_entries_read(h, fds.fd[POL_ENTRIES], out, n);
+	pol_fds_close(&fds);
+	return err;
+}

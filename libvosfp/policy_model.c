@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Entries -> derived lookup structure (see policy_model.h). Prefixes are
+ * expanded to the granularity the program looks at: IPv4 /24 bits and
+ * slots, IPv4 hosts for expiring /25../32, IPv6 levels that are multiples
+ * of 8. Overlapping entries merge: permanent wins, else the latest expiry.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_model.h"
+
+/* A growable array of fixed-size elements, bounded by limit. */
+struct vec {
+	void *data;
+	size_t n, cap, elem, limit;
+};
+
+static void *vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+		void *p = realloc(v->data, cap * v->elem);
+
+		if (!p)
+			return NULL;
+		v->data = p;
+		v->cap = cap;
+	}
+	return memset((char *)v->data + v->n++ * v->elem, 0, v->elem);
+}
+
+int pol_entry_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct pol_entry *)a)->key, &((const struct pol_entry *)b)->key,
+		      sizeof(struct vosfp_entry_key));
+}
+
+int pol_slot_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pol_slot *)a)->slot, y = ((const struct pol_slot *)b)->slot;
+
+	return x < y ? -1 : x > y;
+}
+
+int pol_host_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct pol_host *)a)->addr, y = ((const struct pol_host *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+int pol_net6_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct pol_net6 *)a)->key, &((const struct pol_net6 *)b)->key,
+		      sizeof(struct vosfp_net6_key));
+}
+
+/* Permanent (0) wins; otherwise the later expiry. */
+static uint64_t merge_expiry(uint64_t a, uint64_t b)
+{
+	if (!a || !b)
+		return 0;
+	return a > b ? a : b;
+}
+
+static int covered(const struct vosfp_bits4 *bits, uint32_t slot)
+{
+	return (bits[slot >> 6].cover >> (slot & 63)) & 1;
+}
+
+static int expand_v4(const struct pol_entry *e, struct pol_model *m, struct vec *slots,
+		     struct vec *hosts)
+{
+	uint32_t a = ntohl(*(const uint32_t *)e->key.addr), len = e->key.len;
+
+	m->v4_used = 1;
+	if (len <= 24) {
+		uint32_t first = len ? a >> 8 : 0, count = 1u << (24 - len);
+
+		for (uint32_t s = first; s - first < count; s++) {
+			struct pol_slot *p;
+
+			if (!e->expires_ns) {
+				m->bits[s >> 6].cover |= 1ull << (s & 63);
+				continue;
+			}
+			if (slots->n >= slots->limit || !(p = vec_push(slots)))
+				return slots->n >= slots->limit ? -ENOSPC : -ENOMEM;
+			p->slot = s;
+			p->val.whole_expires_ns = e->expires_ns;
+		}
+		return 0;
+	}
+
+	struct pol_slot *p;
+	uint32_t first = a & 255, count = 1u << (32 - len);
+
+	if (slots->n >= slots->limit || !(p = vec_push(slots)))
+		return slots->n >= slots->limit ? -ENOSPC : -ENOMEM;
+	p->slot = a >> 8;
+	for (uint32_t h = first; h < first + count; h++) {
+		struct pol_host *q;
+
+		if (!e->expires_ns) {
+			p->val.hosts[h >> 6] |= 1ull << (h & 63);
+			continue;
+		}
+		p->val.host_ttls++;
+		if (hosts->n >= hosts->limit || !(q = vec_push(hosts)))
+			return hosts->n >= hosts->limit ? -ENOSPC : -ENOMEM;
+		q->addr = (a & ~255u) | h;
+		q->val.expires_ns = e->expires_ns;
+	}
+	return 0;
+}
+
+static int expand_v6(const struct pol_entry *e, struct pol_model *m, struct vec *nets)
+{
+	uint32_t len = e->key.len, level = (len + 7) / 8 * 8, count = 1u << (level - len);
+
+	m->v6_levels |= 1u << (level / 8);
+	for (uint32_t i = 0; i < count; i++) {
+		struct pol_net6 *p;
+
+		if (nets->n >= nets->limit || !(p = vec_push(nets)))
+			return nets->n >= nets->limit ? -ENOSPC : -ENOMEM;
+		p->key.level = level;
+		memcpy(p->key.addr, e->key.addr, level / 8);
+		if (level)
+			p->key.addr[level / 8 - 1] |= (uint8_t)i;
+		p->val.expires_ns = e->expires_ns;
+	}
+	return 0;
+}
+
+/* Sort, then fold runs of equal keys into their first element. */
+static void merge_slots(struct vec *v, const struct vosfp_bits4 *bits)
+{
+	struct pol_slot *s = v->data;
+	size_t out = 0;
+
+	qsort(s, v->n, sizeof(*s), pol_slot_cmp);
+	for (size_t i = 0; i < v->n; i++) {
+		if (covered(bits, s[i].slot))
+			continue; /* a permanent prefix covers the whole /24 */
+		if (out && s[out - 1].slot == s[i].slot) {
+			struct vosfp_slot4 *d = &s[out - 1].val;
+
+			if (s[i].val.whole_expires_ns > d->whole_expires_ns)
+				d->whole_expires_ns = s[i].val.whole_expires_ns;
+			for (int w = 0; w < 4; w++)
+				d->hosts[w] |= s[i].val.hosts[w];
+			d->host_ttls += s[i].val.host_ttls;
+			continue;
+		}
+		s[out++] = s[i];
+	}
+	v->n = out;
+}
+
+static void merge_hosts(struct vec *v, const struct vosfp_bits4 *bits)
+{
+	struct pol_host *h = v->data;
+	size_t out = 0;
+
+	qsort(h, v->n, sizeof(*h), pol_host_cmp);
+	for (size_t i = 0; i < v->n; i++) {
+		if (covered(bits, h[i].addr >> 8))
+			continue;
+		if (out && h[out - 1].addr == h[i].addr) {
+			h[out - 1].val.expires_ns =
+				merge_expiry(h[out - 1].val.expires_ns, h[i].val.expires_ns);
+			continue;
+		}
+		h[out++] = h[i];
+	}
+	v->n = out;
+}
+
+static void merge_nets(struct vec *v)
+{
+	struct pol_net6 *p = v->data;
+	size_t out = 0;
+
+	qsort(p, v->n, sizeof(*p), pol_net6_cmp);
+	for (size_t i = 0; i < v->n; i++) {
+		if (out && !pol_net6_cmp(&p[out - 1], &p[i])) {
+			p[out - 1].val.expires_ns =
+				merge_expiry(p[out - 1].val.expires_ns, p[i].val.expires_ns);
+			continue;
+		}
+		p[out++] = p[i];
+	}
+	v->n = out;
+}
+
+int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t limit,
+		    struct pol_model *m, const char **what)
+{
+	struct vec slots = { .elem = sizeof(struct pol_slot), .limit = limit };
+	struct vec hosts = { .elem = sizeof(struct pol_host), .limit = limit };
+	struct vec nets = { .elem = sizeof(struct pol_net6), .limit = limit };
+	int err = 0;
+
+	memset(m, 0, sizeof(*m));
+	*what = "";
+	m->bits = calloc(VOSFP_BITS4_WORDS, sizeof(*m->bits));
+	if (!m->bits)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++) {
+		if (now && e[i].expires_ns && e[i].expires_ns <= now)
+			continue;
+		if (e[i].key.family == 4)
+			err = expand_v4(&e[i], m, &slots, &hosts);
+		else
+			err = expand_v6(&e[i], m, &nets);
+		if (err == -ENOSPC)
+			*what = e[i].key.family == 4 ? "IPv4 /24 slots or expiring hosts"
+						     : "IPv6 expanded prefixes";
+	}
+	if (!err) {
+		merge_slots(&slots, m->bits);
+		merge_hosts(&hosts, m->bits);
+		merge_nets(&nets);
+		for (size_t i = 0; i < slots.n; i++) {
+			uint32_t s = ((struct pol_slot *)slots.data)[i].slot;
+
+			m->bits[s >> 6].detail |= 1ull << (s & 63);
+		}
+	}
+	m->slots = slots.data;
+	m->n_slots = slots.n;
+	m->hosts = hosts.data;
+	m->n_hosts = hosts.n;
+	m->nets = nets.data;
+	m->n_nets = nets.n;
+	if (err)
+		pol_model_free(m);
+	return err;
+}
+
+void pol_model_free(struct pol_model *m)
+{
+	free(m->bits);
+	free(m->slots);
+	free(m->hosts);
+	free(m->nets);
+	memset(m, 0, sizeof(*m));
+}

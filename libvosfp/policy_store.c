@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Policy lists in the kernel (see policy_store.h). Bulk work goes through
+ * the batched map calls, in chunks so that memory stays bounded whatever
+ * the size of a list.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "policy_store.h"
+
+#define CHUNK 8192u
+
+static const int outer_map[POL__KINDS] = {
+	[POL_BITS] = MAP_PBITS4, [POL_SLOT] = MAP_PSLOT4,	[POL_HOST] = MAP_PHOST4,
+	[POL_NET6] = MAP_PNET6,	 [POL_ENTRIES] = MAP_PENTRIES,
+};
+
+int pol_lock(struct vosfp *h)
+{
+	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return vosfp__fail(h, err, "%s: cannot lock: %s", h->pin_root,
+					   strerror(-err));
+		}
+	}
+	return fd;
+}
+
+void pol_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+int pol_state_read(struct vosfp *h, struct vosfp_pol_state *st)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(h->map_fd[MAP_PSTATE], &zero, st))
+		return vosfp__fail(h, -errno, "reading the policy state: %s", strerror(errno));
+	return 0;
+}
+
+int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(h->map_fd[MAP_PSTATE], &zero, st, BPF_ANY))
+		return vosfp__fail(h, -errno, "writing the policy state: %s", strerror(errno));
+	return 0;
+}
+
+void pol_fds_close(struct pol_fds *fds)
+{
+	for (int k = 0; k < POL__KINDS; k++) {
+		if (fds->fd[k] >= 0)
+			close(fds->fd[k]);
+		fds->fd[k] = -1;
+	}
+}
+
+int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
+{
+	__u32 slot = VOSFP_POL_SLOT(list, gen), id;
+
+	for (int k = 0; k < POL__KINDS; k++)
+		out->fd[k] = -1;
+	for (int k = 0; k < POL__KINDS; k++) {
+		if (bpf_map_lookup_elem(h->map_fd[outer_map[k]], &slot, &id)) {
+			int err = -errno;
+
+			pol_fds_close(out);
+			if (err == -ENOENT)
+				return err; /* not made yet: the caller decides */
+			return vosfp__fail(h, err, "reading the policy maps: %s", strerror(-err));
+		}
+		out->fd[k] = bpf_map_get_fd_by_id(id);
+		if (out->fd[k] < 0) {
+			int err = -errno;
+
+			pol_fds_close(out);
+			return vosfp__fail(h, err, "opening a policy map: %s", strerror(-err));
+		}
+	}
+	return 0;
+}
+
+int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, hash_opts, .map_flags = BPF_F_NO_PREALLOC);
+	static const struct {
+		const char *name;
+		enum bpf_map_type type;
+		uint32_t key, value;
+	} kinds[POL__KINDS] = {
+		[POL_BITS] = { "vosfp_bits4", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct vosfp_bits4) },
+		[POL_SLOT] = { "vosfp_slot4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_slot4) },
+		[POL_HOST] = { "vosfp_host4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_expiry) },
+		[POL_NET6] = { "vosfp_net6", BPF_MAP_TYPE_HASH, sizeof(struct vosfp_net6_key),
+			       sizeof(struct vosfp_expiry) },
+		[POL_ENTRIES] = { "vosfp_entries", BPF_MAP_TYPE_HASH,
+				  sizeof(struct vosfp_entry_key), sizeof(struct vosfp_expiry) },
+	};
+
+	for (int k = 0; k < POL__KINDS; k++)
+		out->fd[k] = -1;
+	for (int k = 0; k < POL__KINDS; k++) {
+		bool array = kinds[k].type == BPF_MAP_TYPE_ARRAY;
+
+		out->fd[k] = bpf_map_create(kinds[k].type, kinds[k].name, kinds[k].key,
+					    kinds[k].value, array ? VOSFP_BITS4_WORDS : capacity,
+					    array ? NULL : &hash_opts);
+		if (out->fd[k] < 0) {
+			int err = -errno;
+
+			pol_fds_close(out);
+			return vosfp__fail(h, err, "cannot create a policy map (%s): %s",
+					   kinds[k].name, strerror(-err));
+		}
+	}
+	return 0;
+}
+
+int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds)
+{
+	__u32 slot = VOSFP_POL_SLOT(list, gen);
+
+	for (int k = 0; k < POL__KINDS; k++) {
+		__u32 fd = (__u32)fds->fd[k];
+
+		if (bpf_map_update_elem(h->map_fd[outer_map[k]], &slot, &fd, BPF_ANY))
+			return vosfp__fail(h, -errno, "installing the policy maps: %s",
+					   strerror(errno));
+	}
+	return 0;
+}
+
+int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n)
+{
+	struct vosfp_entry_key *keys = malloc(CHUNK * sizeof(*keys));
+	struct vosfp_expiry *vals = malloc(CHUNK * sizeof(*vals));
+	struct pol_entry *all = NULL;
+	size_t count = 0, cap = 0;
+	__u32 batch, count_chunk;
+	bool first = true, done = false;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done) {
+		count_chunk = CHUNK;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
+					 &count_chunk, NULL)) {
+			if (errno != ENOENT) {
+				err = vosfp__fail(h, -errno, "reading a policy list: %s",
+						  strerror(errno));
+				goto out;
+			}
+			done = true; /* the last chunk, possibly empty */
+		}
+		first = false;
+		if (count + count_chunk > cap) {
+			size_t ncap = (count + count_chunk) * 2;
+			struct pol_entry *p = realloc(all, ncap * sizeof(*p));
+
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			all = p;
+			cap = ncap;
+		}
+		for (__u32 i = 0; i < count_chunk; i++) {
+			all[count].key = keys[i];
+			all[count++].expires_ns = vals[i].expires_ns;
+		}
+	}
+	qsort(all, count, sizeof(*all), pol_entry_cmp);
+	*out = all;
+	*n = count;
+	all = NULL;
+out:
+	if (err == -ENOMEM)
+		vosfp__fail(h, err, "out of memory reading a policy list");
+	free(all);
+	free(keys);
+	free(vals);
+	return err;
+}
+
+/* Keys and values gathered for one batched call. */
+struct batch {
+	int fd;
+	size_t key_size, value_size, n;
+	char *keys, *values;
+};
+
+static int batch_flush(struct vosfp *h, struct batch *b)
+{
+	__u32 count = (__u32)b->n;
+	int err = 0;
+
+	if (!b->n)
+		return 0;
+	if (b->values ? bpf_map_update_batch(b->fd, b->keys, b->values, &count, NULL)
+		      : bpf_map_delete_batch(b->fd, b->keys, &count, NULL)) {
+		err = -errno;
+		if (err == -ENOSPC || err == -E2BIG)
+			err = vosfp__fail(h, -ENOSPC, "a policy map is full");
+		else
+			err = vosfp__fail(h, err, "writing a policy map: %s", strerror(-err));
+	}
+	b->n = 0;
+	return err;
+}
+
+static int batch_init(struct batch *b, int fd, size_t key_size, size_t value_size)
+{
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->key_size = key_size;
+	b->value_size = value_size;
+	b->keys = malloc(CHUNK * key_size);
+	b->values = value_size ? malloc(CHUNK * value_size) : NULL;
+	return b->keys && (!value_size || b->values) ? 0 : -ENOMEM;
+}
+
+static int batch_add(struct vosfp *h, struct batch *b, const void *key, const void *value)
+{
+	memcpy(b->keys + b->n * b->key_size, key, b->key_size);
+	if (b->values)
+		memcpy(b->values + b->n * b->value_size, value, b->value_size);
+	return ++b->n == CHUNK ? batch_flush(h, b) : 0;
+}
+
+static int batch_done(struct vosfp *h, struct batch *b, int err)
+{
+	if (!err)
+		err = batch_flush(h, b);
+	free(b->keys);
+	free(b->values);
+	return err;
+}
+
+/*
+ * Merge-walk two sorted tables of records and write what changed: with
+ * del = false the records of new that old lacks or holds differently, with
+ * del = true the keys of old that new lacks. Each record is a key
+ * followed at val_off by its value; cmp is the order they are sorted in.
+ */
+static int write_table(struct vosfp *h, int fd, const void *old, size_t n_old, const void *new,
+		       size_t n_new, size_t rec, size_t key_size, size_t val_off, size_t val_size,
+		       int (*cmp)(const void *, const void *), bool del)
+{
+	const char *o = old, *w = new;
+	size_t i = 0, j = 0;
+	struct batch b;
+	int err = batch_init(&b, fd, key_size, del ? 0 : val_size);
+
+	if (err)
+		return batch_done(h, &b, vosfp__fail(h, err, "out of memory"));
+	while (!err && (i < n_old || j < n_new)) {
+		const char *ko = i < n_old ? o + i * rec : NULL, *kw = j < n_new ? w + j * rec : NULL;
+		int c = !ko ? 1 : !kw ? -1 : cmp(ko, kw);
+
+		if (c < 0) { /* only in old */
+			if (del)
+				err = batch_add(h, &b, ko, NULL);
+			i++;
+		} else if (c > 0) { /* only in new */
+			if (!del)
+				err = batch_add(h, &b, kw, kw + val_off);
+			j++;
+		} else {
+			if (!del && memcmp(ko + val_off, kw + val_off, val_size))
+				err = batch_add(h, &b, kw, kw + val_off);
+			i++, j++;
+		}
+	}
+	return batch_done(h, &b, err);
+}
+
+#define WRITE_TABLE(h, fd, old, n_old, new, n_new, type, keyf, valf, cmp, del)              \
+	write_table(h, fd, old, n_old, new, n_new, sizeof(type), sizeof(((type *)0)->keyf),  \
+		    offsetof(type, valf), sizeof(((type *)0)->valf), cmp, del)
+
+static int write_bits(struct vosfp *h, int fd, const struct pol_model *old,
+		      const struct pol_model *new)
+{
+	static const struct vosfp_bits4 zero;
+	struct batch b;
+	int err = batch_init(&b, fd, sizeof(__u32), sizeof(struct vosfp_bits4));
+
+	if (err)
+		return batch_done(h, &b, vosfp__fail(h, err, "out of memory"));
+	for (__u32 w = 0; w < VOSFP_BITS4_WORDS && !err; w++) {
+		const struct vosfp_bits4 *was = old ? &old->bits[w] : &zero;
+
+		if (memcmp(was, &new->bits[w], sizeof(zero)))
+			err = batch_add(h, &b, &w, &new->bits[w]);
+	}
+	return batch_done(h, &b, err);
+}
+
+/* The model's tables, each written in two passes (updates, deletions). */
+static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+			const struct pol_model *new, bool del)
+{
+	static const struct pol_model empty;
+	int err;
+
+	if (!old)
+		old = &empty;
+	err = WRITE_TABLE(h, fds->fd[POL_SLOT], old->slots, old->n_slots, new->slots,
+			  new->n_slots, struct pol_slot, slot, val, pol_slot_cmp, del);
+	if (!err)
+		err = WRITE_TABLE(h, fds->fd[POL_HOST], old->hosts, old->n_hosts, new->hosts,
+				  new->n_hosts, struct pol_host, addr, val, pol_host_cmp, del);
+	if (!err)
+		err = WRITE_TABLE(h, fds->fd[POL_NET6], old->nets, old->n_nets, new->nets,
+				  new->n_nets, struct pol_net6, key, val, pol_net6_cmp, del);
+	return err;
+}
+
+int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+		    const struct pol_model *new)
+{
+	int err = write_tables(h, fds, old, new, false);
+
+	if (!err)
+		err = write_bits(h, fds->fd[POL_BITS], old, new);
+	if (!err && old)
+		err = write_tables(h, fds, old, new, true);
+	return err;
+}
+
+int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
+		      const struct pol_entry *new, size_t n_new)
+{
+	int err = WRITE_TABLE(h, fd, old, n_old, new, n_new, struct pol_entry, key, expires_ns,
+			      pol_entry_cmp, false);
+
+	if (!err && n_old)
+		err = WRITE_TABLE(h, fd, old, n_old, new, n_new, struct pol_entry, key,
+				  expires_ns, pol_entry_cmp, true);
+	return err;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Policy lists in the kernel: the inner maps of one (list, generation),
+ * the state word that makes a generation live, the writers' lock, and
+ * writing a model (policy_model.h) in full or as a diff.
+ */
+#ifndef VOSFP_POLICY_STORE_H
+#define VOSFP_POLICY_STORE_H
+
+#include "internal.h"
+#include "policy_model.h"
+
+enum { POL_BITS, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
+
+struct pol_fds {
+	int fd[POL__KINDS];
+};
+
+/* All policy writers on a pin root take this lock (flock on the root
+ * directory), so two processes never interleave a read-modify-write.
+ * Returns the lock's fd or a recorded negative errno. */
+int pol_lock(struct vosfp *h);
+void pol_unlock(int fd);
+
+int pol_state_read(struct vosfp *h, struct vosfp_pol_state *st);
+int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
+
+/* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
+int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
+/* New, empty inner maps for a list of the given capacity. */
+int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out);
+/* Make them the inner maps of (list, gen). */
+int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
+void pol_fds_close(struct pol_fds *fds);
+
+/* All entries of an entries map, sorted by key (*out to be freed). */
+int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n);
+
+/* Write the model new over old (old NULL: the maps are empty), touching
+ * only what differs: additions and changes first, then the bits, then
+ * deletions, so that a packet meets a slot before the bit that leads to
+ * it, and no bit that leads to a deleted slot. */
+int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+		    const struct pol_model *new);
+/* The same for the entries map: old and new sorted by key. */
+int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
+		      const struct pol_entry *new, size_t n_new);
+
+#endif /* VOSFP_POLICY_STORE_H */
