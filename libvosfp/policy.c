@@ -69,10 +69,14 @@ VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix
 		return err;
 	vosfp__policy_entry(&p, ttl_seconds, &e);
 	err = vosfp__policy_change(h, list, &e, 1, NULL, 0, &present);
-	if (err == -ENOSPC)
+	if (err == -ENOSPC) {
+		char detail[VOSFP_ERR_LEN];
+
+		snprintf(detail, sizeof(detail), "%s", h->err); /* h->err is rewritten */
 		return vosfp__fail(h, err, "%s: %s list full (%s): %s; reopen with a larger "
 				   "capacity (a new pin root)", prefix, list_names[list],
-				   family_name(p.family), h->err);
+				   family_name(p.family), detail);
+	}
 	if (err)
 		return err;
 	vosfp__ok(h);
