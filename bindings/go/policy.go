@@ -60,6 +60,21 @@ func (hd *Handle) PolicyAdd(list List, prefix string) (added bool, err error) {
 	return err == nil && rc == 0, err
 }
 
+// PolicyAddTTL is PolicyAdd with a time to live: the program stops
+// honouring the entry ttlSeconds from now by itself; 0 means permanent.
+// Adding a prefix that is present replaces its TTL (added is then false).
+func (hd *Handle) PolicyAddTTL(list List, prefix string, ttlSeconds uint32) (added bool, err error) {
+	cp, err := cString("PolicyAddTTL", prefix)
+	if err != nil {
+		return false, err
+	}
+	defer free(cp)
+	rc, err := hd.call("PolicyAddTTL", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_add_ttl(h, C.int(list), cp, C.uint32_t(ttlSeconds))
+	})
+	return err == nil && rc == 0, err
+}
+
 // PolicyRemove removes the exact prefix; ENOENT if it is not on the list.
 func (hd *Handle) PolicyRemove(list List, prefix string) error {
 	cp, err := cString("PolicyRemove", prefix)
@@ -94,10 +109,16 @@ func (hd *Handle) PolicyCount(list List) (int64, error) {
 	return int64(n), err
 }
 
-// Policy lists every prefix of a list in canonical form.
-func (hd *Handle) Policy(list List) ([]string, error) {
-	var out []string
-	_, err := hd.call("Policy", func(h *C.struct_vosfp) C.int {
+// PolicyEntry is one prefix of a list.
+type PolicyEntry struct {
+	Prefix  string // canonical: "192.0.2.0/24", "2001:db8::/32"
+	TTLLeft int64  // seconds the entry has left; 0 = permanent
+}
+
+// PolicyEntries lists every entry of a list with its time left.
+func (hd *Handle) PolicyEntries(list List) ([]PolicyEntry, error) {
+	var out []PolicyEntry
+	_, err := hd.call("PolicyEntries", func(h *C.struct_vosfp) C.int {
 		var it *C.struct_vosfp_policy_iter
 		if rc := C.vosfp_policy_iter_open(h, C.int(list), &it); rc < 0 {
 			return rc
@@ -109,8 +130,59 @@ func (hd *Handle) Policy(list List) ([]string, error) {
 			if rc <= 0 {
 				return rc
 			}
-			out = append(out, C.GoString(&buf[0]))
+			out = append(out, PolicyEntry{Prefix: C.GoString(&buf[0]),
+				TTLLeft: int64(C.vosfp_policy_iter_ttl(it))})
 		}
 	})
 	return out, err
+}
+
+// Policy lists every prefix of a list in canonical form.
+func (hd *Handle) Policy(list List) ([]string, error) {
+	entries, err := hd.PolicyEntries(list)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Prefix
+	}
+	return out, nil
+}
+
+// LoadFlags change how PolicyLoad treats the list.
+type LoadFlags uint
+
+// LoadReplace makes the file the whole list, atomically: no packet sees a
+// mix of old and new, or an empty list. Without it entries are added.
+const LoadReplace LoadFlags = C.VOSFP_LOAD_REPLACE
+
+// PolicyLoad loads a policy file ("PREFIX [ttl=DURATION] [# comment]" per
+// line) into a list and returns the number of entries in it. The whole file
+// is checked first: one bad line (EINVAL, "FILE:LINE: why") changes nothing.
+func (hd *Handle) PolicyLoad(list List, path string, flags LoadFlags) (int, error) {
+	cp, err := cString("PolicyLoad", path)
+	if err != nil {
+		return 0, err
+	}
+	defer free(cp)
+	return hd.call("PolicyLoad", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_load(h, C.int(list), cp, C.uint(flags))
+	})
+}
+
+// PolicyLoadBuffer is PolicyLoad from memory; name stands for the file name
+// in error messages.
+func (hd *Handle) PolicyLoadBuffer(list List, text []byte, name string, flags LoadFlags) (int, error) {
+	cn, err := cString("PolicyLoadBuffer", name)
+	if err != nil {
+		return 0, err
+	}
+	defer free(cn)
+	// C memory: the text needs no NUL, and the call keeps no pointer to it.
+	ct := C.CBytes(text)
+	defer C.free(ct)
+	return hd.call("PolicyLoadBuffer", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_policy_load_buffer(h, C.int(list), (*C.char)(ct), C.size_t(len(text)), cn, C.uint(flags))
+	})
 }
