@@ -33,13 +33,20 @@
 /* clang describes types reached only two pointers deep (the templates'
  * keys and values) as forward declarations, which libbpf cannot size;
  * these read-only variables, never used, give them full descriptions. */
-const volatile struct vosfp_bits4 btf_bits4;
 const volatile struct vosfp_slot4 btf_slot4;
 const volatile struct vosfp_expiry btf_expiry;
 const volatile struct vosfp_net6_key btf_net6_key;
 const volatile struct vosfp_entry_key btf_entry_key;
 
-POLICY_OUTER(vosfp_pbits4, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_bits4, VOSFP_BITS4_WORDS, 0);
+/* The IPv4 bits of all four (list, generation) pairs in one plain array,
+ * VOSFP_BITS4_WORDS words each: a direct array lookup is inlined by the
+ * verifier, where an inner map would cost a helper call per list. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vosfp_bits4);
+	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BITS4_WORDS);
+} vosfp_pbits4 SEC(".maps");
 POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_pnet6, BPF_MAP_TYPE_HASH, struct vosfp_net6_key, struct vosfp_expiry, 1,
@@ -124,16 +131,13 @@ static __always_inline int live(__u64 expires_ns, __u64 *now)
 /* Whether an IPv4 source (host order) is on a list's live generation. */
 static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
 {
-	void *bits_map = bpf_map_lookup_elem(&vosfp_pbits4, &slot);
 	struct vosfp_bits4 *bits;
 	struct vosfp_slot4 *s;
 	void *map;
-	__u32 key = a >> 14;
+	__u32 key = slot * VOSFP_BITS4_WORDS + (a >> 14);
 	__u64 bit = 1ull << ((a >> 8) & 63);
 
-	if (!bits_map)
-		return 0;
-	bits = bpf_map_lookup_elem(bits_map, &key);
+	bits = bpf_map_lookup_elem(&vosfp_pbits4, &key);
 	if (!bits)
 		return 0;
 	if (bits->cover & bit)

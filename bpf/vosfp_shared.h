@@ -35,16 +35,18 @@
  * Policy lists. Each list (block, allow) exists in two generations; the
  * program reads only the live one (vosfp_pol_state.gen), so a whole list is
  * replaced by filling the other generation aside and flipping one word.
- * Every outer map below holds one inner map per (list, generation), at
- * index VOSFP_POL_SLOT(list, gen); the library creates the inner maps.
+ * The outer maps hold one inner map per (list, generation), at index
+ * VOSFP_POL_SLOT(list, gen); the library creates the inner maps.
  *
  * The lookup cost must not grow with the size of a list, so a list is not
  * an LPM trie (about 95 ns at a million prefixes) but a derived structure
  * built by the library from the list's entries:
  *
  * IPv4, one array lookup for most sources:
- *   bits4  ARRAY of 2^18 words, each covering 64 consecutive /24s (index
- *          address >> 14, bit (address >> 8) & 63). cover: the whole /24
+ *   bits4  one plain ARRAY (not inner maps) holding 2^18 words per (list,
+ *          generation) at VOSFP_POL_SLOT * VOSFP_BITS4_WORDS, each word
+ *          covering 64 consecutive /24s (word address >> 14, bit
+ *          (address >> 8) & 63). cover: the whole /24
  *          is listed for good; detail: look at the /24's slot.
  *   slot4  HASH keyed by the /24 (address >> 8): the latest expiry of
  *          expiring prefixes of /24 or shorter that cover it, a bitmap of

@@ -80,7 +80,18 @@ int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
+	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	for (int k = 0; k < POL__KINDS; k++) {
+		if (k == POL_BITS) {
+			out->fd[k] = fcntl(h->map_fd[MAP_PBITS4], F_DUPFD_CLOEXEC, 0);
+			if (out->fd[k] < 0) {
+				int err = -errno;
+
+				pol_fds_close(out);
+				return vosfp__fail(h, err, "%s", strerror(-err));
+			}
+			continue;
+		}
 		if (bpf_map_lookup_elem(h->map_fd[outer_map[k]], &slot, &id)) {
 			int err = -errno;
 
@@ -100,7 +111,8 @@ int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 	return 0;
 }
 
-int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out)
+int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
+		   struct pol_fds *out)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, hash_opts, .map_flags = BPF_F_NO_PREALLOC);
 	static const struct {
@@ -108,7 +120,6 @@ int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out)
 		enum bpf_map_type type;
 		uint32_t key, value;
 	} kinds[POL__KINDS] = {
-		[POL_BITS] = { "vosfp_bits4", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct vosfp_bits4) },
 		[POL_SLOT] = { "vosfp_slot4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_slot4) },
 		[POL_HOST] = { "vosfp_host4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_expiry) },
 		[POL_NET6] = { "vosfp_net6", BPF_MAP_TYPE_HASH, sizeof(struct vosfp_net6_key),
@@ -119,12 +130,15 @@ int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out)
 
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
+	out->bits_base = VOSFP_POL_SLOT(list, gen) * VOSFP_BITS4_WORDS;
+	out->fd[POL_BITS] = fcntl(h->map_fd[MAP_PBITS4], F_DUPFD_CLOEXEC, 0);
+	if (out->fd[POL_BITS] < 0)
+		return vosfp__fail(h, -errno, "%s", strerror(errno));
 	for (int k = 0; k < POL__KINDS; k++) {
-		bool array = kinds[k].type == BPF_MAP_TYPE_ARRAY;
-
+		if (k == POL_BITS)
+			continue;
 		out->fd[k] = bpf_map_create(kinds[k].type, kinds[k].name, kinds[k].key,
-					    kinds[k].value, array ? VOSFP_BITS4_WORDS : capacity,
-					    array ? NULL : &hash_opts);
+					    kinds[k].value, capacity, &hash_opts);
 		if (out->fd[k] < 0) {
 			int err = -errno;
 
@@ -143,6 +157,8 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	for (int k = 0; k < POL__KINDS; k++) {
 		__u32 fd = (__u32)fds->fd[k];
 
+		if (k == POL_BITS)
+			continue; /* not an inner map */
 		if (bpf_map_update_elem(h->map_fd[outer_map[k]], &slot, &fd, BPF_ANY))
 			return vosfp__fail(h, -errno, "installing the policy maps: %s",
 					   strerror(errno));
@@ -303,20 +319,52 @@ static int write_table(struct vosfp *h, int fd, const void *old, size_t n_old, c
 	write_table(h, fd, old, n_old, new, n_new, sizeof(type), sizeof(((type *)0)->keyf),  \
 		    offsetof(type, valf), sizeof(((type *)0)->valf), cmp, del)
 
-static int write_bits(struct vosfp *h, int fd, const struct pol_model *old,
+int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *out)
+{
+	__u32 *keys = malloc(CHUNK * sizeof(*keys)), cursor = 0, next;
+	void *in = NULL;
+	size_t got = 0;
+	int err = 0;
+
+	if (!keys)
+		return vosfp__fail(h, -ENOMEM, "out of memory");
+	/* An array's batch cursor is the last index read: the next batch
+	 * starts after it. */
+	if (fds->bits_base) {
+		cursor = fds->bits_base - 1;
+		in = &cursor;
+	}
+	while (!err && got < VOSFP_BITS4_WORDS) {
+		__u32 count = (__u32)(VOSFP_BITS4_WORDS - got < CHUNK ? VOSFP_BITS4_WORDS - got : CHUNK);
+
+		if (bpf_map_lookup_batch(fds->fd[POL_BITS], in, &next, keys, out + got, &count,
+					 NULL) && errno != ENOENT)
+			err = vosfp__fail(h, -errno, "reading the IPv4 bits: %s", strerror(errno));
+		else if (!count)
+			err = vosfp__fail(h, -EIO, "reading the IPv4 bits: short read");
+		got += count;
+		cursor = next;
+		in = &cursor;
+	}
+	free(keys);
+	return err;
+}
+
+static int write_bits(struct vosfp *h, const struct pol_fds *fds, const struct vosfp_bits4 *old,
 		      const struct pol_model *new)
 {
 	static const struct vosfp_bits4 zero;
 	struct batch b;
-	int err = batch_init(&b, fd, sizeof(__u32), sizeof(struct vosfp_bits4));
+	int err = batch_init(&b, fds->fd[POL_BITS], sizeof(__u32), sizeof(struct vosfp_bits4));
 
 	if (err)
 		return batch_done(h, &b, vosfp__fail(h, err, "out of memory"));
 	for (__u32 w = 0; w < VOSFP_BITS4_WORDS && !err; w++) {
-		const struct vosfp_bits4 *was = old ? &old->bits[w] : &zero;
+		const struct vosfp_bits4 *was = old ? &old[w] : &zero;
+		__u32 key = fds->bits_base + w;
 
 		if (memcmp(was, &new->bits[w], sizeof(zero)))
-			err = batch_add(h, &b, &w, &new->bits[w]);
+			err = batch_add(h, &b, &key, &new->bits[w]);
 	}
 	return batch_done(h, &b, err);
 }
@@ -342,12 +390,12 @@ static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct
 }
 
 int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
-		    const struct pol_model *new)
+		    const struct vosfp_bits4 *old_bits, const struct pol_model *new)
 {
 	int err = write_tables(h, fds, old, new, false);
 
 	if (!err)
-		err = write_bits(h, fds->fd[POL_BITS], old, new);
+		err = write_bits(h, fds, old_bits ? old_bits : old ? old->bits : NULL, new);
 	if (!err && old)
 		err = write_tables(h, fds, old, new, true);
 	return err;

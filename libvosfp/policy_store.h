@@ -12,8 +12,11 @@
 
 enum { POL_BITS, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
 
+/* fd[POL_BITS] is the one shared bits array; bits_base the index of this
+ * (list, generation)'s first word in it. */
 struct pol_fds {
 	int fd[POL__KINDS];
+	uint32_t bits_base;
 };
 
 /* All policy writers on a pin root take this lock (flock on the root
@@ -27,8 +30,12 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
 
 /* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
-/* New, empty inner maps for a list of the given capacity. */
-int pol_fds_create(struct vosfp *h, uint32_t capacity, struct pol_fds *out);
+/* New, empty inner maps for (list, gen), of the given capacity. The bits
+ * of that generation are not cleared: pol_bits_read() tells what is there. */
+int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
+		   struct pol_fds *out);
+/* The words of the generation's bits (VOSFP_BITS4_WORDS of them). */
+int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *out);
 /* Make them the inner maps of (list, gen). */
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
 void pol_fds_close(struct pol_fds *fds);
@@ -36,12 +43,13 @@ void pol_fds_close(struct pol_fds *fds);
 /* All entries of an entries map, sorted by key (*out to be freed). */
 int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n);
 
-/* Write the model new over old (old NULL: the maps are empty), touching
+/* Write the model new over old (old NULL: the maps are empty; old_bits,
+ * if not NULL, are the bits as they are in the kernel), touching
  * only what differs: additions and changes first, then the bits, then
  * deletions, so that a packet meets a slot before the bit that leads to
  * it, and no bit that leads to a deleted slot. */
 int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
-		    const struct pol_model *new);
+		    const struct vosfp_bits4 *old_bits, const struct pol_model *new);
 /* The same for the entries map: old and new sorted by key. */
 int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
 		      const struct pol_entry *new, size_t n_new);
