@@ -22,6 +22,7 @@
 
 #include <vosfp/vosfp.h>
 
+#include "bench_prog.h"
 #include "frame.h"
 
 struct bench_class {
@@ -29,62 +30,6 @@ struct bench_class {
 	struct frame_spec spec;
 	char payload[2048];
 };
-
-static int load_floor(void)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-
-	return bpf_prog_load(BPF_PROG_TYPE_XDP, "floor", "GPL", insns, 2, NULL);
-}
-
-/* The program from the object file, its maps the ones pinned under root
- * (made and configured by the library). */
-static int load_vosfp(const char *object, const char *root, struct bpf_object **out)
-{
-	struct bpf_object *obj = bpf_object__open_file(object, NULL);
-	struct bpf_map *map;
-	char path[512];
-
-	if (!obj)
-		return -errno;
-	bpf_object__for_each_map(map, obj) {
-		if (bpf_map__is_internal(map))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(map));
-		bpf_map__set_pin_path(map, path);
-	}
-	if (bpf_object__load(obj))
-		return -errno;
-	*out = obj;
-	return bpf_program__fd(bpf_object__find_program_by_name(obj, "vosfp_xdp"));
-}
-
-static double run_ns(int fd, const uint8_t *frame, size_t len, unsigned repeat, int *verdict)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
-		    .repeat = repeat);
-
-	if (bpf_prog_test_run_opts(fd, &o))
-		return -1;
-	*verdict = (int)o.retval;
-	return o.duration; /* average ns per run, as the kernel measured it */
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* A legitimate INVITE with SDP, padded with headers to about `size` bytes. */
 static size_t invite(char *buf, size_t cap, size_t size)
@@ -163,8 +108,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "setup: %s\n", vosfp_last_error(h));
 		goto out;
 	}
-	floor_fd = load_floor();
-	prog_fd = load_vosfp(argv[1], root, &obj);
+	floor_fd = bench_load_floor();
+	prog_fd = bench_load_vosfp(argv[1], root, &obj);
 	if (floor_fd < 0 || prog_fd < 0) {
 		fprintf(stderr, "load: floor %d, vosfp %d\n", floor_fd, prog_fd);
 		goto out;
@@ -193,19 +138,14 @@ int main(int argc, char **argv)
 		       "delta", "ratio", "verdict");
 	for (int c = 0; c < nclasses; c++) {
 		uint8_t frame[4096];
-		double prog[101], floor[101], p, f;
-		int verdict = -1, fv;
+		double p, f;
+		int verdict = -1;
 		size_t len;
 
 		classes[c].spec.payload = classes[c].payload;
 		classes[c].spec.payload_len = c == 0 ? 12 : c == 3 ? 19 : strlen(classes[c].payload);
 		len = frame_build(&classes[c].spec, frame, sizeof(frame));
-		for (unsigned r = 0; r < rounds; r++) {
-			floor[r] = run_ns(floor_fd, frame, len, repeat, &fv);
-			prog[r] = run_ns(prog_fd, frame, len, repeat, &verdict);
-		}
-		p = median(prog, (int)rounds);
-		f = median(floor, (int)rounds);
+		bench_measure(prog_fd, floor_fd, frame, len, rounds, repeat, &p, &f, &verdict);
 		if (csv)
 			printf("%s,%zu,%.1f,%.1f,%.1f,%.2f,%s\n", classes[c].name,
 			       classes[c].spec.payload_len, p, f, p - f, p / f,
