@@ -8,12 +8,42 @@
 #include "commands.h"
 #include "json.h"
 
-static int list_by_name(const char *name)
+int cli_list_by_name(const char *name)
 {
 	for (int l = 0; l < vosfp_list_count(); l++)
 		if (!strcmp(name, vosfp_list_name(l)))
 			return l;
 	return -1;
+}
+
+/*
+ * "3600", "90s", "15m", "2h", "7d" -> seconds, 1 s to 10 years; -1 if
+ * malformed. The same grammar as ttl= in a policy file, so that what an
+ * operator types on the command line can be pasted into a file.
+ */
+static long long parse_duration(const char *s)
+{
+	const unsigned long long max = 10ull * 365 * 24 * 3600;
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 's': end++; break;
+	case 'm': mult = 60; end++; break;
+	case 'h': mult = 3600; end++; break;
+	case 'd': mult = 86400; end++; break;
+	default: return -1;
+	}
+	if (*end || !v || v > max / mult)
+		return -1;
+	return (long long)(v * mult);
 }
 
 int cmd_policy_change(struct cli *cli, int argc, char **argv)
@@ -22,24 +52,37 @@ int cmd_policy_change(struct cli *cli, int argc, char **argv)
 	int list = (!strcmp(c, "block") || !strcmp(c, "unblock")) ? VOSFP_LIST_BLOCK
 								   : VOSFP_LIST_ALLOW;
 	int remove = !strncmp(c, "un", 2);
+	long long ttl = 0;
 	char why[256];
 	int err;
 
-	if (argc != 1)
-		return cli_usage(cli, "expected one CIDR (e.g. 192.0.2.0/24 or 2001:db8::/32)");
+	if (!remove && argc == 3 && !strcmp(argv[1], "--ttl")) {
+		ttl = parse_duration(argv[2]);
+		if (ttl < 0)
+			return cli_usage(cli, "--ttl takes a DURATION: seconds, or N followed by "
+					 "s, m, h or d (at most 10 years)");
+	} else if (argc != 1) {
+		return cli_usage(cli, remove ? "expected one CIDR (e.g. 192.0.2.0/24 or "
+					       "2001:db8::/32)"
+					     : "expected CIDR [--ttl DURATION] (e.g. 192.0.2.0/24 "
+					       "--ttl 1h)");
+	}
 	if (vosfp_prefix_check(argv[0], NULL, 0, why, sizeof(why)))
 		return cli_usage(cli, "%s", why);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = remove ? vosfp_policy_remove(cli->h, list, argv[0])
-		     : vosfp_policy_add(cli->h, list, argv[0]);
+		     : vosfp_policy_add_ttl(cli->h, list, argv[0], (uint32_t)ttl);
 	if (err < 0)
 		return cli_fail(cli, err);
-	if (err == 1)
-		printf("%s: already on the %s list\n", argv[0], vosfp_list_name(list));
+	if (remove)
+		printf("%s: removed from the %s list\n", argv[0], vosfp_list_name(list));
 	else
-		printf("%s: %s the %s list\n", argv[0], remove ? "removed from" : "added to",
-		       vosfp_list_name(list));
+		printf("%s: %s the %s list%s", argv[0], err == 1 ? "already on" : "added to",
+		       vosfp_list_name(list), ttl ? "" : "\n");
+	/* Re-adding a present prefix replaces its TTL: say what is in force. */
+	if (!remove && ttl)
+		printf(", expires in %lld s\n", ttl);
 	return EXIT_OK;
 }
 
@@ -56,7 +99,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 			return cli_usage(cli, "expected bans [--json]");
 		return cmd_list_bans(cli, json);
 	}
-	if (argc < 1 || (list = list_by_name(argv[0])) < 0)
+	if (argc < 1 || (list = cli_list_by_name(argv[0])) < 0)
 		return cli_usage(cli, "expected block|allow|bans [--json]");
 	json = cli_json_flag(argc - 1, argv + 1);
 	if (json < 0)
@@ -73,10 +116,19 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		json_begin_array(&j, "prefixes");
 	}
 	while ((err = vosfp_policy_iter_next(it, buf, sizeof(buf))) == 1) {
-		if (json)
-			json_string(&j, NULL, buf);
-		else
+		int64_t ttl = vosfp_policy_iter_ttl(it);
+
+		if (json) {
+			json_begin_object(&j, NULL);
+			json_string(&j, "prefix", buf);
+			json_uint(&j, "ttl", ttl > 0 ? (uint64_t)ttl : 0);
+			json_end_object(&j);
+		} else if (ttl > 0) {
+			/* The policy file syntax: the output can be loaded back. */
+			printf("%s ttl=%lld\n", buf, (long long)ttl);
+		} else {
 			puts(buf);
+		}
 	}
 	vosfp_policy_iter_close(it);
 	if (json) {
@@ -87,126 +139,31 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	return err < 0 ? cli_fail(cli, err) : EXIT_OK;
 }
 
-/* One prefix per line; '#' starts a comment; blank lines are skipped. */
-struct prefix_file {
-	char **prefixes;
-	size_t n;
-};
-
-static void free_file(struct prefix_file *pf)
-{
-	for (size_t i = 0; i < pf->n; i++)
-		free(pf->prefixes[i]);
-	free(pf->prefixes);
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
-		*--end = '\0';
-	return s;
-}
-
-/* Reads and checks the whole file; prints FILE:LINE errors. 0 or -1. */
-static int read_prefix_file(const char *path, struct prefix_file *pf)
-{
-	char *line = NULL, why[256];
-	size_t cap = 0, lineno = 0;
-	int bad = 0;
-	FILE *f;
-
-	memset(pf, 0, sizeof(*pf));
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "vosfp: load: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while (getline(&line, &cap, f) > 0) {
-		char *hash = strchr(line, '#'), *text, **grown;
-
-		lineno++;
-		if (hash)
-			*hash = '\0';
-		text = trim(line);
-		if (!*text)
-			continue;
-		if (vosfp_prefix_check(text, NULL, 0, why, sizeof(why))) {
-			fprintf(stderr, "vosfp: load: %s:%zu: %s\n", path, lineno, why);
-			bad++;
-			continue;
-		}
-		grown = realloc(pf->prefixes, (pf->n + 1) * sizeof(*grown));
-		if (!grown || !(grown[pf->n] = strdup(text))) {
-			if (grown)
-				pf->prefixes = grown;
-			fprintf(stderr, "vosfp: load: out of memory\n");
-			bad++;
-			break;
-		}
-		pf->prefixes = grown;
-		pf->n++;
-	}
-	free(line);
-	if (ferror(f)) {
-		fprintf(stderr, "vosfp: load: %s: read error\n", path);
-		bad++;
-	}
-	fclose(f);
-	if (bad) {
-		fprintf(stderr, "vosfp: load: %s: %d bad line%s, nothing changed\n", path, bad,
-			bad == 1 ? "" : "s");
-		free_file(pf);
-		return -1;
-	}
-	return 0;
-}
-
+/* The library reads and checks the whole file before changing anything,
+ * and reports a bad line as "FILE:LINE: why". */
 int cmd_load(struct cli *cli, int argc, char **argv)
 {
-	struct prefix_file pf;
-	size_t added = 0, present = 0;
-	char *was_added;
-	int list, err = 0;
+	unsigned flags = 0;
+	int list, n;
 
-	if (argc != 2 || (list = list_by_name(argv[0])) < 0)
-		return cli_usage(cli, "expected block|allow FILE");
-	if (read_prefix_file(argv[1], &pf))
+	if (argc == 3 && !strcmp(argv[2], "--replace"))
+		flags = VOSFP_LOAD_REPLACE;
+	else if (argc != 2)
+		return cli_usage(cli, "expected block|allow FILE [--replace]");
+	if ((list = cli_list_by_name(argv[0])) < 0)
+		return cli_usage(cli, "expected block|allow FILE [--replace]");
+	if (!cli_open(cli))
 		return EXIT_FAIL;
-	was_added = calloc(pf.n ? pf.n : 1, 1);
-	if (!was_added || !cli_open(cli)) {
-		free(was_added);
-		free_file(&pf);
+	n = vosfp_policy_load(cli->h, list, argv[1], flags);
+	if (n < 0) {
+		fprintf(stderr, "vosfp: load: %s; nothing changed\n", vosfp_last_error(cli->h));
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; i < pf.n; i++) {
-		err = vosfp_policy_add(cli->h, list, pf.prefixes[i]);
-		if (err < 0)
-			break;
-		was_added[i] = err == 0;
-		added += err == 0;
-		present += err == 1;
-		err = 0;
-	}
-	if (err < 0) {
-		/* Undo exactly what this run added, then report the cause. */
-		char detail[512];
-
-		snprintf(detail, sizeof(detail), "%s", vosfp_last_error(cli->h));
-		for (size_t i = 0; i < pf.n; i++)
-			if (was_added[i])
-				vosfp_policy_remove(cli->h, list, pf.prefixes[i]);
-		fprintf(stderr, "vosfp: load: %s; the %zu prefixes added were removed again, "
-			"nothing changed\n", detail, added);
-	} else {
-		printf("%s: %zu prefixes added to the %s list (%zu already present)\n", argv[1],
-		       added, vosfp_list_name(list), present);
-	}
-	free(was_added);
-	free_file(&pf);
-	return err < 0 ? EXIT_FAIL : EXIT_OK;
+	if (flags & VOSFP_LOAD_REPLACE)
+		printf("%s: the %s list is now these %d entries\n", argv[1], vosfp_list_name(list),
+		       n);
+	else
+		printf("%s: %d entries loaded into the %s list\n", argv[1], n,
+		       vosfp_list_name(list));
+	return EXIT_OK;
 }

@@ -28,6 +28,8 @@ int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(print
 /* 1 if argv holds exactly the flag "--json" (and nothing else), 0 if
  * empty, -1 otherwise. */
 int cli_json_flag(int argc, char **argv);
+/* VOSFP_LIST_BLOCK or VOSFP_LIST_ALLOW for "block" or "allow"; -1 otherwise. */
+int cli_list_by_name(const char *name);
 
 int cmd_attach(struct cli *cli, int argc, char **argv);
 int cmd_detach(struct cli *cli, int argc, char **argv);
@@ -35,6 +37,7 @@ int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_policy_change(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_load(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_ports(struct cli *cli, int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);

@@ -19,11 +19,14 @@ static const char usage_text[] =
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"  detach IFACE                                 detach the filter\n"
 	"  status [--json]                              attachments, list sizes, ports\n"
-	"  block CIDR | unblock CIDR                    change the block list\n"
-	"  allow CIDR | unallow CIDR                    change the allow list (trusted peers)\n"
-	"  list block|allow|bans [--json]               print a list (bans: with time left)\n"
+	"  block CIDR [--ttl DURATION] | unblock CIDR   change the block list\n"
+	"  allow CIDR [--ttl DURATION] | unallow CIDR   change the allow list (trusted peers)\n"
+	"  list block|allow|bans [--json]               print a list, with the TTL left\n"
 	"  ban ADDRESS [--ttl SECONDS] | unban ADDRESS  ban a source for a while (default 3600 s)\n"
-	"  load block|allow FILE                        add every prefix of FILE (all or nothing)\n"
+	"  load block|allow FILE [--replace]            add every entry of FILE (all or nothing);\n"
+	"                                               --replace: FILE becomes the list, atomically\n"
+	"  sync [--watch] LIST=FILE...                  make the lists (block=, allow=) equal to the\n"
+	"                                               files; --watch: again on every change\n"
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
 	"  stats [--json | --prometheus]                counters per reason\n"
@@ -32,6 +35,7 @@ static const char usage_text[] =
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
 	"  version                                      library version\n"
 	"\n"
+	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
 	"                (default " VOSFP_DEFAULT_PIN_ROOT ")\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
@@ -61,6 +65,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config },	  { "stats", cmd_stats },
 	{ "ban", cmd_ban },		  { "unban", cmd_unban },
 	{ "replay", cmd_replay },	  { "exporter", cmd_exporter },
+	{ "sync", cmd_sync },
 	{ "version", cmd_version },
 };
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Policy from the command line: --ttl shows in list and lapses; load is all
+# or nothing with FILE:LINE errors; load --replace makes the file the list.
+# usage: test_cli.sh VOSFP_BINARY
+set -euo pipefail
+. "$(dirname "$0")/lib.sh" pcli "$1"
+
+v block 192.0.2.0/24 --ttl 2 >/dev/null
+v block 198.51.100.7 >/dev/null
+v allow 203.0.113.5 --ttl 1h >/dev/null
+check "the TTL shows in list" "192.0.2.0/24 ttl=2" "$(v list block | grep '^192\.0\.2\.')"
+check "a permanent entry has none" "198.51.100.7/32" "$(v list block | grep '^198\.')"
+check "allow takes a TTL too" "203.0.113.5/32 ttl=3600" "$(v list allow)"
+# The TTL left is rounded up: 2 or 1 depending on how long the above took.
+check "JSON carries the ttl" "192.0.2.0/24 True|198.51.100.7/32 0" "$(v list block --json |
+	python3 -c 'import json,sys; print("|".join("%s %s" % (e["prefix"], e["ttl"] if not e["ttl"] else 1 <= e["ttl"] <= 2) for e in json.load(sys.stdin)["prefixes"]))')"
+sleep 3
+check "the expired entry is gone from list" "198.51.100.7/32" "$(v list block)"
+check "a bad duration is a usage error" 2 "$(v block 192.0.2.0/24 --ttl 5x >/dev/null 2>&1; echo $?)"
+check "a zero duration is a usage error" 2 "$(v block 192.0.2.0/24 --ttl 0 >/dev/null 2>&1; echo $?)"
+
+before=$(v list block)
+printf '# peers we never want\n10.0.0.0/16 ttl=1h # a comment\n\n10.1.2.0/24\n10.9.9.9/24\n10.3.0.0/16\n' >"$tmp/bad.txt"
+set +e
+err=$(v load block "$tmp/bad.txt" 2>&1 >/dev/null)
+rc=$?
+set -e
+check "a bad line fails the load" 1 "$rc"
+check "the error names the file and line 5" 1 "$(grep -c "bad.txt:5:" <<<"$err")"
+check "a bad line changes nothing" "$before" "$(v list block)"
+check "nor does it with --replace" "1 $before" \
+	"$(v load block "$tmp/bad.txt" --replace >/dev/null 2>&1 || echo -n "$? "; v list block)"
+
+sed -i 's|^10.9.9.9/24$|10.9.9.0/24|' "$tmp/bad.txt"
+out=$(v load block "$tmp/bad.txt")
+check "load adds and counts the entries" 1 "$(grep -c ' 4 entries' <<<"$out")"
+check "load keeps what was there" 5 "$(v list block | wc -l)"
+printf '172.16.0.0/12\n2001:db8::/32 ttl=2d\n' >"$tmp/new.txt"
+v load block "$tmp/new.txt" --replace >/dev/null
+check "load --replace replaces" "172.16.0.0/12|2001:db8::/32 ttl=172800" "$(v list block | paste -sd'|')"
+check "the other list is untouched" "203.0.113.5/32" "$(v list allow | cut -d' ' -f1)"
+: >"$tmp/empty.txt"
+v load block "$tmp/empty.txt" --replace >/dev/null
+check "an empty file with --replace empties the list" "" "$(v list block)"
+check "a missing file is an operational error" 1 "$(v load block "$tmp/none" >/dev/null 2>&1; echo $?)"
+check "load without a file is a usage error" 2 "$(v load block >/dev/null 2>&1; echo $?)"
+finish policy-cli

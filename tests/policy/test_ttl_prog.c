@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The program honours a TTL by itself: a source under a 2 s block entry is
+ * dropped (counter "blocked"), and 3 s later it passes, with no policy call
+ * in between (no daemon, nothing removes the entry). Covers an IPv4 /24, an
+ * IPv4 host, an IPv6 prefix, and a permanent entry next to them that must
+ * keep dropping. Needs root; exit 77 otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vosfp/vosfp.h>
+
+#include "frame.h"
+
+static const char register_msg[] =
+	"REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKnashds7\r\n"
+	"To: <sip:bob@example.com>\r\nFrom: <sip:bob@example.com>;tag=456248\r\n"
+	"Call-ID: 843817637684230@998sdasdh09\r\nCSeq: 1826 REGISTER\r\nContent-Length: 0\r\n\r\n";
+
+static struct vosfp *h;
+static int fails;
+
+/* Runs a REGISTER from src; checks the verdict and whether "blocked" moved. */
+static void expect(const char *what, const char *src, int verdict, int blocked)
+{
+	struct frame_spec s = { .src = src, .payload = register_msg,
+				.payload_len = sizeof(register_msg) - 1 };
+	uint64_t before, after, bytes;
+	uint8_t frame[2048];
+	size_t len = frame_build(&s, frame, sizeof(frame));
+	int got = -1;
+
+	if (!len || vosfp_counter_read(h, VOSFP_CTR_BLOCKED, &before, &bytes) ||
+	    vosfp_test_packet(h, frame, len, &got) ||
+	    vosfp_counter_read(h, VOSFP_CTR_BLOCKED, &after, &bytes)) {
+		printf("FAIL %s: %s\n", what, vosfp_last_error(h));
+		fails++;
+		return;
+	}
+	if (got != verdict || (int)(after - before) != blocked) {
+		printf("FAIL %s: verdict %d blocked +%d, expected %d +%d\n", what, got,
+		       (int)(after - before), verdict, blocked);
+		fails++;
+		return;
+	}
+	printf("ok   %s\n", what);
+}
+
+int main(void)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
+	char root[128];
+	int err;
+
+	if (geteuid() != 0) {
+		printf("SKIP: needs root (CAP_BPF) to load the XDP program\n");
+		return 77;
+	}
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tttl-%d-%d", getpid(), rand());
+	opts.pin_root = root;
+	err = vosfp_open(&opts, &h);
+	if (err) {
+		printf("%s: %s\n", err == -EPERM ? "SKIP" : "FAIL", vosfp_open_error());
+		return err == -EPERM ? 77 : 1;
+	}
+	if (vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "203.0.113.0/24", 2) ||
+	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "192.0.2.77", 2) ||
+	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "2001:db8:bad::/48", 2) ||
+	    vosfp_policy_add(h, VOSFP_LIST_BLOCK, "198.18.0.0/15")) {
+		printf("FAIL setup: %s\n", vosfp_last_error(h));
+		fails++;
+		goto out;
+	}
+	expect("a /24 under a TTL drops", "203.0.113.7", VOSFP_VERDICT_DROP, 1);
+	expect("a host under a TTL drops", "192.0.2.77", VOSFP_VERDICT_DROP, 1);
+	expect("an IPv6 prefix under a TTL drops", "2001:db8:bad::7", VOSFP_VERDICT_DROP, 1);
+	expect("its neighbour passes", "192.0.2.78", VOSFP_VERDICT_PASS, 0);
+	/* Nothing touches the policy from here on: only the clock moves. */
+	sleep(3);
+	expect("the /24 passes once expired", "203.0.113.7", VOSFP_VERDICT_PASS, 0);
+	expect("the host passes once expired", "192.0.2.77", VOSFP_VERDICT_PASS, 0);
+	expect("the IPv6 prefix passes once expired", "2001:db8:bad::7", VOSFP_VERDICT_PASS, 0);
+	expect("a permanent entry still drops", "198.18.3.4", VOSFP_VERDICT_DROP, 1);
+out:
+	vosfp_unpin(h);
+	vosfp_close(h);
+	printf("policy-ttl-program: %d failed\n", fails);
+	return fails ? 1 : 0;
+}
