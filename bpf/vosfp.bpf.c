@@ -90,6 +90,13 @@ struct {
 } vosfp_bans SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} vosfp_banflag SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct vosfp_addr_key);
 	__type(value, struct vosfp_rate_val);
@@ -217,8 +224,12 @@ static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key
  * clock is read only when there is a ban to compare it with. */
 static __always_inline int is_banned(const struct vosfp_addr_key *k)
 {
-	struct vosfp_ban_val *ban = bpf_map_lookup_elem(&vosfp_bans, k);
+	__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+	struct vosfp_ban_val *ban;
 
+	if (present && !*present)
+		return 0; /* no ban anywhere: skip the hash */
+	ban = bpf_map_lookup_elem(&vosfp_bans, k);
 	if (!ban)
 		return 0;
 	if (ban->expires_ns > bpf_ktime_get_ns())
@@ -235,7 +246,12 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 	if (!(cfg->flags & VOSFP_CFG_AUTOBAN))
 		return;
 	val.expires_ns = bpf_ktime_get_ns() + cfg->ban_ttl_ns;
-	bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY);
+	if (!bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY)) {
+		__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+
+		if (present)
+			*present = 1;
+	}
 }
 
 /* GCRA: 1 if this request goes over the source's rate. Two CPUs updating

@@ -26,6 +26,7 @@
 #define VOSFP_MAP_COUNTERS "vosfp_counters"
 #define VOSFP_MAP_XSKS "vosfp_xsks"
 #define VOSFP_MAP_BANS "vosfp_bans"
+#define VOSFP_MAP_BANS_PRESENT "vosfp_banflag"
 #define VOSFP_MAP_RATE "vosfp_rate"
 #define VOSFP_MAP_UA "vosfp_ua_sigs"
 /* Pinned bpf_link of an attachment: VOSFP_LINK_PREFIX + ifname. */
@@ -211,6 +212,12 @@ struct vosfp_ban_val {
 	__u32 reason; /* the counter reason that caused the ban */
 	__u32 pad;
 };
+
+/* The single u32 (key 0) of VOSFP_MAP_BANS_PRESENT: 0 only while the ban
+ * list is known to be empty, so that most packets skip its lookup. Whoever
+ * adds a ban sets it after the insert; the library clears it only to
+ * re-check: it writes 0, then sets 1 again if it still finds a ban. In any
+ * interleaving a ban that exists ends with the flag set. */
 
 struct vosfp_rate_val {
 	__u64 tat_ns; /* the GCRA's theoretical arrival time */

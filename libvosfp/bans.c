@@ -42,6 +42,25 @@ static int to_key(struct vosfp *h, const char *addr, struct vosfp_addr_key *key)
 	return 0;
 }
 
+static int set_present(struct vosfp *h, __u32 value)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(h->map_fd[MAP_BANS_PRESENT], &zero, &value, BPF_ANY) ? -errno
+											: 0;
+}
+
+/* After a removal: clear the flag, then set it again if a ban is left (see
+ * VOSFP_MAP_BANS_PRESENT for why this order never loses a ban). */
+static void recheck_present(struct vosfp *h)
+{
+	struct vosfp_addr_key key;
+
+	set_present(h, 0);
+	if (!bpf_map_get_next_key(h->map_fd[MAP_BANS], NULL, &key) || errno != ENOENT)
+		set_present(h, 1);
+}
+
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds)
 {
 	struct vosfp_ban_val val = { .reason = VOSFP_CTR_BANNED };
@@ -58,6 +77,9 @@ VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seco
 	val.expires_ns = now_ns() + (__u64)ttl_seconds * NSEC;
 	if (bpf_map_update_elem(h->map_fd[MAP_BANS], &key, &val, BPF_ANY))
 		return vosfp__fail(h, -errno, "%s: cannot ban: %s", addr, strerror(errno));
+	err = set_present(h, 1);
+	if (err)
+		return vosfp__fail(h, err, "%s: cannot flag the ban: %s", addr, strerror(-err));
 	return vosfp__ok(h);
 }
 
@@ -74,6 +96,7 @@ VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
 	if (bpf_map_delete_elem(h->map_fd[MAP_BANS], &key))
 		return vosfp__fail(h, -errno, "%s: %s", addr,
 				   errno == ENOENT ? "not banned" : strerror(errno));
+	recheck_present(h);
 	return vosfp__ok(h);
 }
 
@@ -107,10 +130,13 @@ VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t 
 		struct vosfp_ban_val val;
 		__u64 now = now_ns();
 
-		if (bpf_map_get_next_key(fd, it->started ? &it->key : NULL, &next))
-			return errno == ENOENT ? 0
-					       : vosfp__fail(it->h, -errno, "listing bans: %s",
-							     strerror(errno));
+		if (bpf_map_get_next_key(fd, it->started ? &it->key : NULL, &next)) {
+			if (errno != ENOENT)
+				return vosfp__fail(it->h, -errno, "listing bans: %s",
+						   strerror(errno));
+			recheck_present(it->h); /* expired bans may have gone */
+			return 0;
+		}
 		it->key = next;
 		it->started = true;
 		if (bpf_map_lookup_elem(fd, &next, &val))

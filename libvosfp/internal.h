@@ -25,6 +25,7 @@ enum vosfp_map_id {
 	MAP_COUNTERS,
 	MAP_XSKS,
 	MAP_BANS,
+	MAP_BANS_PRESENT,
 	MAP_RATE,
 	MAP_UA,
 	MAP__COUNT
