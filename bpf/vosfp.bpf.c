@@ -36,7 +36,7 @@
 const volatile struct vosfp_slot4 btf_slot4;
 const volatile struct vosfp_expiry btf_expiry;
 const volatile struct vosfp_net6_key btf_net6_key;
-const volatile struct vosfp_entry_key btf_entry_key;
+const volatile struct vosfp_entry_block btf_entry_block;
 
 /* The IPv4 bits of all four (list, generation) pairs in one plain array,
  * VOSFP_BITS4_WORDS words each: a direct array lookup is inlined by the
@@ -51,8 +51,8 @@ POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_
 POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_pnet6, BPF_MAP_TYPE_HASH, struct vosfp_net6_key, struct vosfp_expiry, 1,
 	     BPF_F_NO_PREALLOC);
-POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_HASH, struct vosfp_entry_key, struct vosfp_expiry, 1,
-	     BPF_F_NO_PREALLOC);
+POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_entry_block, 1,
+	     BPF_F_INNER_MAP);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -26,7 +26,7 @@ int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_
 	struct vosfp_pol_state st;
 	int lock, err;
 
-	lock = pol_lock(h);
+	lock = pol_lock(h, false);
 	if (lock < 0)
 		return lock;
 	err = pol_state_read(h, &st);
@@ -170,14 +170,15 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	int lock, err;
 
 	*present = 0;
-	lock = pol_lock(h);
+	lock = pol_lock(h, false);
 	if (lock < 0)
 		return lock;
 	err = pol_state_read(h, &st);
 	if (!err)
 		err = live_fds(h, list, &st, &fds);
 	if (!err)
-		err = pol_entries_read(h, fds.fd[POL_ENTRIES], &old, &n_old);
+		err = pol_entries_read(h, fds.fd[POL_ENTRIES],
+				       st.entries[list][st.gen[list] & 1], &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
@@ -193,6 +194,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
 	if (!err) {
 		gen = st.gen[list] & 1;
+		st.entries[list][gen] = (uint32_t)n_new;
 		st.v4_used[list][gen] = new_model.v4_used;
 		st.v6_levels[list][gen] = new_model.v6_levels;
 		err = pol_state_write(h, &st);
@@ -224,7 +226,7 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 	}
 	memcpy(e, entries, n * sizeof(*e));
 	n = dedupe(e, n);
-	lock = pol_lock(h);
+	lock = pol_lock(h, false);
 	if (lock < 0) {
 		free(e);
 		free(bits);
@@ -249,6 +251,7 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 		err = pol_fds_install(h, list, next, &fds);
 	if (!err) {
 		/* Describe the new generation first, then make it live. */
+		st.entries[list][next] = (uint32_t)n;
 		st.v4_used[list][next] = model.v4_used;
 		st.v6_levels[list][next] = model.v6_levels;
 		err = pol_state_write(h, &st);
@@ -269,19 +272,25 @@ int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, si
 {
 	struct pol_fds fds;
 	struct vosfp_pol_state st;
-	int err;
+	int lock, err;
 
 	*out = NULL;
 	*n = 0;
+	/* Shared: no writer is halfway through the entries meanwhile. */
+	lock = pol_lock(h, true);
+	if (lock < 0)
+		return lock;
 	err = pol_state_read(h, &st);
-	if (err)
-		return err;
-	err = pol_fds_get(h, list, st.gen[list] & 1, &fds);
-	if (err == -ENOENT)
-		return 0; /* never written: empty */
-	if (err)
-		return err;
-	err = pol_entries_read(h, fds.fd[POL_ENTRIES], out, n);
-	pol_fds_close(&fds);
+	if (!err) {
+		err = pol_fds_get(h, list, st.gen[list] & 1, &fds);
+		if (err == -ENOENT)
+			err = 0; /* never written: empty */
+		else if (!err) {
+			err = pol_entries_read(h, fds.fd[POL_ENTRIES],
+					       st.entries[list][st.gen[list] & 1], out, n);
+			pol_fds_close(&fds);
+		}
+	}
+	pol_unlock(lock);
 	return err;
 }

@@ -13,10 +13,14 @@
 
 #include "vosfp_shared.h"
 
+/* The layout of struct vosfp_entry, so that blocks are copied as they are;
+ * pad is always 0, so that blocks compare with memcmp. */
 struct pol_entry {
 	struct vosfp_entry_key key;
+	uint32_t pad;
 	uint64_t expires_ns; /* 0 = permanent */
 };
+_Static_assert(sizeof(struct pol_entry) == sizeof(struct vosfp_entry), "entry layout");
 
 struct pol_slot {
 	uint32_t slot; /* the /24: IPv4 address (host order) >> 8 */

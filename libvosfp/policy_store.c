@@ -23,13 +23,13 @@ static const int outer_map[POL__KINDS] = {
 	[POL_NET6] = MAP_PNET6,	 [POL_ENTRIES] = MAP_PENTRIES,
 };
 
-int pol_lock(struct vosfp *h)
+int pol_lock(struct vosfp *h, bool shared)
 {
 	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
+	while (flock(fd, shared ? LOCK_SH : LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			int err = -errno;
 
@@ -119,14 +119,14 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
 		const char *name;
 		enum bpf_map_type type;
 		uint32_t key, value;
-	} kinds[POL__KINDS] = {
+	} kinds[POL__KINDS] = { /* the hashes */
 		[POL_SLOT] = { "vosfp_slot4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_slot4) },
 		[POL_HOST] = { "vosfp_host4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_expiry) },
 		[POL_NET6] = { "vosfp_net6", BPF_MAP_TYPE_HASH, sizeof(struct vosfp_net6_key),
 			       sizeof(struct vosfp_expiry) },
-		[POL_ENTRIES] = { "vosfp_entries", BPF_MAP_TYPE_HASH,
-				  sizeof(struct vosfp_entry_key), sizeof(struct vosfp_expiry) },
 	};
+	LIBBPF_OPTS(bpf_map_create_opts, array_opts, .map_flags = BPF_F_INNER_MAP);
+	uint32_t blocks = capacity / VOSFP_ENTRIES_PER_BLOCK + 1;
 
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
@@ -137,14 +137,20 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (k == POL_BITS)
 			continue;
-		out->fd[k] = bpf_map_create(kinds[k].type, kinds[k].name, kinds[k].key,
-					    kinds[k].value, capacity, &hash_opts);
+		if (k == POL_ENTRIES)
+			out->fd[k] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
+						    sizeof(struct vosfp_entry_block), blocks,
+						    &array_opts);
+		else
+			out->fd[k] = bpf_map_create(kinds[k].type, kinds[k].name, kinds[k].key,
+						    kinds[k].value, capacity, &hash_opts);
 		if (out->fd[k] < 0) {
 			int err = -errno;
 
 			pol_fds_close(out);
 			return vosfp__fail(h, err, "cannot create a policy map (%s): %s",
-					   kinds[k].name, strerror(-err));
+					   k == POL_ENTRIES ? "entries" : kinds[k].name,
+					   strerror(-err));
 		}
 	}
 	return 0;
@@ -166,61 +172,44 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	return 0;
 }
 
-int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n)
+int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n)
 {
-	struct vosfp_entry_key *keys = malloc(CHUNK * sizeof(*keys));
-	struct vosfp_expiry *vals = malloc(CHUNK * sizeof(*vals));
-	struct pol_entry *all = NULL;
-	size_t count = 0, cap = 0;
-	__u32 batch, count_chunk;
-	bool first = true, done = false;
+	size_t blocks = (count + VOSFP_ENTRIES_PER_BLOCK - 1) / VOSFP_ENTRIES_PER_BLOCK;
+	struct pol_entry *all = malloc((blocks ? blocks : 1) * sizeof(struct vosfp_entry_block));
+	__u32 *keys = malloc(CHUNK * sizeof(*keys)), cursor = 0, next;
+	size_t got = 0;
+	void *in = NULL;
 	int err = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!keys || !vals) {
-		err = -ENOMEM;
-		goto out;
+	if (!all || !keys) {
+		free(all);
+		free(keys);
+		return vosfp__fail(h, -ENOMEM, "out of memory reading a policy list");
 	}
-	while (!done) {
-		count_chunk = CHUNK;
-		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals,
-					 &count_chunk, NULL)) {
-			if (errno != ENOENT) {
-				err = vosfp__fail(h, -errno, "reading a policy list: %s",
-						  strerror(errno));
-				goto out;
-			}
-			done = true; /* the last chunk, possibly empty */
-		}
-		first = false;
-		if (count + count_chunk > cap) {
-			size_t ncap = (count + count_chunk) * 2;
-			struct pol_entry *p = realloc(all, ncap * sizeof(*p));
+	/* An array's batch cursor is the last index read. */
+	while (!err && got < blocks) {
+		__u32 want = (__u32)(blocks - got < 64 ? blocks - got : 64), c = want;
 
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			all = p;
-			cap = ncap;
-		}
-		for (__u32 i = 0; i < count_chunk; i++) {
-			all[count].key = keys[i];
-			all[count++].expires_ns = vals[i].expires_ns;
-		}
+		if (bpf_map_lookup_batch(fd, in, &next, keys,
+					 (struct vosfp_entry_block *)all + got, &c, NULL) &&
+		    errno != ENOENT)
+			err = vosfp__fail(h, -errno, "reading a policy list: %s", strerror(errno));
+		else if (!c)
+			err = vosfp__fail(h, -EIO, "reading a policy list: short read");
+		got += c;
+		cursor = next;
+		in = &cursor;
 	}
-	qsort(all, count, sizeof(*all), pol_entry_cmp);
+	free(keys);
+	if (err) {
+		free(all);
+		return err;
+	}
 	*out = all;
 	*n = count;
-	all = NULL;
-out:
-	if (err == -ENOMEM)
-		vosfp__fail(h, err, "out of memory reading a policy list");
-	free(all);
-	free(keys);
-	free(vals);
-	return err;
+	return 0;
 }
 
 /* Keys and values gathered for one batched call. */
@@ -401,14 +390,41 @@ int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol
 	return err;
 }
 
+/* Block b of a sorted entry list, zero past its end. */
+static void entry_block(const struct pol_entry *e, size_t n, size_t b,
+			struct vosfp_entry_block *out)
+{
+	size_t first = b * VOSFP_ENTRIES_PER_BLOCK;
+	size_t k = n > first ? n - first : 0;
+
+	if (k > VOSFP_ENTRIES_PER_BLOCK)
+		k = VOSFP_ENTRIES_PER_BLOCK;
+	memset(out, 0, sizeof(*out));
+	if (k)
+		memcpy(out->e, e + first, k * sizeof(*e));
+}
+
 int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
 		      const struct pol_entry *new, size_t n_new)
 {
-	int err = WRITE_TABLE(h, fd, old, n_old, new, n_new, struct pol_entry, key, expires_ns,
-			      pol_entry_cmp, false);
+	size_t blocks = (n_new + VOSFP_ENTRIES_PER_BLOCK - 1) / VOSFP_ENTRIES_PER_BLOCK;
+	struct vosfp_entry_block *was = malloc(sizeof(*was)), *now = malloc(sizeof(*now));
+	struct batch b;
+	int err = batch_init(&b, fd, sizeof(__u32), sizeof(*now));
 
-	if (!err && n_old)
-		err = WRITE_TABLE(h, fd, old, n_old, new, n_new, struct pol_entry, key,
-				  expires_ns, pol_entry_cmp, true);
-	return err;
+	if (err || !was || !now)
+		err = vosfp__fail(h, -ENOMEM, "out of memory");
+	/* Only the blocks that differ: after a small change, the blocks
+	 * before it are unchanged. */
+	for (size_t i = 0; i < blocks && !err; i++) {
+		__u32 key = (__u32)i;
+
+		entry_block(new, n_new, i, now);
+		entry_block(old, old ? n_old : 0, i, was);
+		if (!old || memcmp(was, now, sizeof(*now)))
+			err = batch_add(h, &b, &key, now);
+	}
+	free(was);
+	free(now);
+	return batch_done(h, &b, err);
 }

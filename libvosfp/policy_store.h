@@ -7,6 +7,8 @@
 #ifndef VOSFP_POLICY_STORE_H
 #define VOSFP_POLICY_STORE_H
 
+#include <stdbool.h>
+
 #include "internal.h"
 #include "policy_model.h"
 
@@ -21,8 +23,9 @@ struct pol_fds {
 
 /* All policy writers on a pin root take this lock (flock on the root
  * directory), so two processes never interleave a read-modify-write.
- * Returns the lock's fd or a recorded negative errno. */
-int pol_lock(struct vosfp *h);
+ * Readers of the entries take it shared. Returns the lock's fd or a
+ * recorded negative errno. */
+int pol_lock(struct vosfp *h, bool shared);
 void pol_unlock(int fd);
 
 int pol_state_read(struct vosfp *h, struct vosfp_pol_state *st);
@@ -40,8 +43,8 @@ int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
 void pol_fds_close(struct pol_fds *fds);
 
-/* All entries of an entries map, sorted by key (*out to be freed). */
-int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n);
+/* The count entries of an entries array, sorted by key (*out to be freed). */
+int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n);
 
 /* Write the model new over old (old NULL: the maps are empty; old_bits,
  * if not NULL, are the bits as they are in the kernel), touching
@@ -50,7 +53,9 @@ int pol_entries_read(struct vosfp *h, int fd, struct pol_entry **out, size_t *n)
  * it, and no bit that leads to a deleted slot. */
 int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const struct pol_model *new);
-/* The same for the entries map: old and new sorted by key. */
+/* The same for the entries array: the blocks of new (sorted) that differ
+ * from old's (old NULL: write them all). The count is the caller's to
+ * record, in vosfp_pol_state.entries. */
 int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
 		      const struct pol_entry *new, size_t n_new);
 
