@@ -47,6 +47,13 @@ struct {
 	__type(value, struct vosfp_bits4);
 	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BITS4_WORDS);
 } vosfp_pbits4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BLOOM6_WORDS);
+} vosfp_pbloom6 SEC(".maps");
 POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_pnet6, BPF_MAP_TYPE_HASH, struct vosfp_net6_key, struct vosfp_expiry, 1,
@@ -171,25 +178,40 @@ static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
 	return 0;
 }
 
-/* Whether an IPv6 source is on a list: one lookup per level in use,
- * the key growing by one address byte per level. */
+/* Whether an IPv6 source is on a list: per level in use, the Bloom bit,
+ * and only if it is set a hash lookup; the key grows by one address byte
+ * per level. */
 static __always_inline int listed6(__u32 slot, __u32 levels, const struct in6_addr *src,
 				   __u64 *now)
 {
+	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[0]);
+	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[8]);
 	struct vosfp_net6_key key = {};
-	void *map = bpf_map_lookup_elem(&vosfp_pnet6, &slot);
+	void *map = NULL;
 
-	if (!map)
-		return 0;
 #pragma unroll
 	for (int i = 0; i < VOSFP_V6_LEVELS; i++) {
+		const int level = i * 8;
 		struct vosfp_expiry *e;
+		__u64 mh, ml, *word;
+		__u32 bit, w;
 
 		if (i)
 			key.addr[i - 1] = src->s6_addr[i - 1];
 		if (!((levels >> i) & 1))
 			continue;
-		key.level = i * 8;
+		mh = level >= 64 ? hi : level ? hi & (~0ull << (64 - level)) : 0;
+		ml = level <= 64 ? 0 : level == 128 ? lo : lo & (~0ull << (128 - level));
+		bit = vosfp_bloom6_bit(mh, ml, level);
+		w = slot * VOSFP_BLOOM6_WORDS + (bit >> 6);
+		word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
+		if (!word || !((*word >> (bit & 63)) & 1))
+			continue;
+		if (!map)
+			map = bpf_map_lookup_elem(&vosfp_pnet6, &slot);
+		if (!map)
+			return 0;
+		key.level = level;
 		e = bpf_map_lookup_elem(map, &key);
 		if (e && live(e->expires_ns, now))
 			return 1;

@@ -20,6 +20,7 @@
 #define VOSFP_MAP_POL_SLOT4 "vosfp_pslot4"
 #define VOSFP_MAP_POL_HOST4 "vosfp_phost4"
 #define VOSFP_MAP_POL_NET6 "vosfp_pnet6"
+#define VOSFP_MAP_POL_BLOOM6 "vosfp_pbloom6"
 #define VOSFP_MAP_POL_ENTRIES "vosfp_pentries"
 #define VOSFP_MAP_POL_STATE "vosfp_pstate"
 #define VOSFP_MAP_CONFIG "vosfp_config"
@@ -55,11 +56,16 @@
  *          any host in it has an expiring entry.
  *   host4  HASH keyed by the host address: expiry of expiring /25../32
  *          prefixes, expanded to their hosts (at most 128 per prefix).
- * IPv6, one hash lookup per prefix length in use:
+ * IPv6, one hash lookup per prefix length that may match:
  *   net6   HASH keyed by (level, address masked to it), level a multiple
  *          of 8; a prefix is expanded to the next level (at most 128
  *          entries per prefix). vosfp_pol_state.v6_levels says which levels
- *          hold entries, so real lists (/32, /48, /64, /128) cost 4 lookups.
+ *          hold entries.
+ *   bloom6 one plain ARRAY of 2^18 u64 words per (list, generation), like
+ *          bits4: a one-hash Bloom filter of the net6 keys (bit
+ *          vosfp_bloom6_bit()). The program looks a level up in net6 only
+ *          when its bit is set, so a clean source costs one inlined array
+ *          read per level in use, not one hash lookup.
  * And for the library alone:
  *   entries ARRAY of blocks of the prefixes as given, with their expiry,
  *          sorted, vosfp_pol_state.entries of them: what `list` shows and
@@ -76,6 +82,19 @@
 #define VOSFP_POL_SLOTS 4
 #define VOSFP_BITS4_WORDS (1u << 18)
 #define VOSFP_V6_LEVELS 17 /* /0, /8, ... /128 */
+
+#define VOSFP_BLOOM6_WORDS (1u << 18)
+
+/* The Bloom bit of a net6 key: the masked address as two host-order
+ * halves (hi = bytes 0-7) and the level. Shared by program and library. */
+static inline __u32 vosfp_bloom6_bit(__u64 hi, __u64 lo, __u32 level)
+{
+	__u64 x = hi * 0x9e3779b97f4a7c15ull ^ (lo + level) * 0xc2b2ae3d27d4eb4full;
+
+	x ^= x >> 31;
+	x *= 0xff51afd7ed558ccdull;
+	return (__u32)(x >> 40); /* 24 bits: VOSFP_BLOOM6_WORDS * 64 */
+}
 
 struct vosfp_bits4 {
 	__u64 cover;

@@ -162,7 +162,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 {
 	struct pol_model old_model = { 0 }, new_model = { 0 };
 	struct pol_entry *old = NULL, *new = NULL;
-	struct pol_fds fds = { { -1, -1, -1, -1, -1 }, 0 };
+	struct pol_fds fds = POL_FDS_NONE;
 	struct vosfp_pol_state st;
 	size_t n_old = 0, n_new = 0;
 	uint64_t now = vosfp__now_ns();
@@ -189,7 +189,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	if (!err)
 		err = build(h, list, new, n_new, now, st.capacity[list], &new_model);
 	if (!err)
-		err = pol_model_write(h, &fds, &old_model, NULL, &new_model);
+		err = pol_model_write(h, &fds, &old_model, NULL, NULL, &new_model);
 	if (!err)
 		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
 	if (!err) {
@@ -211,17 +211,19 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *entries, size_t n)
 {
 	struct pol_model model = { 0 };
-	struct pol_fds fds = { { -1, -1, -1, -1, -1 }, 0 };
+	struct pol_fds fds = POL_FDS_NONE;
 	struct vosfp_pol_state st;
 	struct vosfp_bits4 *bits = malloc(VOSFP_BITS4_WORDS * sizeof(*bits));
+	uint64_t *bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*bloom));
 	struct pol_entry *e = malloc((n + 1) * sizeof(*e));
 	uint64_t now = vosfp__now_ns();
 	uint32_t next;
 	int lock, err;
 
-	if (!e || !bits) {
+	if (!e || !bits || !bloom) {
 		free(e);
 		free(bits);
+		free(bloom);
 		return vosfp__fail(h, -ENOMEM, "out of memory");
 	}
 	memcpy(e, entries, n * sizeof(*e));
@@ -230,21 +232,22 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 	if (lock < 0) {
 		free(e);
 		free(bits);
+		free(bloom);
 		return lock;
 	}
 	err = pol_state_read(h, &st);
 	next = (st.gen[list] & 1) ^ 1;
 	/* Fresh inner maps: whatever a killed writer left in the other
-	 * generation's is dropped with them. Its bits are shared storage:
-	 * read back, so that leftovers are overwritten too. */
+	 * generation's is dropped with them. Its bits and Bloom words are
+	 * shared storage: read back, so that leftovers are overwritten too. */
 	if (!err)
 		err = build(h, list, e, n, now, st.capacity[list], &model);
 	if (!err)
 		err = pol_fds_create(h, list, next, st.capacity[list], &fds);
 	if (!err)
-		err = pol_bits_read(h, &fds, bits);
+		err = pol_shared_read(h, &fds, bits, bloom);
 	if (!err)
-		err = pol_model_write(h, &fds, NULL, bits, &model);
+		err = pol_model_write(h, &fds, NULL, bits, bloom, &model);
 	if (!err)
 		err = pol_entries_write(h, fds.fd[POL_ENTRIES], NULL, 0, e, n);
 	if (!err)
@@ -265,6 +268,7 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 	pol_unlock(lock);
 	free(e);
 	free(bits);
+	free(bloom);
 	return err;
 }
 

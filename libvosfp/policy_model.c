@@ -136,6 +136,22 @@ static int expand_v6(const struct pol_entry *e, struct pol_model *m, struct vec 
 	return 0;
 }
 
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
+{
+	uint32_t bit = vosfp_bloom6_bit(be64(k->addr), be64(k->addr + 8), k->level);
+
+	bloom[bit >> 6] |= 1ull << (bit & 63);
+}
+
 /* Sort, then fold runs of equal keys into their first element. */
 static void merge_slots(struct vec *v, const struct vosfp_bits4 *bits)
 {
@@ -208,8 +224,11 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 	memset(m, 0, sizeof(*m));
 	*what = "";
 	m->bits = calloc(VOSFP_BITS4_WORDS, sizeof(*m->bits));
-	if (!m->bits)
+	m->bloom = calloc(VOSFP_BLOOM6_WORDS, sizeof(*m->bloom));
+	if (!m->bits || !m->bloom) {
+		pol_model_free(m);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n && !err; i++) {
 		if (now && e[i].expires_ns && e[i].expires_ns <= now)
 			continue;
@@ -230,6 +249,8 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 
 			m->bits[s >> 6].detail |= 1ull << (s & 63);
 		}
+		for (size_t i = 0; i < nets.n; i++)
+			set_bloom(m->bloom, &((struct pol_net6 *)nets.data)[i].key);
 	}
 	m->slots = slots.data;
 	m->n_slots = slots.n;
@@ -245,6 +266,7 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 void pol_model_free(struct pol_model *m)
 {
 	free(m->bits);
+	free(m->bloom);
 	free(m->slots);
 	free(m->hosts);
 	free(m->nets);

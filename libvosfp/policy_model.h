@@ -45,6 +45,7 @@ struct pol_model {
 	size_t n_hosts;
 	struct pol_net6 *nets; /* sorted by key */
 	size_t n_nets;
+	uint64_t *bloom; /* VOSFP_BLOOM6_WORDS words: the Bloom filter of nets */
 	uint32_t v4_used;
 	uint32_t v6_levels;
 };

@@ -18,10 +18,38 @@
 
 #define CHUNK 8192u
 
-static const int outer_map[POL__KINDS] = {
-	[POL_BITS] = MAP_PBITS4, [POL_SLOT] = MAP_PSLOT4,	[POL_HOST] = MAP_PHOST4,
-	[POL_NET6] = MAP_PNET6,	 [POL_ENTRIES] = MAP_PENTRIES,
+/* The pinned map behind each kind: a shared array for the bits and the
+ * Bloom filter, an outer map of inner maps for the rest. */
+static const int pinned_map[POL__KINDS] = {
+	[POL_BITS] = MAP_PBITS4, [POL_BLOOM] = MAP_PBLOOM6,   [POL_SLOT] = MAP_PSLOT4,
+	[POL_HOST] = MAP_PHOST4, [POL_NET6] = MAP_PNET6,     [POL_ENTRIES] = MAP_PENTRIES,
 };
+
+static bool shared_kind(int k)
+{
+	return k == POL_BITS || k == POL_BLOOM;
+}
+
+/* Reset out, and open the shared arrays for (list, gen). */
+static int open_shared(struct vosfp *h, uint32_t slot, struct pol_fds *out)
+{
+	for (int k = 0; k < POL__KINDS; k++)
+		out->fd[k] = -1;
+	out->bits_base = slot * VOSFP_BITS4_WORDS;
+	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
+	for (int k = 0; k < POL__KINDS; k++) {
+		if (!shared_kind(k))
+			continue;
+		out->fd[k] = fcntl(h->map_fd[pinned_map[k]], F_DUPFD_CLOEXEC, 0);
+		if (out->fd[k] < 0) {
+			int err = -errno;
+
+			pol_fds_close(out);
+			return vosfp__fail(h, err, "%s", strerror(-err));
+		}
+	}
+	return 0;
+}
 
 int pol_lock(struct vosfp *h, bool shared)
 {
@@ -77,22 +105,14 @@ void pol_fds_close(struct pol_fds *fds)
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 {
 	__u32 slot = VOSFP_POL_SLOT(list, gen), id;
+	int err = open_shared(h, slot, out);
 
-	for (int k = 0; k < POL__KINDS; k++)
-		out->fd[k] = -1;
-	out->bits_base = slot * VOSFP_BITS4_WORDS;
+	if (err)
+		return err;
 	for (int k = 0; k < POL__KINDS; k++) {
-		if (k == POL_BITS) {
-			out->fd[k] = fcntl(h->map_fd[MAP_PBITS4], F_DUPFD_CLOEXEC, 0);
-			if (out->fd[k] < 0) {
-				int err = -errno;
-
-				pol_fds_close(out);
-				return vosfp__fail(h, err, "%s", strerror(-err));
-			}
+		if (shared_kind(k))
 			continue;
-		}
-		if (bpf_map_lookup_elem(h->map_fd[outer_map[k]], &slot, &id)) {
+		if (bpf_map_lookup_elem(h->map_fd[pinned_map[k]], &slot, &id)) {
 			int err = -errno;
 
 			pol_fds_close(out);
@@ -127,15 +147,12 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
 	};
 	LIBBPF_OPTS(bpf_map_create_opts, array_opts, .map_flags = BPF_F_INNER_MAP);
 	uint32_t blocks = capacity / VOSFP_ENTRIES_PER_BLOCK + 1;
+	int err = open_shared(h, VOSFP_POL_SLOT(list, gen), out);
 
-	for (int k = 0; k < POL__KINDS; k++)
-		out->fd[k] = -1;
-	out->bits_base = VOSFP_POL_SLOT(list, gen) * VOSFP_BITS4_WORDS;
-	out->fd[POL_BITS] = fcntl(h->map_fd[MAP_PBITS4], F_DUPFD_CLOEXEC, 0);
-	if (out->fd[POL_BITS] < 0)
-		return vosfp__fail(h, -errno, "%s", strerror(errno));
+	if (err)
+		return err;
 	for (int k = 0; k < POL__KINDS; k++) {
-		if (k == POL_BITS)
+		if (shared_kind(k))
 			continue;
 		if (k == POL_ENTRIES)
 			out->fd[k] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
@@ -163,9 +180,9 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	for (int k = 0; k < POL__KINDS; k++) {
 		__u32 fd = (__u32)fds->fd[k];
 
-		if (k == POL_BITS)
+		if (shared_kind(k))
 			continue; /* not an inner map */
-		if (bpf_map_update_elem(h->map_fd[outer_map[k]], &slot, &fd, BPF_ANY))
+		if (bpf_map_update_elem(h->map_fd[pinned_map[k]], &slot, &fd, BPF_ANY))
 			return vosfp__fail(h, -errno, "installing the policy maps: %s",
 					   strerror(errno));
 	}
@@ -308,7 +325,9 @@ static int write_table(struct vosfp *h, int fd, const void *old, size_t n_old, c
 	write_table(h, fd, old, n_old, new, n_new, sizeof(type), sizeof(((type *)0)->keyf),  \
 		    offsetof(type, valf), sizeof(((type *)0)->valf), cmp, del)
 
-int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *out)
+/* words words of word_size bytes from a shared array, from index base. */
+static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t words,
+		      size_t word_size)
 {
 	__u32 *keys = malloc(CHUNK * sizeof(*keys)), cursor = 0, next;
 	void *in = NULL;
@@ -319,18 +338,18 @@ int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4
 		return vosfp__fail(h, -ENOMEM, "out of memory");
 	/* An array's batch cursor is the last index read: the next batch
 	 * starts after it. */
-	if (fds->bits_base) {
-		cursor = fds->bits_base - 1;
+	if (base) {
+		cursor = base - 1;
 		in = &cursor;
 	}
-	while (!err && got < VOSFP_BITS4_WORDS) {
-		__u32 count = (__u32)(VOSFP_BITS4_WORDS - got < CHUNK ? VOSFP_BITS4_WORDS - got : CHUNK);
+	while (!err && got < words) {
+		__u32 count = (__u32)(words - got < CHUNK ? words - got : CHUNK);
 
-		if (bpf_map_lookup_batch(fds->fd[POL_BITS], in, &next, keys, out + got, &count,
-					 NULL) && errno != ENOENT)
-			err = vosfp__fail(h, -errno, "reading the IPv4 bits: %s", strerror(errno));
+		if (bpf_map_lookup_batch(fd, in, &next, keys, (char *)out + got * word_size,
+					 &count, NULL) && errno != ENOENT)
+			err = vosfp__fail(h, -errno, "reading a policy array: %s", strerror(errno));
 		else if (!count)
-			err = vosfp__fail(h, -EIO, "reading the IPv4 bits: short read");
+			err = vosfp__fail(h, -EIO, "reading a policy array: short read");
 		got += count;
 		cursor = next;
 		in = &cursor;
@@ -339,21 +358,33 @@ int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4
 	return err;
 }
 
-static int write_bits(struct vosfp *h, const struct pol_fds *fds, const struct vosfp_bits4 *old,
-		      const struct pol_model *new)
+int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
+		    uint64_t *bloom)
 {
-	static const struct vosfp_bits4 zero;
+	int err = read_words(h, fds->fd[POL_BITS], fds->bits_base, bits, VOSFP_BITS4_WORDS,
+			     sizeof(*bits));
+
+	return err ? err : read_words(h, fds->fd[POL_BLOOM], fds->bloom_base, bloom,
+				      VOSFP_BLOOM6_WORDS, sizeof(*bloom));
+}
+
+/* The words of new that differ from old (NULL: all zero), from index base. */
+static int write_words(struct vosfp *h, int fd, __u32 base, const void *old, const void *new,
+		       size_t words, size_t word_size)
+{
+	static const char zero[sizeof(struct vosfp_bits4)];
 	struct batch b;
-	int err = batch_init(&b, fds->fd[POL_BITS], sizeof(__u32), sizeof(struct vosfp_bits4));
+	int err = batch_init(&b, fd, sizeof(__u32), word_size);
 
 	if (err)
 		return batch_done(h, &b, vosfp__fail(h, err, "out of memory"));
-	for (__u32 w = 0; w < VOSFP_BITS4_WORDS && !err; w++) {
-		const struct vosfp_bits4 *was = old ? &old[w] : &zero;
-		__u32 key = fds->bits_base + w;
+	for (__u32 w = 0; w < words && !err; w++) {
+		const char *was = old ? (const char *)old + w * word_size : zero;
+		const char *now = (const char *)new + w * word_size;
+		__u32 key = base + w;
 
-		if (memcmp(was, &new->bits[w], sizeof(zero)))
-			err = batch_add(h, &b, &key, &new->bits[w]);
+		if (memcmp(was, now, word_size))
+			err = batch_add(h, &b, &key, now);
 	}
 	return batch_done(h, &b, err);
 }
@@ -379,12 +410,21 @@ static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct
 }
 
 int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
-		    const struct vosfp_bits4 *old_bits, const struct pol_model *new)
+		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
+		    const struct pol_model *new)
 {
 	int err = write_tables(h, fds, old, new, false);
 
+	if (!old_bits && old)
+		old_bits = old->bits;
+	if (!old_bloom && old)
+		old_bloom = old->bloom;
 	if (!err)
-		err = write_bits(h, fds, old_bits ? old_bits : old ? old->bits : NULL, new);
+		err = write_words(h, fds->fd[POL_BITS], fds->bits_base, old_bits, new->bits,
+				  VOSFP_BITS4_WORDS, sizeof(*new->bits));
+	if (!err)
+		err = write_words(h, fds->fd[POL_BLOOM], fds->bloom_base, old_bloom, new->bloom,
+				  VOSFP_BLOOM6_WORDS, sizeof(*new->bloom));
 	if (!err && old)
 		err = write_tables(h, fds, old, new, true);
 	return err;

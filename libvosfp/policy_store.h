@@ -12,14 +12,16 @@
 #include "internal.h"
 #include "policy_model.h"
 
-enum { POL_BITS, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
+enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
 
-/* fd[POL_BITS] is the one shared bits array; bits_base the index of this
- * (list, generation)'s first word in it. */
+/* fd[POL_BITS] and fd[POL_BLOOM] are the shared arrays; bits_base and
+ * bloom_base the index of this (list, generation)'s first word in them. */
 struct pol_fds {
 	int fd[POL__KINDS];
-	uint32_t bits_base;
+	uint32_t bits_base, bloom_base;
 };
+
+#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0 }
 
 /* All policy writers on a pin root take this lock (flock on the root
  * directory), so two processes never interleave a read-modify-write.
@@ -33,12 +35,15 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
 
 /* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
-/* New, empty inner maps for (list, gen), of the given capacity. The bits
- * of that generation are not cleared: pol_bits_read() tells what is there. */
+/* New, empty inner maps for (list, gen), of the given capacity. The shared
+ * arrays' words of that generation are not cleared: pol_shared_read()
+ * tells what is there. */
 int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
 		   struct pol_fds *out);
-/* The words of the generation's bits (VOSFP_BITS4_WORDS of them). */
-int pol_bits_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *out);
+/* The generation's words of the shared arrays: VOSFP_BITS4_WORDS bits,
+ * VOSFP_BLOOM6_WORDS Bloom words. */
+int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
+		    uint64_t *bloom);
 /* Make them the inner maps of (list, gen). */
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
 void pol_fds_close(struct pol_fds *fds);
@@ -46,13 +51,15 @@ void pol_fds_close(struct pol_fds *fds);
 /* The count entries of an entries array, sorted by key (*out to be freed). */
 int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n);
 
-/* Write the model new over old (old NULL: the maps are empty; old_bits,
- * if not NULL, are the bits as they are in the kernel), touching
+/* Write the model new over old (old NULL: the maps are empty; old_bits
+ * and old_bloom, if not NULL, are the shared words as they are in the
+ * kernel), touching
  * only what differs: additions and changes first, then the bits, then
  * deletions, so that a packet meets a slot before the bit that leads to
  * it, and no bit that leads to a deleted slot. */
 int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
-		    const struct vosfp_bits4 *old_bits, const struct pol_model *new);
+		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
+		    const struct pol_model *new);
 /* The same for the entries array: the blocks of new (sorted) that differ
  * from old's (old NULL: write them all). The count is the caller's to
  * record, in vosfp_pol_state.entries. */
