@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Proof under attack: Kamailio in a network namespace, legitimate SIPp load
+# at a fixed rate, and a junk flood from trafgen (scanner OPTIONS from 2x65536
+# sources, a REGISTER flood from one source, binary garbage, SIP from blocked
+# networks; IPv4 and IPv6), once per configuration: no filter, Kamailio's own
+# defences, nftables, vosfp generic, vosfp native. Plus a baseline: the same
+# legitimate load, no filter, no flood. One CSV row per run.
+#
+# usage: sudo bench/attack.sh [--build DIR | --vosfp CLI] [--duration S] [--rate PPS]
+#            [--legit-rate N] [--configs LIST] [--csv FILE] [--plot FILE] [--check]
+#   --duration S     seconds of legitimate load per configuration (default 25);
+#                    the flood runs S+2 seconds around it
+#   --rate PPS       junk packets per second offered (default 100000)
+#   --legit-rate N   calls per second of each SIPp client (default 20)
+#   --configs LIST   comma-separated, default baseline,none,kamailio,nftables,generic,native
+#   --csv FILE       default bench/results/attack-DATE.csv
+#   --plot FILE      also draw the PNG (gnuplot)
+#   --check          assert what is functional (the CI smoke): see attack/check.py
+# Everything it makes (namespaces, veths, pin roots, processes) is its own,
+# named uniquely per run and removed on every exit path. Traffic never
+# leaves the namespaces; every sender is bounded in count and time.
+set -euo pipefail
+ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/attack" && pwd)
+ROOT=$(cd "$ATK_DIR/../.." && pwd)
+
+VOSFP="" BUILD=build DURATION=25 RATE=100000 LEGIT_RATE=20 CHECK="" PLOT=""
+CONFIGS=baseline,none,kamailio,nftables,generic,native
+CSV=$ROOT/bench/results/attack-$(date -u +%F).csv
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build) BUILD=$2; shift ;;
+	--vosfp) VOSFP=$2; shift ;;
+	--duration) DURATION=$2; shift ;;
+	--rate) RATE=$2; shift ;;
+	--legit-rate) LEGIT_RATE=$2; shift ;;
+	--configs) CONFIGS=$2; shift ;;
+	--csv) CSV=$2; shift ;;
+	--plot) PLOT=$2; shift ;;
+	--check) CHECK=1 ;;
+	-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "attack: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$VOSFP" ] || VOSFP=$BUILD/cli/vosfp
+# Debian's interpreter when there is one: a version manager's shim in PATH
+# can take seconds per start, and the harness starts dozens
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+VOSFP=$(realpath "$VOSFP")
+
+# Meson's "skipped" when the machine cannot run us.
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP, bpffs)"; exit 77; }
+for tool in ip nsenter kamailio kamcmd sipp trafgen nft python3; do
+	command -v $tool >/dev/null || { echo "SKIP: missing $tool (see tools/deps.sh)"; exit 77; }
+done
+[ -x "$VOSFP" ] || { echo "attack: no vosfp CLI at $VOSFP (--build DIR or --vosfp PATH)" >&2; exit 2; }
+
+. "$ATK_DIR/lib.sh"
+. "$ATK_DIR/server.sh"
+. "$ATK_DIR/filters.sh"
+. "$ATK_DIR/legit.sh"
+
+atk_setup
+KINDS=$("$PY" "$ATK_DIR/junk.py" $MAC_SA $MAC_AA "$ATK_TMP/junk.cfg")
+NKINDS=$(wc -w <<<"$KINDS")
+TICK=$(getconf CLK_TCK)
+
+# run_one CONFIG: one measured run; appends a key=value line to $ATK_TMP/rows.
+run_one() {
+	local cfg=$1 flood=1 dir=$ATK_TMP/$1 n=0 t0 t1 tg_pid=""
+	[ "$cfg" = baseline ] && flood=0
+	mkdir -p "$dir"
+	filter_on "${cfg/baseline/none}"
+	# shellcheck disable=SC2086
+	kam_start "$dir/kam" $KAM_DEFINES
+	sleep 0.3   # let Kamailio's children settle before the window opens
+
+	local cpu0 sirq0 udp0
+	cpu0=$(kam_cpu_ticks) sirq0=$(softirq_ticks) udp0=$(udp_counters)
+	t0=$EPOCHREALTIME
+	if [ $flood = 1 ]; then
+		# an exact multiple of the templates: every kind gets the same count
+		n=$(( (RATE * (DURATION + 2) + NKINDS - 1) / NKINDS * NKINDS ))
+		# one CPU for the attacker; the server keeps the other (-P 1). In a
+		# namespace trafgen cannot retune socket memory (it says so, harmless).
+		timeout $((DURATION + 60)) ip netns exec "$NS_A" trafgen -i "$ATK_TMP/junk.cfg" \
+			-o "$IF_AA" -n $n -b "${RATE}pps" -P 1 -q >"$dir/trafgen.out" 2>&1 &
+		tg_pid=$!
+		ATK_PIDS="$ATK_PIDS $tg_pid"
+		sleep 1
+	fi
+	legit_start "$dir/legit" "$LEGIT_RATE" "$DURATION"
+	legit_wait
+	if [ -n "$tg_pid" ]; then
+		wait "$tg_pid" || { echo "attack: trafgen failed" >&2; cat "$dir/trafgen.out" >&2; return 1; }
+		ATK_PIDS=${ATK_PIDS/ $tg_pid/}
+	fi
+	t1=$EPOCHREALTIME
+	sleep 0.5   # the last datagrams reach the socket, Kamailio reads them
+	local cpu1 sirq1 udp1 offered tg_secs
+	cpu1=$(kam_cpu_ticks) sirq1=$(softirq_ticks) udp1=$(udp_counters)
+	offered=0
+	if [ $flood = 1 ]; then
+		# its summary, after a progress line redrawn with carriage returns
+		offered=$(tr '\r' '\n' <"$dir/trafgen.out" | awk '/packets outgoing/ { print $1 }')
+		tg_secs=$(tr '\r' '\n' <"$dir/trafgen.out" | awk '/sec,.*usec on CPU/ { print $1 + $3 / 1e6 }')
+	fi
+	set -- $udp0; local in0=$1 rb0=$2
+	set -- $udp1; local in1=$1 rb1=$2
+	{
+		echo -n "config=$cfg flood=$flood rate_target=$([ $flood = 1 ] && echo $RATE || echo 0)"
+		echo -n " duration_s=$DURATION legit_rate=$LEGIT_RATE"
+		echo -n " junk_offered=$offered junk_per_kind=$((offered / NKINDS))"
+		echo -n " junk_offered_pps=$([ $flood = 1 ] && awk "BEGIN { printf \"%d\", $offered / $tg_secs + 0.5 }" || echo 0)"
+		echo -n " kam_rcv_requests=$(kam_stat core:rcv_requests)"
+		echo -n " kam_legit_rcv=$(kam_stat script:legit_rcv) kam_junk_rcv=$(kam_stat script:junk_rcv)"
+		echo -n " udp_in=$((in1 - in0)) udp_rcvbuf_errors=$((rb1 - rb0))"
+		echo -n " kam_cpu_s=$(awk "BEGIN { printf \"%.2f\", ($cpu1 - $cpu0) / $TICK }")"
+		echo -n " softirq_s=$(awk "BEGIN { printf \"%.2f\", ($sirq1 - $sirq0) / $TICK }")"
+		echo -n " window_s=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") "
+		"$PY" "$ATK_DIR/summarize.py" "$dir/legit" | tr '\n' ' '
+		filter_counters "${cfg/baseline/none}"
+	} >>"$ATK_TMP/rows"
+	kam_stop
+	filter_off "${cfg/baseline/none}"
+	tail -1 "$ATK_TMP/rows" | "$PY" "$ATK_DIR/brief.py"
+}
+
+echo "# attack benchmark: $(uname -r), $(nproc) CPUs, junk $RATE pps x $((DURATION + 2)) s, legit $LEGIT_RATE/s per client"
+for cfg in ${CONFIGS//,/ }; do
+	run_one "$cfg"
+done
+
+mkdir -p "$(dirname "$CSV")"
+"$PY" "$ATK_DIR/tocsv.py" "$ATK_TMP/rows" >"$CSV"
+echo "# wrote $CSV"
+if [ -n "$PLOT" ]; then
+	gnuplot -e "csv='$CSV'; out='$PLOT'" "$ATK_DIR/plot.gp"
+	echo "# wrote $PLOT"
+fi
+if [ -n "$CHECK" ]; then
+	"$PY" "$ATK_DIR/check.py" "$CSV" $ATK_RATE_BURST
+fi

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""The CI smoke's assertions on an attack-benchmark CSV: only what is
+functional, never a time or a rate.
+
+- every run completed and the flood was sent in equal shares per kind;
+- the baseline (no flood) completed every legitimate call: the harness works;
+- with vosfp (generic and native): no legitimate call failed, and the
+  counters reconcile with what was sent, packet for packet: every junk kind
+  under its reason, every legitimate request passed or allowed and seen by
+  Kamailio, and the only junk Kamailio saw is the REGISTER flood's burst
+  that the rate limit lets through before it bans (at most the burst plus
+  one request per CPU, per flooding source: the limit's documented slack).
+
+usage: check.py FILE.csv RATE_BURST
+"""
+import csv
+import os
+import sys
+
+KINDS = 8            # junk.py's templates
+REGFLOOD_SOURCES = 2  # one IPv4, one IPv6
+
+fails = 0
+
+
+def check(what, ok, detail=""):
+    global fails
+    print(("ok   " if ok else "FAIL ") + what + ("" if ok else f": {detail}"))
+    fails += 0 if ok else 1
+
+
+def main():
+    rows = list(csv.DictReader(open(sys.argv[1])))
+    burst = int(sys.argv[2])
+    for r in rows:
+        n = {k: int(v) for k, v in r.items() if v.lstrip("-").isdigit()}
+        cfg = r["config"]
+        legit_sent = n["legit_sent_opt"] + n["legit_sent_unknown"]
+        if n["flood"]:
+            check(f"{cfg}: the flood was sent whole, in equal shares",
+                  n["junk_offered"] > 0 and n["junk_offered"] == KINDS * n["junk_per_kind"],
+                  f"{n['junk_offered']} packets, {n['junk_per_kind']} per kind")
+        if cfg == "baseline":
+            check("baseline: every legitimate call completed",
+                  n["legit_failed"] == 0 and n["legit_ok"] == n["legit_calls"] > 0,
+                  f"{n['legit_ok']} of {n['legit_calls']}")
+        if cfg not in ("generic", "native"):
+            continue
+        k = n["junk_per_kind"]
+        c = lambda reason: n["vosfp_" + reason]
+        check(f"{cfg}: no legitimate call failed",
+              n["legit_failed"] == 0 and n["legit_ok"] == n["legit_calls"] > 0,
+              f"{n['legit_ok']} of {n['legit_calls']}")
+        check(f"{cfg}: blocked = junk from the blocked networks", c("blocked") == 2 * k,
+              f"{c('blocked')} != {2 * k}")
+        check(f"{cfg}: stealth = scanner OPTIONS", c("stealth") == 2 * k,
+              f"{c('stealth')} != {2 * k}")
+        check(f"{cfg}: malformed = garbage", c("malformed") == 2 * k,
+              f"{c('malformed')} != {2 * k}")
+        check(f"{cfg}: allowed = the trunk's OPTIONS", c("allowed") == n["legit_sent_opt"],
+              f"{c('allowed')} != {n['legit_sent_opt']}")
+        unknown = c("passed") + c("rate_limited") + c("banned")
+        check(f"{cfg}: passed + rate_limited + banned = unknown source + REGISTER flood",
+              unknown == n["legit_sent_unknown"] + 2 * k,
+              f"{unknown} != {n['legit_sent_unknown']} + {2 * k}")
+        total = sum(v for key, v in n.items() if key.startswith("vosfp_"))
+        check(f"{cfg}: every packet to 5060 counted once",
+              total == n["junk_offered"] + legit_sent,
+              f"{total} != {n['junk_offered']} + {legit_sent}")
+        check(f"{cfg}: Kamailio received every legitimate request",
+              n["kam_legit_rcv"] == legit_sent, f"{n['kam_legit_rcv']} != {legit_sent}")
+        passed_junk = c("passed") - n["legit_sent_unknown"]
+        check(f"{cfg}: the junk Kamailio received is the junk vosfp passed",
+              n["kam_junk_rcv"] == passed_junk == n["junk_at_socket"],
+              f"kamailio {n['kam_junk_rcv']}, passed {passed_junk}, socket {n['junk_at_socket']}")
+        slack = REGFLOOD_SOURCES * (burst + (os.cpu_count() or 1))
+        check(f"{cfg}: that junk is at most the REGISTER flood's burst ({slack})",
+              0 <= passed_junk <= slack, f"{passed_junk}")
+        check(f"{cfg}: the flooders were banned", c("banned") > 0, "no ban")
+    print(f"attack smoke: {fails} failed")
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+# Topology of the attack benchmark: three network namespaces made here and
+# joined by two veth pairs made here. Nothing outside them is touched, and
+# atk_cleanup removes all of it on every exit path.
+#
+#   legit ns (SIPp)  lc ---- ls  server ns (Kamailio)  sa ---- aa  attack ns (trafgen)
+#
+# The server holds its SIP addresses on ls; junk arrives on sa addressed to
+# the same addresses (Linux accepts a packet for any local address on any
+# interface). Replies to junk sources leave through sa towards a static
+# neighbour in the attack namespace, which drops them (no forwarding): the
+# server pays for answering, as it would on the Internet, and needs no ARP
+# or NDP for 130,000 made-up sources.
+
+SRV4=198.51.100.1
+TRUNK4=198.51.100.2      # allowed trunk: OPTIONS pings
+LEGIT4=198.51.100.3      # legitimate but unknown: REGISTERs and calls
+SRV6=2001:db8:5060::1
+BLOCK4=172.20.0.0/16     # the blocked networks (junk.py sends from inside them)
+BLOCK6=2001:db8:bad::/48
+# junk source ranges routed back through the attack link (see junk.py)
+JUNK_ROUTES4="10.66.0.0/16 10.77.0.0/24 172.20.0.0/16 203.0.113.0/24"
+JUNK_ROUTES6="2001:db8:66::/64 2001:db8:77::/64 2001:db8:88::/64 2001:db8:bad::/48"
+MAC_SA=02:5e:00:00:00:01  # server side of the attack link
+MAC_AA=02:5e:00:00:00:02  # attacker side
+
+atk_cleanup() {
+	local rc=$? p
+	trap - EXIT
+	set +e   # clean up everything, whatever fails on the way
+	for p in ${ATK_PIDS:-}; do kill "$p" 2>/dev/null; done
+	for p in ${ATK_PIDS:-}; do wait "$p" 2>/dev/null; done
+	for ns in ${NS_S:-} ${NS_L:-} ${NS_A:-}; do ip netns del "$ns" 2>/dev/null; done
+	for p in ${ATK_PINS:-}; do [ -d "$p" ] && rm -rf "$p"; done
+	[ -n "${ATK_TMP:-}" ] && [ -z "${ATK_KEEP:-}" ] && rm -rf "$ATK_TMP"
+	exit $rc
+}
+
+# atk_setup: sets NS_S NS_L NS_A IF_LS IF_LC IF_SA IF_AA ATK_ID ATK_TMP.
+atk_setup() {
+	ATK_ID=$(printf '%05d%03d' $(( $$ % 100000 )) $(( RANDOM % 1000 )))
+	NS_S=vatk-s-$ATK_ID NS_L=vatk-l-$ATK_ID NS_A=vatk-a-$ATK_ID
+	IF_LS=vkls$ATK_ID IF_LC=vklc$ATK_ID IF_SA=vksa$ATK_ID IF_AA=vkaa$ATK_ID
+	ATK_TMP=$(mktemp -d /tmp/vosfp-attack.XXXXXX)
+	ATK_PIDS="" ATK_PINS=""
+	trap atk_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+
+	local ns
+	for ns in "$NS_S" "$NS_L" "$NS_A"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	ip link add "$IF_LS" netns "$NS_S" type veth peer name "$IF_LC" netns "$NS_L"
+	ip link add "$IF_SA" netns "$NS_S" address $MAC_SA type veth \
+		peer name "$IF_AA" netns "$NS_A" address $MAC_AA
+	# no reverse-path filtering: junk sources are routed back via sa anyway
+	ip netns exec "$NS_S" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	ip -n "$NS_S" addr add $SRV4/24 dev "$IF_LS"
+	ip -n "$NS_S" addr add $SRV6/64 dev "$IF_LS" nodad
+	ip -n "$NS_L" addr add $TRUNK4/24 dev "$IF_LC"
+	ip -n "$NS_L" addr add $LEGIT4/24 dev "$IF_LC"
+	ip -n "$NS_S" addr add 10.255.0.1/30 dev "$IF_SA"
+	ip -n "$NS_S" addr add fd00:255::1/64 dev "$IF_SA" nodad
+	ip -n "$NS_A" addr add 10.255.0.2/30 dev "$IF_AA"
+	ip -n "$NS_A" addr add fd00:255::2/64 dev "$IF_AA" nodad
+	ip -n "$NS_S" neigh add 10.255.0.2 lladdr $MAC_AA dev "$IF_SA" nud permanent
+	ip -n "$NS_S" neigh add fd00:255::2 lladdr $MAC_AA dev "$IF_SA" nud permanent
+	ip -n "$NS_S" link set "$IF_LS" up
+	ip -n "$NS_S" link set "$IF_SA" up
+	ip -n "$NS_L" link set "$IF_LC" up
+	ip -n "$NS_A" link set "$IF_AA" up
+	local r
+	for r in $JUNK_ROUTES4; do ip -n "$NS_S" route add "$r" via 10.255.0.2 dev "$IF_SA"; done
+	for r in $JUNK_ROUTES6; do ip -n "$NS_S" -6 route add "$r" via fd00:255::2 dev "$IF_SA"; done
+}
