@@ -146,6 +146,7 @@ struct vosfp_pol_state {
 	__u32 v6_levels[2][2];  /* [list][gen]: bit i = level 8 * i holds entries */
 	__u32 capacity[2];      /* entries per list, as chosen at the first open */
 	__u32 entries[2][2];    /* [list][gen]: entries in the entries array */
+	__u32 derived[2][2][3]; /* [list][gen]: slot4, host4 and net6 elements */
 };
 
 /* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "policy.h"
+#include "policy_region.h"
 #include "policy_store.h"
 
 uint64_t vosfp__now_ns(void)
@@ -157,16 +158,99 @@ static int merge(const struct pol_entry *old, size_t n_old, const struct pol_ent
 	return 0;
 }
 
+/* Above this many changed entries a change rebuilds the whole list's
+ * model (still writing only what differs): filtering would cost more. */
+#define REGION_MAX_CHANGES 4096
+
+/* What the program's state word says of a whole list. */
+static void summarize(const struct pol_entry *e, size_t n, uint64_t now, uint32_t *v4_used,
+		      uint32_t *v6_levels)
+{
+	*v4_used = 0;
+	*v6_levels = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].expires_ns && e[i].expires_ns <= now)
+			continue;
+		if (e[i].key.family == 4)
+			*v4_used = 1;
+		else
+			*v6_levels |= 1u << ((e[i].key.len + 7u) / 8);
+	}
+}
+
+static size_t count_expired(const struct pol_entry *e, size_t n, uint64_t now)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += e[i].expires_ns && e[i].expires_ns <= now;
+	return k;
+}
+
+/* The part of old and new a change touches: the entries changed (added,
+ * removed, expired) and those sharing derived records with them. */
+static int region_subsets(const struct pol_entry *old, size_t n_old, const struct pol_entry *new,
+			  size_t n_new, const struct pol_entry *adds, size_t n_adds,
+			  const struct pol_entry *removes, size_t n_removes, uint64_t now,
+			  struct pol_entry **old_sub, size_t *n_old_sub, struct pol_entry **new_sub,
+			  size_t *n_new_sub)
+{
+	struct pol_region r;
+	int err = pol_region_init(&r, n_adds + n_removes + count_expired(old, n_old, now));
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < n_adds; i++)
+		pol_region_add(&r, &adds[i]);
+	for (size_t i = 0; i < n_removes; i++)
+		pol_region_add(&r, &removes[i]);
+	for (size_t i = 0; i < n_old; i++)
+		if (old[i].expires_ns && old[i].expires_ns <= now)
+			pol_region_add(&r, &old[i]);
+	pol_region_seal(&r);
+	err = pol_region_filter(&r, old, n_old, old_sub, n_old_sub);
+	if (!err) {
+		err = pol_region_filter(&r, new, n_new, new_sub, n_new_sub);
+		if (err)
+			free(*old_sub);
+	}
+	pol_region_free(&r);
+	return err;
+}
+
+/* Derived elements after the change must fit the capacity: checked
+ * before anything is written, so that a full list changes nothing. */
+static int check_derived(struct vosfp *h, int list, const struct vosfp_pol_state *st,
+			 const struct pol_model *old, const struct pol_model *new, bool region,
+			 uint32_t out[3])
+{
+	static const char *const what[3] = { "IPv4 /24 slots", "expiring IPv4 hosts",
+					     "expanded IPv6 prefixes" };
+	const uint32_t *was = st->derived[list][st->gen[list] & 1];
+	size_t before[3] = { old->n_slots, old->n_hosts, old->n_nets };
+	size_t after[3] = { new->n_slots, new->n_hosts, new->n_nets };
+
+	for (int k = 0; k < 3; k++) {
+		size_t total = region ? was[k] - before[k] + after[k] : after[k];
+
+		if (total > st->capacity[list])
+			return capacity_error(h, list, total, st->capacity[list], what[k]);
+		out[k] = (uint32_t)total;
+	}
+	return 0;
+}
+
 int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds, size_t n_adds,
 			 const struct pol_entry *removes, size_t n_removes, int *present)
 {
 	struct pol_model old_model = { 0 }, new_model = { 0 };
-	struct pol_entry *old = NULL, *new = NULL;
+	struct pol_entry *old = NULL, *new = NULL, *old_sub = NULL, *new_sub = NULL;
 	struct pol_fds fds = POL_FDS_NONE;
 	struct vosfp_pol_state st;
-	size_t n_old = 0, n_new = 0;
-	uint64_t now = vosfp__now_ns();
-	uint32_t gen;
+	size_t n_old = 0, n_new = 0, n_old_sub = 0, n_new_sub = 0;
+	uint64_t now = vosfp__now_ns(), *kernel_bloom = NULL;
+	uint32_t gen, derived[3];
+	bool region = false;
 	int lock, err;
 
 	*present = 0;
@@ -174,33 +258,58 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	if (lock < 0)
 		return lock;
 	err = pol_state_read(h, &st);
+	gen = st.gen[list] & 1;
 	if (!err)
 		err = live_fds(h, list, &st, &fds);
 	if (!err)
-		err = pol_entries_read(h, fds.fd[POL_ENTRIES],
-				       st.entries[list][st.gen[list] & 1], &old, &n_old);
+		err = pol_entries_read(h, fds.fd[POL_ENTRIES], st.entries[list][gen], &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
-	/* The old model as written (nothing dropped), so that the diff also
-	 * deletes what expired entries left behind. */
+	if (!err && n_new > st.capacity[list])
+		err = capacity_error(h, list, n_new, st.capacity[list], "entries");
+	region = n_adds + n_removes + count_expired(old, n_old, now) <= REGION_MAX_CHANGES;
+	if (!err && region &&
+	    region_subsets(old, n_old, new, n_new, adds, n_adds, removes, n_removes, now,
+			   &old_sub, &n_old_sub, &new_sub, &n_new_sub))
+		err = vosfp__fail(h, -ENOMEM, "out of memory");
+	/* The old model as written (expired entries kept), so that the diff
+	 * also deletes what they left behind. */
 	if (!err)
-		err = build(h, list, old, n_old, 0, UINT32_MAX, &old_model);
+		err = build(h, list, region ? old_sub : old, region ? n_old_sub : n_old, 0,
+			    UINT32_MAX, &old_model);
 	if (!err)
-		err = build(h, list, new, n_new, now, st.capacity[list], &new_model);
+		err = build(h, list, region ? new_sub : new, region ? n_new_sub : n_new, now,
+			    st.capacity[list], &new_model);
 	if (!err)
-		err = pol_model_write(h, &fds, &old_model, NULL, NULL, &new_model);
+		err = check_derived(h, list, &st, &old_model, &new_model, region, derived);
+	/* A subset's Bloom words miss the bits of the entries outside it:
+	 * add its bits to the kernel's words instead. Bits of removed
+	 * prefixes stay until the next replace: a false positive costs one
+	 * hash lookup, never a wrong verdict. */
+	if (!err && region) {
+		kernel_bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*kernel_bloom));
+		err = kernel_bloom ? pol_bloom_read(h, &fds, kernel_bloom)
+				   : vosfp__fail(h, -ENOMEM, "out of memory");
+		for (uint32_t w = 0; !err && w < VOSFP_BLOOM6_WORDS; w++)
+			new_model.bloom[w] |= kernel_bloom[w];
+	}
+	if (!err)
+		err = pol_model_write(h, &fds, &old_model, NULL, kernel_bloom, &new_model);
 	if (!err)
 		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
 	if (!err) {
-		gen = st.gen[list] & 1;
 		st.entries[list][gen] = (uint32_t)n_new;
-		st.v4_used[list][gen] = new_model.v4_used;
-		st.v6_levels[list][gen] = new_model.v6_levels;
+		memcpy(st.derived[list][gen], derived, sizeof(derived));
+		summarize(new, n_new, now, &st.v4_used[list][gen],
+			  &st.v6_levels[list][gen]);
 		err = pol_state_write(h, &st);
 	}
 	pol_model_free(&old_model);
 	pol_model_free(&new_model);
+	free(kernel_bloom);
+	free(old_sub);
+	free(new_sub);
 	free(old);
 	free(new);
 	pol_fds_close(&fds);
@@ -255,6 +364,9 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 	if (!err) {
 		/* Describe the new generation first, then make it live. */
 		st.entries[list][next] = (uint32_t)n;
+		st.derived[list][next][0] = (uint32_t)model.n_slots;
+		st.derived[list][next][1] = (uint32_t)model.n_hosts;
+		st.derived[list][next][2] = (uint32_t)model.n_nets;
 		st.v4_used[list][next] = model.v4_used;
 		st.v6_levels[list][next] = model.v6_levels;
 		err = pol_state_write(h, &st);

@@ -368,6 +368,12 @@ int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bit
 				      VOSFP_BLOOM6_WORDS, sizeof(*bloom));
 }
 
+int pol_bloom_read(struct vosfp *h, const struct pol_fds *fds, uint64_t *bloom)
+{
+	return read_words(h, fds->fd[POL_BLOOM], fds->bloom_base, bloom, VOSFP_BLOOM6_WORDS,
+			  sizeof(*bloom));
+}
+
 /* The words of new that differ from old (NULL: all zero), from index base. */
 static int write_words(struct vosfp *h, int fd, __u32 base, const void *old, const void *new,
 		       size_t words, size_t word_size)

@@ -44,6 +44,8 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
  * VOSFP_BLOOM6_WORDS Bloom words. */
 int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
 		    uint64_t *bloom);
+/* Only the Bloom words. */
+int pol_bloom_read(struct vosfp *h, const struct pol_fds *fds, uint64_t *bloom);
 /* Make them the inner maps of (list, gen). */
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
 void pol_fds_close(struct pol_fds *fds);
