@@ -1,7 +1,9 @@
 # Legitimate load of the attack benchmark: three SIPp clients in the legit
 # namespace at a fixed rate each, bounded in calls (-m) and in time
 # (-timeout), without retransmissions (-nr: one lost datagram is one failed
-# call, and every request is sent exactly once, so counters reconcile).
+# call, and every request is sent exactly once, so counters reconcile) and
+# without SIPp's default BYE on an aborted call (-nd), which no trace counts.
+# -recv_timeout bounds every wait; -fd 1 keeps stats.csv current.
 #   opt   the allowed trunk's OPTIONS pings
 #   reg   REGISTERs from the legitimate but unknown source
 #   call  INVITE/ACK/BYE calls from the same unknown source
@@ -20,7 +22,7 @@ legit_start() {
 		mkdir -p "$dir/$name"
 		(cd "$dir/$name" && exec timeout $((secs + 60)) ip netns exec "$NS_L" \
 			sipp "$SRV4:5060" -i "$from" -p "$port" -sf "$ATK_DIR/$sf" \
-			-r "$rate" -m $((rate * secs)) -l 100 -nr -timeout $((secs + 30))s -nostdin \
+			-r "$rate" -m $((rate * secs)) -l 100 -nr -nd -recv_timeout 2000 -fd 1 -timeout $((secs + 30))s -nostdin \
 			-trace_stat -stf stats.csv -trace_msg -trace_counts -trace_err \
 			>sipp.out 2>&1) &
 		LEGIT_PIDS="$LEGIT_PIDS $!"
