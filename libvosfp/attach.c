@@ -133,6 +133,10 @@ static int attach_error(struct vosfp *h, const char *ifname, int mode, int err)
 	case EINVAL:
 		return vosfp__fail(h, -EOPNOTSUPP, "%s: the driver does not support %s XDP",
 				   ifname, vosfp_mode_name(mode));
+	case ERANGE:
+		return vosfp__fail(h, -ERANGE, "%s: the MTU is too large for %s XDP (frames "
+				   "must fit one page; lower the MTU or use generic mode)",
+				   ifname, vosfp_mode_name(mode));
 	default:
 		return vosfp__fail(h, err, "%s: %s attach failed: %s", ifname,
 				   vosfp_mode_name(mode), strerror(-err));
@@ -164,9 +168,10 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 	if (mode == VOSFP_MODE_AUTO) {
 		got = VOSFP_MODE_NATIVE;
 		fd = create_link(h, ifindex, got);
-		/* Only a driver without native support falls back; a busy
-		 * interface or missing privileges stay errors. */
-		if (fd == -EOPNOTSUPP || fd == -EINVAL) {
+		/* Only a driver without native support, or an MTU native XDP
+		 * cannot take (ERANGE), falls back; a busy interface or
+		 * missing privileges stay errors. */
+		if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
 			vosfp__log(VOSFP_LOG_INFO, "%s: native XDP unavailable, using generic", ifname);
 			got = VOSFP_MODE_GENERIC;
 			fd = create_link(h, ifindex, got);

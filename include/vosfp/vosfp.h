@@ -125,7 +125,9 @@ struct vosfp_open_opts {
  * handle; on failure *out is NULL, nothing is left pinned that was not there
  * before, and the error detail is available from vosfp_open_error().
  *   -EINVAL   bad option (sz too small, pin_root too long, capacity too large)
- *   -ENOTSUP  pin root's parent is not on bpffs (mount it first)
+ *   -EOPNOTSUPP (= -ENOTSUP) pin root's parent is not on bpffs (mount it
+ *             first), or opts sets fields past this library's struct (a
+ *             newer caller asking for something this library cannot do)
  *   -EPERM    missing CAP_BPF / CAP_SYS_ADMIN
  *   -EEXIST   pinned maps exist but are incompatible with this library
  */
@@ -173,6 +175,8 @@ VOSFP_API const char *vosfp_mode_name(int mode);
  *   -EEXIST   this pin root already has ifname attached
  *   -EBUSY    another XDP program is attached to ifname
  *   -EOPNOTSUPP the driver does not support the requested mode
+ *   -ERANGE   the MTU is too large for native XDP (AUTO falls back to
+ *             generic on this and on -EOPNOTSUPP)
  *   -EPERM    missing CAP_NET_ADMIN
  * On failure nothing is attached and nothing is pinned.
  */
