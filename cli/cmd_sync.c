@@ -204,7 +204,8 @@ static int apply_all(struct sync_state *s, int force)
 }
 
 /* Watches the directory of each file, and that of its target if it is a
- * symlink elsewhere. */
+ * symlink elsewhere. Called again after each burst of events, since a swap
+ * may retarget a symlink; inotify merges a watch added twice. */
 static int add_watches(const struct sync_state *s, int fd)
 {
 	char dirs[MAX_WATCHES][PATH_MAX];
@@ -289,6 +290,7 @@ static int watch(struct sync_state *s)
 			while (read(pfd[1].fd, buf, sizeof(buf)) > 0)
 				;
 			pending = 1;
+			add_watches(s, pfd[1].fd); /* a file missing now is not fatal */
 			continue;
 		}
 		if (r == 0 && pending) {
