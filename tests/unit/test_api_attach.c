@@ -279,6 +279,29 @@ static void test_auto_falls_back_to_generic(void **state)
 	vosfp_close(h);
 }
 
+/* A veth with a jumbo MTU cannot take native XDP (-ERANGE): NATIVE says
+ * why, AUTO falls back to generic. */
+static void test_jumbo_mtu_falls_back(void **state)
+{
+	struct vosfp *h;
+	int mode = -1;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	h = open_root(env.root[ROOT_MAIN], 0);
+	assert_int_equal(sh("ip link add %s mtu 9000 type veth peer name %s mtu 9000 && "
+			    "ip link set %s up && ip link set %s up",
+			    env.if_c, env.if_d, env.if_c, env.if_d), 0);
+	assert_int_equal(vosfp_attach(h, env.if_c, VOSFP_MODE_NATIVE, &mode), -ERANGE);
+	assert_non_null(strstr(vosfp_last_error(h), "MTU is too large"));
+	assert_int_equal(xdp_prog_id(env.if_c), 0);
+	assert_int_equal(vosfp_attach(h, env.if_c, VOSFP_MODE_AUTO, &mode), 0);
+	assert_int_equal(mode, VOSFP_MODE_GENERIC);
+	assert_int_equal(vosfp_detach(h, env.if_c), 0);
+	assert_int_equal(sh("ip link del %s", env.if_c), 0);
+	vosfp_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_killed_process),
 		cmocka_unit_test(test_stale_pin_after_interface_removed),
 		cmocka_unit_test(test_auto_falls_back_to_generic),
+		cmocka_unit_test(test_jumbo_mtu_falls_back),
 	};
 
 	return cmocka_run_group_tests_name("api-attach", tests, root_env_setup, root_env_teardown);
