@@ -189,37 +189,20 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	return 0;
 }
 
+static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t words,
+		      size_t word_size);
+
 int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n)
 {
 	size_t blocks = (count + VOSFP_ENTRIES_PER_BLOCK - 1) / VOSFP_ENTRIES_PER_BLOCK;
 	struct pol_entry *all = malloc((blocks ? blocks : 1) * sizeof(struct vosfp_entry_block));
-	__u32 *keys = malloc(CHUNK * sizeof(*keys)), cursor = 0, next;
-	size_t got = 0;
-	void *in = NULL;
-	int err = 0;
+	int err;
 
 	*out = NULL;
 	*n = 0;
-	if (!all || !keys) {
-		free(all);
-		free(keys);
+	if (!all)
 		return vosfp__fail(h, -ENOMEM, "out of memory reading a policy list");
-	}
-	/* An array's batch cursor is the last index read. */
-	while (!err && got < blocks) {
-		__u32 want = (__u32)(blocks - got < 64 ? blocks - got : 64), c = want;
-
-		if (bpf_map_lookup_batch(fd, in, &next, keys,
-					 (struct vosfp_entry_block *)all + got, &c, NULL) &&
-		    errno != ENOENT)
-			err = vosfp__fail(h, -errno, "reading a policy list: %s", strerror(errno));
-		else if (!c)
-			err = vosfp__fail(h, -EIO, "reading a policy list: short read");
-		got += c;
-		cursor = next;
-		in = &cursor;
-	}
-	free(keys);
+	err = read_words(h, fd, 0, all, blocks, sizeof(struct vosfp_entry_block));
 	if (err) {
 		free(all);
 		return err;
@@ -343,7 +326,9 @@ static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t wor
 		in = &cursor;
 	}
 	while (!err && got < words) {
-		__u32 count = (__u32)(words - got < CHUNK ? words - got : CHUNK);
+		/* CHUNK words or 256 KiB, whichever is less. */
+		size_t most = word_size * CHUNK > (256u << 10) ? (256u << 10) / word_size : CHUNK;
+		__u32 count = (__u32)(words - got < most ? words - got : most);
 
 		if (bpf_map_lookup_batch(fd, in, &next, keys, (char *)out + got * word_size,
 					 &count, NULL) && errno != ENOENT)
