@@ -8,6 +8,7 @@ counters, lists, modes and config keys come from the library itself.
         print(h.counters())                # {"passed": (packets, bytes), ...}
 """
 import ctypes
+import os
 import errno as _errno
 
 from . import _lib
@@ -141,9 +142,14 @@ class Vosfp:
             raise ValueError("list must be one of %s" % ", ".join(names))
         return names.index(name)
 
-    def policy_add(self, list_name, prefix):
-        """True if added, False if it was already there."""
-        return self._check(_c.vosfp_policy_add(self._h, self._list(list_name), prefix.encode())) == 0
+    def policy_add(self, list_name, prefix, ttl=0):
+        """True if added, False if it was already there (its TTL is then
+        replaced). ttl: seconds until the program stops honouring the
+        entry by itself; 0 = permanent."""
+        if not 0 <= ttl <= 0xFFFFFFFF:
+            raise ValueError("ttl must be 0 (permanent) to 2**32-1 seconds")
+        return self._check(_c.vosfp_policy_add_ttl(self._h, self._list(list_name),
+                                                   prefix.encode(), ttl)) == 0
 
     def policy_remove(self, list_name, prefix):
         self._check(_c.vosfp_policy_remove(self._h, self._list(list_name), prefix.encode()))
@@ -166,11 +172,40 @@ class Vosfp:
             _c.vosfp_policy_iter_close(it)
         return out
 
-    def block(self, prefix):
-        return self.policy_add("block", prefix)
+    def policy_entries(self, list_name):
+        """Every entry of a list as (prefix, ttl): the whole seconds left,
+        rounded up, or 0 for a permanent entry. Expired ones are left out."""
+        it, out = ctypes.c_void_p(), []
+        self._check(_c.vosfp_policy_iter_open(self._h, self._list(list_name), ctypes.byref(it)))
+        try:
+            buf = ctypes.create_string_buffer(64)
+            while self._check(_c.vosfp_policy_iter_next(it, buf, 64)) == 1:
+                out.append((_s(buf.value), _c.vosfp_policy_iter_ttl(it)))
+        finally:
+            _c.vosfp_policy_iter_close(it)
+        return out
 
-    def allow(self, prefix):
-        return self.policy_add("allow", prefix)
+    def policy_load(self, list_name, path, replace=False):
+        """Load a policy file ("PREFIX [ttl=DURATION] [# comment]" per
+        line); replace=True makes it the whole list, atomically. A bad line
+        raises VosfpError with "FILE:LINE: why" and changes nothing.
+        Returns the number of entries in the file."""
+        return self._check(_c.vosfp_policy_load(self._h, self._list(list_name),
+                                                os.fsencode(path), 1 if replace else 0))
+
+    def policy_load_buffer(self, list_name, text, name="<text>", replace=False):
+        """policy_load from a str or bytes; name stands for the file name
+        in error messages."""
+        data = text.encode() if isinstance(text, str) else bytes(text)
+        return self._check(_c.vosfp_policy_load_buffer(self._h, self._list(list_name), data,
+                                                       len(data), name.encode(),
+                                                       1 if replace else 0))
+
+    def block(self, prefix, ttl=0):
+        return self.policy_add("block", prefix, ttl)
+
+    def allow(self, prefix, ttl=0):
+        return self.policy_add("allow", prefix, ttl)
 
     # -- bans
     def ban(self, addr, ttl_seconds=3600):
