@@ -136,9 +136,10 @@ mkdir -p "$(dirname "$CSV")"
 "$PY" "$ATK_DIR/tocsv.py" "$ATK_TMP/rows" >"$CSV"
 echo "# wrote $CSV"
 if [ -n "$PLOT" ]; then
-	gnuplot -e "csv='$CSV'; out='$PLOT'" "$ATK_DIR/plot.gp"
+	gnuplot -e "csv='$CSV'; out='$PLOT'; title='Kamailio under $RATE pps of junk, $(nproc) CPUs, $(uname -r)'" \
+		"$ATK_DIR/plot.gp"
 	echo "# wrote $PLOT"
 fi
 if [ -n "$CHECK" ]; then
-	"$PY" "$ATK_DIR/check.py" "$CSV" $ATK_RATE_BURST
+	"$PY" "$ATK_DIR/check.py" "$CSV" $ATK_RATE_BURST $ATK_RATE_LIMIT
 fi

@@ -7,14 +7,17 @@ functional, never a time or a rate.
 - with vosfp (generic and native): no legitimate call failed, and the
   counters reconcile with what was sent, packet for packet: every junk kind
   under its reason, every legitimate request passed or allowed and seen by
-  Kamailio, and the only junk Kamailio saw is the REGISTER flood's burst
-  that the rate limit lets through before it bans (at most the burst plus
-  one request per CPU, per flooding source: the limit's documented slack).
+  Kamailio, and the only junk Kamailio saw is what the rate limit let
+  through from the REGISTER flood before it banned the source: the burst,
+  the tokens that came back while the burst was being sent and one request
+  per CPU racing (observed: 40 to 46 for two sources with a burst of 20).
+  Asserted as at most a burst plus one second's allowance per source: it
+  says the limit and the ban held, and does not depend on how fast trafgen
+  happened to send.
 
-usage: check.py FILE.csv RATE_BURST
+usage: check.py FILE.csv RATE_BURST RATE_LIMIT
 """
 import csv
-import os
 import sys
 
 KINDS = 8            # junk.py's templates
@@ -31,7 +34,7 @@ def check(what, ok, detail=""):
 
 def main():
     rows = list(csv.DictReader(open(sys.argv[1])))
-    burst = int(sys.argv[2])
+    burst, limit = int(sys.argv[2]), int(sys.argv[3])
     for r in rows:
         n = {k: int(v) for k, v in r.items() if v.lstrip("-").isdigit()}
         cfg = r["config"]
@@ -73,8 +76,8 @@ def main():
         check(f"{cfg}: the junk Kamailio received is the junk vosfp passed",
               n["kam_junk_rcv"] == passed_junk == n["junk_at_socket"],
               f"kamailio {n['kam_junk_rcv']}, passed {passed_junk}, socket {n['junk_at_socket']}")
-        slack = REGFLOOD_SOURCES * (burst + (os.cpu_count() or 1))
-        check(f"{cfg}: that junk is at most the REGISTER flood's burst ({slack})",
+        slack = REGFLOOD_SOURCES * (burst + limit)
+        check(f"{cfg}: that junk is at most a burst + 1 s of allowance per flooder ({slack})",
               0 <= passed_junk <= slack, f"{passed_junk}")
         check(f"{cfg}: the flooders were banned", c("banned") > 0, "no ban")
     print(f"attack smoke: {fails} failed")
