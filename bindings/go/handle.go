@@ -39,9 +39,10 @@ type Options struct {
 	// PinRoot is the bpffs directory for maps and attachments; "" means
 	// DefaultPinRoot. Its parent must be on a mounted bpffs.
 	PinRoot string
-	// BlockCapacity and AllowCapacity size each list per address family
-	// when the maps are created; 0 means the library's default. A root
-	// whose maps exist keeps the capacities it was made with.
+	// BlockCapacity and AllowCapacity size each list (IPv4 and IPv6
+	// prefixes together, and each table derived from them; see
+	// docs/policy.md) when the root is created; 0 means the library's
+	// default. A root that exists keeps the capacities it was made with.
 	BlockCapacity uint32
 	AllowCapacity uint32
 }
