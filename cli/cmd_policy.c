@@ -16,49 +16,20 @@ int cli_list_by_name(const char *name)
 	return -1;
 }
 
-/*
- * "3600", "90s", "15m", "2h", "7d" -> seconds, 1 s to 10 years; -1 if
- * malformed. The same grammar as ttl= in a policy file, so that what an
- * operator types on the command line can be pasted into a file.
- */
-static long long parse_duration(const char *s)
-{
-	const unsigned long long max = 10ull * 365 * 24 * 3600;
-	unsigned long long v, mult = 1;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 's': end++; break;
-	case 'm': mult = 60; end++; break;
-	case 'h': mult = 3600; end++; break;
-	case 'd': mult = 86400; end++; break;
-	default: return -1;
-	}
-	if (*end || !v || v > max / mult)
-		return -1;
-	return (long long)(v * mult);
-}
-
 int cmd_policy_change(struct cli *cli, int argc, char **argv)
 {
 	const char *c = cli->command;
 	int list = (!strcmp(c, "block") || !strcmp(c, "unblock")) ? VOSFP_LIST_BLOCK
 								   : VOSFP_LIST_ALLOW;
 	int remove = !strncmp(c, "un", 2);
-	long long ttl = 0;
+	uint32_t ttl = 0;
 	char why[256];
 	int err;
 
 	if (!remove && argc == 3 && !strcmp(argv[1], "--ttl")) {
-		ttl = parse_duration(argv[2]);
-		if (ttl < 0)
+		/* The grammar of ttl= in policy files: what an operator types
+		 * here can be pasted into a file. */
+		if (vosfp_duration_parse(argv[2], &ttl))
 			return cli_usage(cli, "--ttl takes a DURATION: seconds, or N followed by "
 					 "s, m, h or d (at most 10 years)");
 	} else if (argc != 1) {
@@ -82,7 +53,7 @@ int cmd_policy_change(struct cli *cli, int argc, char **argv)
 		       vosfp_list_name(list), ttl ? "" : "\n");
 	/* Re-adding a present prefix replaces its TTL: say what is in force. */
 	if (!remove && ttl)
-		printf(", expires in %lld s\n", ttl);
+		printf(", expires in %u s\n", ttl);
 	return EXIT_OK;
 }
 

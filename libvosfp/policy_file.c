@@ -14,30 +14,29 @@
 
 #define MAX_TTL_SECONDS (10u * 365 * 24 * 3600)
 
-/* "3600", "90s", "15m", "2h", "7d" -> seconds; -1 if malformed. */
-static long long parse_duration(const char *s)
+VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds)
 {
+	unsigned long long v, mult = 1;
 	char *end;
-	unsigned long long v;
-	unsigned mult = 1;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
+	if (!text || !seconds || !isdigit((unsigned char)*text))
+		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -EINVAL;
 	switch (*end) {
 	case '\0': break;
-	case 's': mult = 1; end++; break;
+	case 's': end++; break;
 	case 'm': mult = 60; end++; break;
 	case 'h': mult = 3600; end++; break;
 	case 'd': mult = 86400; end++; break;
-	default: return -1;
+	default: return -EINVAL;
 	}
 	if (*end || !v || v > MAX_TTL_SECONDS / mult)
-		return -1;
-	return (long long)(v * mult);
+		return -EINVAL;
+	*seconds = (uint32_t)(v * mult);
+	return 0;
 }
 
 /* One line (NUL-terminated, comment already cut): 0 = blank, 1 = entry. */
@@ -45,7 +44,7 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 {
 	char *words[3];
 	int n = 0;
-	long long ttl = 0;
+	uint32_t ttl = 0;
 	struct vosfp_prefix p;
 
 	for (char *w = strtok(line, " \t\r"); w; w = strtok(NULL, " \t\r")) {
@@ -60,13 +59,13 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 	if (vosfp__prefix_parse(words[0], &p, why, why_len))
 		return -EINVAL;
 	if (n == 2) {
-		if (strncmp(words[1], "ttl=", 4) || (ttl = parse_duration(words[1] + 4)) < 0) {
+		if (strncmp(words[1], "ttl=", 4) || vosfp_duration_parse(words[1] + 4, &ttl)) {
 			snprintf(why, why_len, "bad TTL '%s' (expected ttl=SECONDS or ttl=N[smhd], "
 				 "at most 10 years)", words[1]);
 			return -EINVAL;
 		}
 	}
-	vosfp__policy_entry(&p, (uint32_t)ttl, e);
+	vosfp__policy_entry(&p, ttl, e);
 	return 1;
 }
 

@@ -23,6 +23,7 @@ package vosfp
 import "C"
 
 import (
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -47,6 +48,23 @@ func cString(op, s string) (*C.char, error) {
 }
 
 func free(p *C.char) { C.free(unsafe.Pointer(p)) }
+
+// ParseDuration reads a TTL as policy files and the vosfp tool take it:
+// seconds ("3600") or a number followed by s, m, h or d ("15m", "7d"), 1 s
+// to 10 years. A bad one gives an *Error with EINVAL.
+func ParseDuration(text string) (uint32, error) {
+	cp, err := cString("ParseDuration", text)
+	if err != nil {
+		return 0, err
+	}
+	defer free(cp)
+	var seconds C.uint32_t
+	if rc := C.vosfp_duration_parse(cp, &seconds); rc != 0 {
+		return 0, newError("ParseDuration", int(rc), "bad duration "+strconv.Quote(text)+
+			" (seconds, or N followed by s, m, h or d; at most 10 years)")
+	}
+	return uint32(seconds), nil
+}
 
 // CheckPrefix validates a prefix without a handle and returns its canonical
 // form ("2001:db8::/32" for "2001:DB8:0::/32", "192.0.2.7/32" for a bare

@@ -88,6 +88,19 @@ func TestCheckPrefix(t *testing.T) {
 	}
 }
 
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]uint32{"3600": 3600, "90s": 90, "15m": 900, "2h": 7200, "7d": 604800} {
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "1w", "h", "-5", "1h ", "11000d", "5\x00s"} {
+		if _, err := ParseDuration(bad); !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("ParseDuration(%q) = %v; want EINVAL", bad, err)
+		}
+	}
+}
+
 func TestOpenErrorCarriesErrnoAndDetail(t *testing.T) {
 	_, err := Open(&Options{PinRoot: "/nonexistent-vosfp-go/x"})
 	var e *Error

@@ -275,6 +275,10 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
  * Returns the number of entries in the file, or a negative errno.
  */
 #define VOSFP_LOAD_REPLACE 1u
+/* A DURATION as policy files and the tool take it: seconds ("3600"), or a
+ * number followed by s, m, h or d ("90s", "15m", "2h", "7d"); 1 s to 10
+ * years. 0 and *seconds set, or -EINVAL. No handle needed. */
+VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds);
 VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, unsigned flags);
 /* The same from memory (text need not be NUL-terminated); name is used
  * in error messages in place of a file name. */

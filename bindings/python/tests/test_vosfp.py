@@ -35,6 +35,15 @@ def test_check_prefix():
     assert e.value.errno == errno.EINVAL and "host bits" in str(e.value)
 
 
+def test_parse_duration():
+    assert [vosfp.parse_duration(t) for t in ("3600", "90s", "15m", "2h", "7d")] == \
+        [3600, 90, 900, 7200, 604800]
+    for bad in ("", "0", "1w", "h", "-5", "1h ", "11000d"):
+        with pytest.raises(vosfp.VosfpError) as e:
+            vosfp.parse_duration(bad)
+        assert e.value.errno == errno.EINVAL
+
+
 def test_open_error_carries_errno_and_detail():
     with pytest.raises(vosfp.VosfpError) as e:
         vosfp.Vosfp(pin_root="/nonexistent-vosfp-py/x")

@@ -66,6 +66,17 @@ def check_prefix(prefix):
     return _s(canon.value)
 
 
+def parse_duration(text):
+    """Seconds of a TTL as policy files take it ("3600", "15m", "2h", "7d"),
+    or VosfpError(EINVAL)."""
+    seconds = ctypes.c_uint32()
+    err = _c.vosfp_duration_parse(text.encode(), ctypes.byref(seconds))
+    if err:
+        raise VosfpError(err, "bad duration %r (seconds, or N followed by s, m, h or d; "
+                              "at most 10 years)" % text)
+    return seconds.value
+
+
 _log_keepalive = None
 
 

@@ -42,6 +42,7 @@ SIGNATURES = {
     "vosfp_policy_load_buffer": (c_int, [c_void_p, c_int, c_char_p, c_size_t, c_char_p,
                                          ctypes.c_uint]),
     "vosfp_prefix_check": (c_int, [c_char_p, c_char_p, c_size_t, c_char_p, c_size_t]),
+    "vosfp_duration_parse": (c_int, [c_char_p, P(c_uint32)]),
     "vosfp_policy_remove": (c_int, [c_void_p, c_int, c_char_p]),
     "vosfp_policy_clear": (c_int, [c_void_p, c_int]),
     "vosfp_policy_count": (c_int64, [c_void_p, c_int]),
