@@ -164,6 +164,9 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 	err = check_existing_pin(h, ifname, path);
 	if (err)
 		return err;
+	err = vosfp__prog_fd(h);
+	if (err < 0)
+		return err;
 
 	if (mode == VOSFP_MODE_AUTO) {
 		got = VOSFP_MODE_NATIVE;

@@ -142,17 +142,17 @@ static struct bpf_map *skel_map(struct vosfp_bpf *skel, int id)
  * every handle on the root. For a pin that exists, adopt its capacity so
  * that libbpf reuses it instead of refusing a size mismatch.
  */
-static int plan_maps(struct vosfp *h, struct map_plan *plan)
+static int plan_maps(struct vosfp *h, struct vosfp_bpf *skel, struct map_plan *plan)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
 
 	for (int id = 0; id < MAP__COUNT; id++)
-		if (!skel_map(h->skel, id))
+		if (!skel_map(skel, id))
 			return vosfp__open_fail(-ENOENT, "embedded program has no map %s",
 						vosfp_map_names[id]);
 	plan->n = 0;
-	bpf_object__for_each_map(map, h->skel->obj) {
+	bpf_object__for_each_map(map, skel->obj) {
 		const char *name = bpf_map__name(map);
 		int fd, err;
 
@@ -280,16 +280,19 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		err = vosfp__open_fail(-errno, "cannot open the embedded XDP object");
 		goto fail;
 	}
-	err = plan_maps(h, &plan);
+	err = plan_maps(h, h->skel, &plan);
 	if (err)
 		goto fail;
+	/* Maps only: the program is verified and loaded when first needed
+	 * (vosfp__prog_fd), so that a handle that only changes policy or
+	 * reads counters opens in milliseconds, not the verifier's time. */
+	bpf_program__set_autoload(h->skel->progs.vosfp_xdp, false);
 	err = vosfp_bpf__load(h->skel);
 	if (err) {
 		err = load_error(h->pin_root, err, vlog, &plan);
 		goto fail;
 	}
 
-	h->prog_fd = bpf_program__fd(h->skel->progs.vosfp_xdp);
 	for (int id = 0; id < MAP__COUNT; id++)
 		h->map_fd[id] = bpf_map__fd(skel_map(h->skel, id));
 
@@ -325,10 +328,49 @@ fail:
 	return err;
 }
 
+int vosfp__prog_fd(struct vosfp *h)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct map_plan plan = { .n = 0 };
+	struct vosfp_bpf *skel;
+	char *vlog;
+	int err;
+
+	if (h->prog_fd >= 0)
+		return h->prog_fd;
+	vlog = calloc(1, VERIFIER_LOG_SIZE);
+	if (!vlog)
+		return vosfp__fail(h, -ENOMEM, "out of memory");
+	oopts.kernel_log_buf = vlog;
+	oopts.kernel_log_size = VERIFIER_LOG_SIZE;
+	/* A second instance of the object whose maps are the pinned ones the
+	 * handle already holds: only its program is new. */
+	skel = vosfp_bpf__open_opts(&oopts);
+	if (!skel) {
+		err = vosfp__fail(h, -errno, "cannot open the embedded XDP object");
+		goto out;
+	}
+	err = plan_maps(h, skel, &plan);
+	if (!err && (err = vosfp_bpf__load(skel)))
+		err = load_error(h->pin_root, err, vlog, &plan);
+	if (err) {
+		/* plan_maps and load_error leave their detail for vosfp_open */
+		err = vosfp__fail(h, err, "%s", vosfp_open_error());
+		vosfp_bpf__destroy(skel);
+		goto out;
+	}
+	h->prog_skel = skel;
+	h->prog_fd = err = bpf_program__fd(skel->progs.vosfp_xdp);
+out:
+	free(vlog);
+	return err;
+}
+
 VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)
 		return;
+	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);
 }

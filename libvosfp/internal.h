@@ -37,8 +37,9 @@ extern const char *const vosfp_map_names[MAP__COUNT];
 struct vosfp_bpf; /* the bpftool skeleton */
 
 struct vosfp {
-	struct vosfp_bpf *skel;
-	int prog_fd;
+	struct vosfp_bpf *skel;      /* the maps (its program is not loaded) */
+	struct vosfp_bpf *prog_skel; /* the program, loaded on first need */
+	int prog_fd;                 /* -1 until then: use vosfp__prog_fd() */
 	int map_fd[MAP__COUNT];
 	char pin_root[PATH_MAX];
 	char err[VOSFP_ERR_LEN];
@@ -54,6 +55,10 @@ int vosfp__open_fail(int err, const char *fmt, ...) __attribute__((format(printf
 void vosfp__open_ok(void);
 /* Message to the embedder's log callback, if any. */
 void vosfp__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The XDP program's fd, verified and loaded on the first call (the
+ * verifier's message in h's error on failure): fd or a negative errno. */
+int vosfp__prog_fd(struct vosfp *h);
 
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);

@@ -120,10 +120,14 @@ struct vosfp_open_opts {
 };
 
 /*
- * Load the embedded XDP program and create, or reuse, the maps pinned under
- * the pin root. opts may be NULL (all defaults). On success *out is a new
- * handle; on failure *out is NULL, nothing is left pinned that was not there
- * before, and the error detail is available from vosfp_open_error().
+ * Create, or reuse, the maps pinned under the pin root. opts may be NULL
+ * (all defaults). The embedded XDP program is verified and loaded by the
+ * first call that needs it (vosfp_attach, vosfp_test_packet), which then
+ * reports the verifier's message if the kernel refuses it; a handle that
+ * only changes policy or reads counters never pays for the verifier. On
+ * success *out is a new handle; on failure *out is NULL, nothing is left
+ * pinned that was not there before, and the error detail is available
+ * from vosfp_open_error().
  *   -EINVAL   bad option (sz too small, pin_root too long, capacity too large)
  *   -EOPNOTSUPP (= -ENOTSUP) pin root's parent is not on bpffs (mount it
  *             first), or opts sets fields past this library's struct (a
