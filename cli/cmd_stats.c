@@ -106,6 +106,13 @@ static void print_table(int n, const uint64_t *packets, const uint64_t *bytes)
 		       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
 }
 
+/* now - before, or now if the counters went back (reset, or a new pin
+ * root): a rate is never a wrapped-around difference. */
+static double growth(uint64_t before, uint64_t now)
+{
+	return (double)(now >= before ? now - before : now);
+}
+
 /* Rates per reason every `interval` seconds; `count` reports, 0 = forever. */
 static int watch(struct cli *cli, unsigned interval, unsigned count)
 {
@@ -125,7 +132,7 @@ static int watch(struct cli *cli, unsigned interval, unsigned count)
 		printf("%s %-12s %12s %14s %14s\n", stamp, "reason", "packets/s", "bytes/s", "packets");
 		for (int id = 0; id < n; id++)
 			printf("%8s %-12s %12.1f %14.1f %14llu\n", "", vosfp_counter_name(id),
-			       (double)(p1[id] - p0[id]) / interval, (double)(b1[id] - b0[id]) / interval,
+			       growth(p0[id], p1[id]) / interval, growth(b0[id], b1[id]) / interval,
 			       (unsigned long long)p1[id]);
 		fflush(stdout);
 		memcpy(p0, p1, sizeof(p0));
