@@ -10,4 +10,5 @@ build=${1:-build}
 
 vosfp_install_deps
 vosfp_build "$build"
+vosfp_mount_bpffs
 exec examples/demo/run.sh "$build"

@@ -23,3 +23,17 @@ vosfp_build() {
 	fi
 	ninja -C "$build"
 }
+
+# bpffs on /sys/fs/bpf, where the library pins by default. systemd mounts it at
+# boot; a container or a minimal VM may not have it, and then every test that
+# opens the library with its default root would fail for want of a mount
+# rather than for a bug. The vosfp tool mounts it on first use; this does the
+# same once for the tests and the demo.
+vosfp_mount_bpffs() {
+	if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
+		return 0
+	fi
+	mkdir -p /sys/fs/bpf
+	mount -t bpf -o mode=0700 bpf /sys/fs/bpf
+	echo "vosfp: mounted bpffs on /sys/fs/bpf"
+}

@@ -8,6 +8,7 @@ build=${1:-build}
 
 vosfp_install_deps
 vosfp_build "$build"
+vosfp_mount_bpffs
 
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
