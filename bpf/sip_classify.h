@@ -166,6 +166,11 @@ static __always_inline int sip_is_version(const __u8 *q, const __u8 *end)
 	       q[3] == '/' && q[4] == '2' && q[5] == '.' && q[6] == '0';
 }
 
+/* " SIP/2.0" little-endian, letters in lower case, and the mask that
+ * folds only those three letters. */
+#define SIP_SP_VERSION W8(' ', 's', 'i', 'p', '/', '2', '.', '0')
+#define SIP_VERSION_FOLD W8(0, 0x20, 0x20, 0x20, 0, 0, 0, 0)
+
 static __always_inline int sip_is_digit(__u8 c)
 {
 	return c >= '0' && c <= '9';
@@ -228,10 +233,19 @@ struct sip_src;
 static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b,
 				      __u8 c);
 
-/* len: the payload length as UDP says; the bytes present may be fewer
- * (truncated capture), in which case end bounds every read. */
+/*
+ * len: the payload length as UDP says; the bytes present may be fewer
+ * (truncated capture), in which case end bounds every read.
+ *
+ * settled: methods (bits of enum vosfp_method_bit) whose requests the caller
+ * will drop whatever the rest of their first line says (stealth methods from
+ * a source on no list). A known method of 3 to 7 letters in this set, read
+ * with its space, is a request at once: the Request-URI and the version are
+ * not scanned, which saves the URI scan on the commonest junk (scanner
+ * OPTIONS). 0: every first line is checked in full.
+ */
 static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p,
-					const __u8 *end, __u32 len)
+					const __u8 *end, __u32 len, __u32 settled)
 {
 	__u32 avail = end > p ? (__u32)(end - p) : 0;
 	__u32 s = 0, mlen, sp2;
@@ -301,7 +315,11 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 			__u32 k = sip_first_byte(sp);
 			__u64 known = w & ((1ull << (8 * k)) - 1);
 
-			if (k >= 3 && sip_method_id(known, k, 0) != VOSFP_M_OTHER) {
+			int id = k >= 3 ? sip_method_id(known, k, 0) : VOSFP_M_OTHER;
+
+			if (id != VOSFP_M_OTHER) {
+				if ((settled >> id) & 1)
+					return SIP_RESULT(SIP_REQUEST, id);
 				mlen = k;
 				word = known;
 			}
@@ -349,7 +367,10 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 
 		SIP_OPAQUE(v);
 		q = p + (v & 0x7ff);
-		if (sp2 + 9 > len || q + 9 > end || q[0] != ' ' || !sip_is_version(q + 1, end) ||
+		/* " SIP/2.0" in one compare: | 0x20 folds the three letters
+		 * and nothing else can fold onto them. */
+		if (sp2 + 9 > len || q + 9 > end ||
+		    (SIP_LOAD64(q) | SIP_VERSION_FOLD) != SIP_SP_VERSION ||
 		    (q[8] != '\r' && q[8] != '\n'))
 			return SIP_RESULT(SIP_MALFORMED, 0);
 	}

@@ -351,13 +351,19 @@ static void test_truncation(void **state)
 			if (cut < headers)
 				assert_int_equal(verdict, VOSFP_VERDICT_PASS);
 			else
-				/* A cut Request-Line has no line end: malformed;
-				 * past the line end: stealth OPTIONS. */
+				/* A cut method is malformed; from "OPTIONS " on,
+				 * stealth. */
 				assert_int_equal(verdict, VOSFP_VERDICT_DROP);
 		}
 		for (size_t cut = 14; cut < headers; cut++)
 			expect_frame(frame, cut, VOSFP_VERDICT_PASS, NONE);
-		expect_frame(frame, headers + 10, VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+		/* The method cut short, or without its space: malformed. Once
+		 * "OPTIONS " is there, the request is stealth whatever follows:
+		 * a stealth method from a source on no list needs no more. */
+		expect_frame(frame, headers + 5, VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+		expect_frame(frame, headers + 7, VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+		expect_frame(frame, headers + 8, VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+		expect_frame(frame, headers + 10, VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
 		expect_frame(frame, headers + strlen("OPTIONS sip:100@198.51.100.1 SIP/2.0\r"),
 			     VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
 	}
@@ -556,6 +562,8 @@ static void test_rate_limit(void **state)
 
 static void test_trusted_only(void **state)
 {
+	static const char bad_line_invite[] = "INVITE sip:100@198.51.100.1 SIP/3.0\r\n\r\n";
+
 	(void)state;
 	SKIP_UNLESS_BPF();
 	assert_int_equal(vosfp_config_set(h, "trusted_only", "on"), 0);
@@ -567,9 +575,36 @@ static void test_trusted_only(void **state)
 		expect_payload(families[f].allowed, register_msg, sizeof(register_msg) - 1,
 			       VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
 	}
+	/* Settled on the method: the broken rest of the line is not read. */
+	expect_payload(UNKNOWN4, bad_line_invite, sizeof(bad_line_invite) - 1,
+		       VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
 	assert_int_equal(vosfp_config_set(h, "trusted_only", "off"), 0);
 	expect_payload(UNKNOWN4, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_PASS,
 		       VOSFP_CTR_PASSED);
+	expect_payload(UNKNOWN4, bad_line_invite, sizeof(bad_line_invite) - 1,
+		       VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+}
+
+/* Only a stealth method is settled early: with OPTIONS out of the stealth
+ * set, an OPTIONS whose line is broken is malformed again, and a good one
+ * passes. */
+static void test_early_stealth_only_for_stealth_methods(void **state)
+{
+	static const char bad_options[] = "OPTIONS sip:100@198.51.100.1 RTSP/1.0\r\n\r\n";
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int f = 0; f < 2; f++)
+		expect_payload(families[f].unknown, bad_options, sizeof(bad_options) - 1,
+			       VOSFP_VERDICT_DROP, VOSFP_CTR_STEALTH);
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", "REGISTER"), 0);
+	for (int f = 0; f < 2; f++) {
+		expect_payload(families[f].unknown, bad_options, sizeof(bad_options) - 1,
+			       VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+		expect_payload(families[f].unknown, options_msg, sizeof(options_msg) - 1,
+			       VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	}
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", "OPTIONS"), 0);
 }
 
 int main(void)
@@ -590,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_autoban_and_ttl),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_trusted_only),
+		cmocka_unit_test(test_early_stealth_only_for_stealth_methods),
 	};
 
 	srand((unsigned)getpid());

@@ -66,7 +66,7 @@ int reference_classify(const uint8_t *payload, size_t len)
 {
 	struct sip_src src = { payload, payload + len, (__u32)len };
 
-	return sip_classify(&src, payload, payload + len, (__u32)len);
+	return sip_classify(&src, payload, payload + len, (__u32)len, 0);
 }
 
 uint32_t reference_user_agent(const uint8_t *payload, size_t len)
@@ -165,7 +165,8 @@ struct ref_verdict reference_verdict(const uint8_t *frame, size_t len)
 	{
 		struct sip_src src = { payload, frame + len, plen };
 
-		res = sip_classify(&src, payload, frame + len, plen);
+		/* The program settles stealth methods (OPTIONS here) early. */
+		res = sip_classify(&src, payload, frame + len, plen, 1u << VOSFP_M_OPTIONS);
 	}
 	switch (SIP_KIND(res)) {
 	case SIP_KEEPALIVE:
