@@ -41,6 +41,17 @@ make -s -C "$tmp" -f "$src/examples/c/Makefile" VPATH="$src/examples/c" \
 	CFLAGS="-O2 -Wall -Wextra -Werror" embed
 echo "ok   C example built"
 
+# C against the build tree, uninstalled: meson's libvosfp-uninstalled.pc must
+# name include/ as well as the library's directory.
+(
+	export PKG_CONFIG_PATH="$build/meson-uninstalled"
+	unset PKG_CONFIG_SYSROOT_DIR
+	mkdir -p "$tmp/uninstalled"
+	make -s -C "$tmp/uninstalled" -f "$src/examples/c/Makefile" VPATH="$src/examples/c" \
+		CFLAGS="-O2 -Wall -Wextra -Werror" embed
+) || fail "examples/c does not build against libvosfp-uninstalled.pc"
+echo "ok   C example built against the uninstalled build tree"
+
 # Python: the installed package, with the installed library found by the
 # loader (no $VOSFP_LIBRARY); /proc/self/maps shows which one was mapped.
 py=$(command -v /usr/bin/python3 || command -v python3)
