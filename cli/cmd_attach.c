@@ -58,7 +58,7 @@ struct status {
 		int mode;
 		uint32_t prog_id;
 	} att[64];
-	int64_t lists[2];
+	int64_t lists[2], capacity[2];
 	char ports[128];
 };
 
@@ -81,6 +81,9 @@ static int gather(struct cli *cli, struct status *st)
 		st->lists[l] = vosfp_policy_count(cli->h, l);
 		if (st->lists[l] < 0)
 			return (int)st->lists[l];
+		st->capacity[l] = vosfp_policy_capacity(cli->h, l);
+		if (st->capacity[l] < 0)
+			return (int)st->capacity[l];
 	}
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
@@ -125,6 +128,10 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		for (int l = 0; l < 2; l++)
 			json_uint(&j, vosfp_list_name(l), (uint64_t)st.lists[l]);
 		json_end_object(&j);
+		json_begin_object(&j, "capacities");
+		for (int l = 0; l < 2; l++)
+			json_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
+		json_end_object(&j);
 		json_string(&j, "ports", st.ports);
 		json_end_object(&j);
 		json_finish(&j);
@@ -139,7 +146,9 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		       mode_text(st.att[i].mode, st.att[i].prog_id), st.att[i].prog_id,
 		       st.att[i].mode == VOSFP_MODE_AUTO && st.att[i].prog_id
 			       ? " (interface in another network namespace)" : "");
-	printf("block list: %lld prefixes\nallow list: %lld prefixes\nports: %s\n",
-	       (long long)st.lists[0], (long long)st.lists[1], st.ports);
+	for (int l = 0; l < 2; l++)
+		printf("%s list: %lld prefixes (capacity %lld)\n", vosfp_list_name(l),
+		       (long long)st.lists[l], (long long)st.capacity[l]);
+	printf("ports: %s\n", st.ports);
 	return EXIT_OK;
 }

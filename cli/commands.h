@@ -3,6 +3,7 @@
 #ifndef VOSFP_CLI_COMMANDS_H
 #define VOSFP_CLI_COMMANDS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <vosfp/vosfp.h>
@@ -14,6 +15,9 @@
 
 struct cli {
 	const char *pin_root; /* NULL: the library's default */
+	/* --block-capacity/--allow-capacity; 0: not given. Used when the root
+	 * is created; a root made with another capacity is an error. */
+	uint32_t capacity[2];
 	const char *command;
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };

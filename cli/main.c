@@ -14,7 +14,7 @@
 #include "commands.h"
 
 static const char usage_text[] =
-	"usage: vosfp [--pin-root DIR] COMMAND [ARGS]\n"
+	"usage: vosfp [--pin-root DIR] [--block-capacity N] [--allow-capacity N] COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"  detach IFACE                                 detach the filter\n"
@@ -38,6 +38,10 @@ static const char usage_text[] =
 	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
 	"                (default " VOSFP_DEFAULT_PIN_ROOT ")\n"
+	"--block-capacity N, --allow-capacity N\n"
+	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
+	"                the pin root is created (defaults 65536 and 4096); a root made\n"
+	"                with another capacity is an error\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
 
 /* Each command checks its arguments first (a usage error needs no
@@ -100,9 +104,37 @@ int cli_json_flag(int argc, char **argv)
 	return -1;
 }
 
+/* A root keeps the capacities it was made with: asking for others must not
+ * pass silently, or a 1M-prefix load would fail later with "list full". */
+static int check_capacities(struct cli *cli, const char *root)
+{
+	for (int l = 0; l < 2; l++) {
+		int64_t have;
+
+		if (!cli->capacity[l])
+			continue;
+		have = vosfp_policy_capacity(cli->h, l);
+		if (have < 0)
+			return cli_fail(cli, (int)have);
+		if (have != cli->capacity[l]) {
+			fprintf(stderr,
+				"vosfp: %s: %s was created with %s capacity %lld, not %u; a list's "
+				"capacity is fixed with its pin root (use another --pin-root, or "
+				"detach and rm -r this one)\n",
+				cli->command, root, vosfp_list_name(l), (long long)have,
+				cli->capacity[l]);
+			return EXIT_FAIL;
+		}
+	}
+	return EXIT_OK;
+}
+
 struct vosfp *cli_open(struct cli *cli)
 {
-	struct vosfp_open_opts opts = { .sz = sizeof(opts), .pin_root = cli->pin_root };
+	struct vosfp_open_opts opts = { .sz = sizeof(opts),
+					.pin_root = cli->pin_root,
+					.block_capacity = cli->capacity[VOSFP_LIST_BLOCK],
+					.allow_capacity = cli->capacity[VOSFP_LIST_ALLOW] };
 	const char *root = cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT;
 	char why[512];
 	int err;
@@ -117,7 +149,33 @@ struct vosfp *cli_open(struct cli *cli)
 		cli_fail(cli, err);
 		return NULL;
 	}
+	if (check_capacities(cli, root) != EXIT_OK) {
+		vosfp_close(cli->h);
+		cli->h = NULL;
+		return NULL;
+	}
 	return cli->h;
+}
+
+/* A capacity: decimal digits only, 1 to UINT32_MAX (the library refuses
+ * what is above its own maximum, with the figure). */
+static int parse_capacity(const char *text, uint32_t *out)
+{
+	unsigned long long v = 0;
+
+	if (!*text)
+		return -1;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (unsigned)(*c - '0');
+		if (v > UINT32_MAX)
+			return -1;
+	}
+	if (!v)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -134,6 +192,14 @@ int main(int argc, char **argv)
 			cli.pin_root = argv[++i];
 		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
 			cli.pin_root = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--block-capacity") ||
+			   !strcmp(argv[i], "--allow-capacity")) {
+			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
+
+			if (i + 1 >= argc || parse_capacity(argv[i + 1], &cli.capacity[l]))
+				return cli_usage(&cli, "%s needs a number of entries from 1 to %u",
+						 argv[i], UINT32_MAX);
+			i++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
 			   (nargs == 0 && !strcmp(argv[i], "help"))) {
 			fputs(usage_text, stdout);

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "policy.h"
+#include "policy_store.h"
 
 static const char *const list_names[] = { "block", "allow" };
 
@@ -220,4 +221,20 @@ VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list)
 		n++;
 	vosfp_policy_iter_close(it);
 	return err < 0 ? err : n;
+}
+
+VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list)
+{
+	struct vosfp_pol_state st;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	if (vosfp__check_list(h, list))
+		return -EINVAL;
+	err = pol_state_read(h, &st);
+	if (err)
+		return err;
+	vosfp__ok(h);
+	return st.capacity[list];
 }

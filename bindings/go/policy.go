@@ -109,6 +109,20 @@ func (hd *Handle) PolicyCount(list List) (int64, error) {
 	return int64(n), err
 }
 
+// PolicyCapacity is how many prefixes a list can hold, fixed when the pin
+// root was created (Options.BlockCapacity, Options.AllowCapacity).
+func (hd *Handle) PolicyCapacity(list List) (int64, error) {
+	var n C.int64_t
+	_, err := hd.call("PolicyCapacity", func(h *C.struct_vosfp) C.int {
+		n = C.vosfp_policy_capacity(h, C.int(list))
+		if n < 0 {
+			return C.int(n)
+		}
+		return 0
+	})
+	return int64(n), err
+}
+
 // PolicyEntry is one prefix of a list.
 type PolicyEntry struct {
 	Prefix  string // canonical: "192.0.2.0/24", "2001:db8::/32"

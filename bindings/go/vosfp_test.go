@@ -378,3 +378,26 @@ func TestClosedHandle(t *testing.T) {
 		t.Errorf("call on a closed handle = %v; want EINVAL", err)
 	}
 }
+
+func TestPolicyCapacity(t *testing.T) {
+	h := openTest(t)
+	// openTest asks for no capacity: the root gets the library's defaults.
+	if n, err := h.PolicyCapacity(Block); err != nil || n != 65536 {
+		t.Errorf("PolicyCapacity(Block) = %d, %v; want 65536", n, err)
+	}
+	if n, err := h.PolicyCapacity(Allow); err != nil || n != 4096 {
+		t.Errorf("PolicyCapacity(Allow) = %d, %v; want 4096", n, err)
+	}
+	// A second handle asking for more keeps what the root was made with.
+	h2, err := Open(&Options{PinRoot: testRoots[h], BlockCapacity: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Close()
+	if n, err := h2.PolicyCapacity(Block); err != nil || n != 65536 {
+		t.Errorf("second handle: PolicyCapacity(Block) = %d, %v; want 65536", n, err)
+	}
+	if _, err := h.PolicyCapacity(List(7)); !errors.Is(err, syscall.EINVAL) {
+		t.Errorf("PolicyCapacity(7) = %v; want EINVAL", err)
+	}
+}

@@ -249,6 +249,10 @@ VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
 /* Number of prefixes in the list (IPv4 + IPv6); negative errno on failure. */
 VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list);
 
+/* The list's capacity, as fixed when the pin root was created (see
+ * vosfp_open_opts); negative errno on failure. */
+VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list);
+
 /*
  * Iterate over a list: open, call next until it returns 0, close.
  * next writes one prefix in canonical text form ("192.0.2.0/24",

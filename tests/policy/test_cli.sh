@@ -47,4 +47,29 @@ v load block "$tmp/empty.txt" --replace >/dev/null
 check "an empty file with --replace empties the list" "" "$(v list block)"
 check "a missing file is an operational error" 1 "$(v load block "$tmp/none" >/dev/null 2>&1; echo $?)"
 check "load without a file is a usage error" 2 "$(v load block >/dev/null 2>&1; echo $?)"
+
+# Capacities: fixed with the root, named by status, a mismatch is an error.
+big=$pin-big
+trap 'cleanup_extra; rm -rf "$tmp" "$pin" "$big"' EXIT
+python3 -c 'for i in range(70000): print("10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255))' >"$tmp/70k.txt"
+check "the default root holds 65536: 70,000 hosts do not fit" 1 \
+	"$(v load block "$tmp/70k.txt" --replace >/dev/null 2>&1; echo $?)"
+check "status names the default capacity" 1 "$(v status | grep -c '^block list: 0 prefixes (capacity 65536)$')"
+check "a root made with --block-capacity 100000 takes them" 0 \
+	"$("$VOSFP" --pin-root "$big" --block-capacity 100000 load block "$tmp/70k.txt" --replace >/dev/null; echo $?)"
+check "status shows it, text and JSON" "block list: 70000 prefixes (capacity 100000)|100000 4096" \
+	"$("$VOSFP" --pin-root "$big" status | grep '^block list' | paste -sd'|')|$("$VOSFP" --pin-root "$big" status --json |
+		python3 -c 'import json,sys; c = json.load(sys.stdin)["capacities"]; print(c["block"], c["allow"])')"
+set +e
+err=$("$VOSFP" --pin-root "$big" --block-capacity 65536 list block 2>&1 >/dev/null)
+rc=$?
+set -e
+check "another capacity on that root fails" 1 "$rc"
+check "and names both figures" 1 "$(grep -c 'created with block capacity 100000, not 65536' <<<"$err")"
+check "the same capacity is fine" 70000 "$("$VOSFP" --pin-root "$big" --block-capacity 100000 list block | wc -l)"
+check "a capacity of 0 is a usage error" 2 "$(v --block-capacity 0 status >/dev/null 2>&1; echo $?)"
+check "so is one that is not a number" 2 "$(v --allow-capacity 1k status >/dev/null 2>&1; echo $?)"
+check "one above the library's maximum is an operational error" 1 \
+	"$("$VOSFP" --pin-root "$pin-huge" --block-capacity 4000000000 status >/dev/null 2>&1; echo $?)"
+check "and leaves no root behind" no "$([ -e "$pin-huge" ] && echo yes || echo no)"
 finish policy-cli

@@ -35,6 +35,7 @@ static void test_null_handle_everywhere(void **state)
 	assert_int_equal(vosfp_policy_remove(NULL, 0, "192.0.2.0/24"), -EINVAL);
 	assert_int_equal(vosfp_policy_clear(NULL, 0), -EINVAL);
 	assert_int_equal(vosfp_policy_count(NULL, 0), -EINVAL);
+	assert_int_equal(vosfp_policy_capacity(NULL, 0), -EINVAL);
 	assert_int_equal(vosfp_policy_iter_open(NULL, 0, &it), -EINVAL);
 	assert_int_equal(vosfp_policy_iter_next(NULL, buf, sizeof(buf)), -EINVAL);
 	vosfp_policy_iter_close(NULL);

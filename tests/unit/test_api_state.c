@@ -100,6 +100,7 @@ static void test_policy_lists(void **state)
 	assert_int_equal(vosfp_policy_remove(h, -1, "192.0.2.0/24"), -EINVAL);
 	assert_int_equal(vosfp_policy_clear(h, 2), -EINVAL);
 	assert_int_equal(vosfp_policy_count(h, 2), -EINVAL);
+	assert_int_equal(vosfp_policy_capacity(h, 2), -EINVAL);
 	assert_int_equal(vosfp_policy_iter_open(h, 2, &it), -EINVAL);
 	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, NULL), -EINVAL);
 	vosfp_close(h);
@@ -121,6 +122,9 @@ static void test_full_list_keeps_capacity(void **state)
 	vosfp_close(h);
 	/* Reopening with a larger capacity keeps the root's 4. */
 	h = open_root(env.root[ROOT_SMALL], 1000);
+	assert_int_equal(vosfp_policy_capacity(h, VOSFP_LIST_BLOCK), 4);
+	assert_int_equal(vosfp_policy_capacity(h, VOSFP_LIST_ALLOW),
+			 VOSFP_DEFAULT_ALLOW_CAPACITY);
 	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.200"), -ENOSPC);
 	assert_non_null(strstr(vosfp_last_error(h), "list full"));
 	assert_non_null(strstr(vosfp_last_error(h), "capacity is 4"));

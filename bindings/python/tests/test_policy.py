@@ -80,3 +80,21 @@ def test_load_buffer(h):
     assert "peers:1:" in str(e.value)
     assert h.policy_load_buffer("allow", "", replace=True) == 0
     assert h.policy("allow") == []
+
+
+def test_capacity_is_the_roots():
+    root = "/sys/fs/bpf/vosfp-tpycap-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
+    with vosfp.Vosfp(pin_root=root, block_capacity=3, allow_capacity=7) as a:
+        try:
+            assert a.policy_capacity("block") == 3
+            assert a.policy_capacity("allow") == 7
+            # A second handle asking for more keeps what the root was made with.
+            with vosfp.Vosfp(pin_root=root, block_capacity=1000) as b:
+                assert b.policy_capacity("block") == 3
+            for i in range(3):
+                a.block("192.0.2.%d" % i)
+            with pytest.raises(vosfp.VosfpError) as e:
+                a.block("192.0.2.99")
+            assert e.value.errno == errno.ENOSPC
+        finally:
+            a.unpin()

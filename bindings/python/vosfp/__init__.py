@@ -171,6 +171,10 @@ class Vosfp:
     def policy_count(self, list_name):
         return self._check(_c.vosfp_policy_count(self._h, self._list(list_name)))
 
+    def policy_capacity(self, list_name):
+        """Prefixes the list can hold, fixed when the pin root was created."""
+        return self._check(_c.vosfp_policy_capacity(self._h, self._list(list_name)))
+
     def policy(self, list_name):
         """Every prefix of a list, canonical."""
         it, out = ctypes.c_void_p(), []
