@@ -131,8 +131,8 @@ int cmd_load(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (flags & VOSFP_LOAD_REPLACE)
-		printf("%s: the %s list is now these %d entries\n", argv[1], vosfp_list_name(list),
-		       n);
+		printf("%s: %d entries read; the %s list is now exactly the file\n", argv[1], n,
+		       vosfp_list_name(list));
 	else
 		printf("%s: %d entries loaded into the %s list\n", argv[1], n,
 		       vosfp_list_name(list));
