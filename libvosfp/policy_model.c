@@ -6,6 +6,7 @@
  * of 8. Overlapping entries merge: permanent wins, else the latest expiry.
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,42 @@ static void *vec_push(struct vec *v)
 	return memset((char *)v->data + v->n++ * v->elem, 0, v->elem);
 }
 
+/* memcmp's order on 20 bytes, as two big-endian words and a half: the
+ * same answers without a call per comparison, which is most of the time
+ * of sorting a million entries. */
+static inline uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64toh(v);
+}
+
+static inline int bytes20_cmp(const void *a, const void *b)
+{
+	const uint8_t *x = a, *y = b;
+	uint64_t u, v;
+	uint32_t s, t;
+
+	for (int i = 0; i < 16; i += 8) {
+		u = be64_at(x + i);
+		v = be64_at(y + i);
+		if (u != v)
+			return u < v ? -1 : 1;
+	}
+	memcpy(&s, x + 16, 4);
+	memcpy(&t, y + 16, 4);
+	s = be32toh(s);
+	t = be32toh(t);
+	return s < t ? -1 : s > t;
+}
+
+_Static_assert(sizeof(struct vosfp_entry_key) == 20, "entry key: 20 bytes");
+_Static_assert(sizeof(struct vosfp_net6_key) == 20, "IPv6 key: 20 bytes");
+
 int pol_entry_cmp(const void *a, const void *b)
 {
-	return memcmp(&((const struct pol_entry *)a)->key, &((const struct pol_entry *)b)->key,
-		      sizeof(struct vosfp_entry_key));
+	return bytes20_cmp(&((const struct pol_entry *)a)->key, &((const struct pol_entry *)b)->key);
 }
 
 int pol_slot_cmp(const void *a, const void *b)
@@ -54,8 +87,7 @@ int pol_host_cmp(const void *a, const void *b)
 
 int pol_net6_cmp(const void *a, const void *b)
 {
-	return memcmp(&((const struct pol_net6 *)a)->key, &((const struct pol_net6 *)b)->key,
-		      sizeof(struct vosfp_net6_key));
+	return bytes20_cmp(&((const struct pol_net6 *)a)->key, &((const struct pol_net6 *)b)->key);
 }
 
 /* Permanent (0) wins; otherwise the later expiry. */
