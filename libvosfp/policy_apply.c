@@ -12,6 +12,7 @@
 
 #include "policy.h"
 #include "policy_region.h"
+#include "policy_sort.h"
 #include "policy_store.h"
 
 uint64_t vosfp__now_ns(void)
@@ -47,7 +48,7 @@ static size_t dedupe(struct pol_entry *e, size_t n)
 {
 	size_t out = 0;
 
-	qsort(e, n, sizeof(*e), pol_entry_cmp);
+	pol_sort_entries(e, n);
 	for (size_t i = 0; i < n; i++) {
 		if (out && !pol_entry_cmp(&e[out - 1], &e[i])) {
 			uint64_t a = e[out - 1].expires_ns, b = e[i].expires_ns;

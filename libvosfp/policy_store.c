@@ -5,6 +5,7 @@
  * the size of a list.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -381,22 +382,75 @@ static int write_words(struct vosfp *h, int fd, __u32 base, const void *old, con
 }
 
 /* The model's tables, each written in two passes (updates, deletions). */
+/* One table of write_tables; h only takes the error detail. */
+struct table_job {
+	struct vosfp *h;
+	const struct pol_fds *fds;
+	const struct pol_model *old, *new;
+	bool del;
+	int err;
+};
+
+static void *write_net6(void *arg)
+{
+	struct table_job *j = arg;
+
+	j->err = WRITE_TABLE(j->h, j->fds->fd[POL_NET6], j->old->nets, j->old->n_nets,
+			     j->new->nets, j->new->n_nets, struct pol_net6, key, val, pol_net6_cmp,
+			     j->del);
+	return NULL;
+}
+
+/* Tables at least this big on both sides are written side by side. */
+#define PARALLEL_MIN 65536u
+
+/*
+ * The IPv4 tables, then the IPv6 one. Every insert into a kernel hash takes
+ * a bucket lock, and a million-prefix load is mostly such inserts: when both
+ * sides are big, a second thread writes the IPv6 table (another map, so no
+ * lock is shared) while this one writes the IPv4 ones. The thread records
+ * its error in a handle of its own, copied into h after the join, so h is
+ * never written by two threads. No packet can tell: the order between
+ * these tables never mattered, only that they are complete before the bits
+ * and Bloom words that lead to them are written.
+ */
 static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
 			const struct pol_model *new, bool del)
 {
 	static const struct pol_model empty;
+	struct table_job job = { .fds = fds, .new = new, .del = del };
+	bool big4, big6, threaded = false;
+	pthread_t worker;
 	int err;
 
 	if (!old)
 		old = &empty;
+	job.old = old;
+	big4 = new->n_slots + old->n_slots + new->n_hosts + old->n_hosts >= PARALLEL_MIN;
+	big6 = new->n_nets + old->n_nets >= PARALLEL_MIN;
+	if (big4 && big6 && (job.h = malloc(sizeof(*h)))) {
+		memcpy(job.h, h, sizeof(*h));
+		threaded = !pthread_create(&worker, NULL, write_net6, &job);
+		if (!threaded)
+			free(job.h);
+	}
 	err = WRITE_TABLE(h, fds->fd[POL_SLOT], old->slots, old->n_slots, new->slots,
 			  new->n_slots, struct pol_slot, slot, val, pol_slot_cmp, del);
 	if (!err)
 		err = WRITE_TABLE(h, fds->fd[POL_HOST], old->hosts, old->n_hosts, new->hosts,
 				  new->n_hosts, struct pol_host, addr, val, pol_host_cmp, del);
-	if (!err)
-		err = WRITE_TABLE(h, fds->fd[POL_NET6], old->nets, old->n_nets, new->nets,
-				  new->n_nets, struct pol_net6, key, val, pol_net6_cmp, del);
+	if (threaded) {
+		pthread_join(worker, NULL);
+		if (!err && job.err) {
+			err = job.err;
+			memcpy(h->err, job.h->err, sizeof(h->err));
+		}
+		free(job.h);
+	} else if (!err) {
+		job.h = h;
+		write_net6(&job);
+		err = job.err;
+	}
 	return err;
 }
 

@@ -207,9 +207,75 @@ static void load_random(struct vosfp *h, size_t k, unsigned flags)
 	free(text);
 }
 
+/*
+ * A list big enough for the paths small lists never take: the radix sort
+ * (4,096 entries and up) and the IPv4 and IPv6 tables written by two
+ * threads (65,536 elements and up on each side). 70,000 IPv4 hosts, each in
+ * a /24 of its own, and 70,000 IPv6 /64s; then sources inside, and just
+ * beside, random ones of them.
+ */
+#define BIG 70000u
+
+static void big_addr(uint32_t i, int family, uint8_t *a)
+{
+	memset(a, 0, 16);
+	if (family == AF_INET) {
+		uint32_t v = htonl((11u << 24) + (i << 8) + 1);
+
+		memcpy(a, &v, 4);
+	} else {
+		a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+		a[4] = (uint8_t)(i >> 16), a[5] = (uint8_t)(i >> 8), a[6] = (uint8_t)i;
+	}
+}
+
+static void check_big_list(struct vosfp *h)
+{
+	char *text = malloc(BIG * 2 * 48), src[64];
+	size_t off = 0;
+	uint8_t a[16];
+
+	if (!text)
+		exit(1);
+	for (uint32_t i = 0; i < BIG; i++) {
+		big_addr(i, AF_INET, a);
+		inet_ntop(AF_INET, a, src, sizeof(src));
+		off += (size_t)sprintf(text + off, "%s\n", src);
+		big_addr(i, AF_INET6, a);
+		inet_ntop(AF_INET6, a, src, sizeof(src));
+		off += (size_t)sprintf(text + off, "%s/64\n", src);
+	}
+	must(h, vosfp_policy_load_buffer(h, VOSFP_LIST_BLOCK, text, off, "big", VOSFP_LOAD_REPLACE),
+	     "big replace");
+	free(text);
+	check_count(h, "the big replace", 2 * BIG);
+	for (int p = 0; p < 400; p++) {
+		uint32_t i = rnd() % BIG;
+		int family = p % 2 ? AF_INET6 : AF_INET, got, want = 1;
+
+		big_addr(i, family, a);
+		if (family == AF_INET6)
+			a[8 + rnd() % 8] ^= (uint8_t)(1 + rnd() % 255); /* inside the /64 */
+		if (rnd() % 2) { /* beside it: the next host, or the /64 after the last */
+			want = 0;
+			if (family == AF_INET)
+				a[3] ^= 3;
+			else
+				big_addr(BIG + i, AF_INET6, a);
+		}
+		got = verdict_of(h, family, a) == VOSFP_VERDICT_DROP;
+		if (got != want && failures++ < 20) {
+			inet_ntop(family, a, src, sizeof(src));
+			fprintf(stderr, "FAIL after the big replace: %s %s, expected %s\n", src,
+				got ? "dropped" : "passed", want ? "dropped" : "passed");
+		}
+	}
+	must(h, vosfp_policy_clear(h, VOSFP_LIST_BLOCK), "clear");
+}
+
 int main(void)
 {
-	struct vosfp_open_opts opts = { .sz = sizeof(opts), .block_capacity = 200000 };
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .block_capacity = 200000 }; /* >= 2 * BIG */
 	struct vosfp *h;
 	char root[96], step[128];
 
@@ -276,6 +342,8 @@ int main(void)
 	}
 	check_count(h, "expired entries were dropped", n_ref);
 	check_sources(h, "expired entries were dropped", 300, 0);
+
+	check_big_list(h);
 
 	vosfp_unpin(h);
 	vosfp_close(h);
