@@ -382,60 +382,106 @@ static int write_words(struct vosfp *h, int fd, __u32 base, const void *old, con
 }
 
 /* The model's tables, each written in two passes (updates, deletions). */
-/* One table of write_tables; h only takes the error detail. */
+/* A share of the work of write_tables; h only takes the error detail. */
 struct table_job {
 	struct vosfp *h;
 	const struct pol_fds *fds;
 	const struct pol_model *old, *new;
+	size_t old_slot0, new_slot0; /* this share's slots start here */
 	bool del;
 	int err;
 };
 
-static void *write_net6(void *arg)
+/* The second thread's share: the IPv6 table, and the slots from the split
+ * on (the first thread writes those before it, and the IPv4 hosts). */
+static void *write_share(void *arg)
 {
 	struct table_job *j = arg;
 
 	j->err = WRITE_TABLE(j->h, j->fds->fd[POL_NET6], j->old->nets, j->old->n_nets,
 			     j->new->nets, j->new->n_nets, struct pol_net6, key, val, pol_net6_cmp,
 			     j->del);
+	if (!j->err)
+		j->err = WRITE_TABLE(j->h, j->fds->fd[POL_SLOT], j->old->slots + j->old_slot0,
+				     j->old->n_slots - j->old_slot0, j->new->slots + j->new_slot0,
+				     j->new->n_slots - j->new_slot0, struct pol_slot, slot, val,
+				     pol_slot_cmp, j->del);
 	return NULL;
 }
 
-/* Tables at least this big on both sides are written side by side. */
-#define PARALLEL_MIN 65536u
+/* The first slot at or after key in a sorted slot table. */
+static size_t slot_bound(const struct pol_slot *s, size_t n, uint32_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].slot < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Tables at least this big in all are written by two threads. */
+#define PARALLEL_MIN 131072u
 
 /*
- * The IPv4 tables, then the IPv6 one. Every insert into a kernel hash takes
- * a bucket lock, and a million-prefix load is mostly such inserts: when both
- * sides are big, a second thread writes the IPv6 table (another map, so no
- * lock is shared) while this one writes the IPv4 ones. The thread records
+ * The three hash tables. Every insert into a kernel hash takes a bucket
+ * lock, and a million-prefix load is mostly such inserts: when there are
+ * many, a second thread writes the IPv6 table and the upper part of the
+ * IPv4 slots (split by slot, so that each thread has about half the
+ * elements) while this one writes the rest. Concurrent inserts into one
+ * map are what the kernel's per-bucket locks are for. The thread records
  * its error in a handle of its own, copied into h after the join, so h is
- * never written by two threads. No packet can tell: the order between
- * these tables never mattered, only that they are complete before the bits
- * and Bloom words that lead to them are written.
+ * never written by two threads. No packet can tell: the order among these
+ * elements never mattered, only that all are written before the bits and
+ * Bloom words that lead to them.
  */
 static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
 			const struct pol_model *new, bool del)
 {
 	static const struct pol_model empty;
 	struct table_job job = { .fds = fds, .new = new, .del = del };
-	bool big4, big6, threaded = false;
+	size_t slots, total;
+	bool threaded = false;
 	pthread_t worker;
 	int err;
 
 	if (!old)
 		old = &empty;
 	job.old = old;
-	big4 = new->n_slots + old->n_slots + new->n_hosts + old->n_hosts >= PARALLEL_MIN;
-	big6 = new->n_nets + old->n_nets >= PARALLEL_MIN;
-	if (big4 && big6 && (job.h = malloc(sizeof(*h)))) {
+	slots = new->n_slots + old->n_slots;
+	total = slots + new->n_hosts + old->n_hosts + new->n_nets + old->n_nets;
+	if (total >= PARALLEL_MIN && (job.h = malloc(sizeof(*h)))) {
+		/* This thread's slots: half the total, less its hosts. */
+		size_t mine = total / 2 > new->n_hosts + old->n_hosts
+				      ? total / 2 - new->n_hosts - old->n_hosts
+				      : 0;
+		const struct pol_slot *pick =
+			new->n_slots ? new->slots : old->slots; /* the bigger side's keys */
+		size_t n_pick = new->n_slots ? new->n_slots : old->n_slots;
+		uint32_t split = mine >= slots || !n_pick ? UINT32_MAX
+			       : pick[mine * n_pick / slots].slot;
+
+		job.old_slot0 = split == UINT32_MAX ? old->n_slots
+						    : slot_bound(old->slots, old->n_slots, split);
+		job.new_slot0 = split == UINT32_MAX ? new->n_slots
+						    : slot_bound(new->slots, new->n_slots, split);
 		memcpy(job.h, h, sizeof(*h));
-		threaded = !pthread_create(&worker, NULL, write_net6, &job);
+		threaded = !pthread_create(&worker, NULL, write_share, &job);
 		if (!threaded)
 			free(job.h);
 	}
-	err = WRITE_TABLE(h, fds->fd[POL_SLOT], old->slots, old->n_slots, new->slots,
-			  new->n_slots, struct pol_slot, slot, val, pol_slot_cmp, del);
+	if (!threaded) {
+		job.h = h;
+		job.old_slot0 = old->n_slots;
+		job.new_slot0 = new->n_slots;
+	}
+	err = WRITE_TABLE(h, fds->fd[POL_SLOT], old->slots, job.old_slot0, new->slots,
+			  job.new_slot0, struct pol_slot, slot, val, pol_slot_cmp, del);
 	if (!err)
 		err = WRITE_TABLE(h, fds->fd[POL_HOST], old->hosts, old->n_hosts, new->hosts,
 				  new->n_hosts, struct pol_host, addr, val, pol_host_cmp, del);
@@ -447,8 +493,7 @@ static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct
 		}
 		free(job.h);
 	} else if (!err) {
-		job.h = h;
-		write_net6(&job);
+		write_share(&job);
 		err = job.err;
 	}
 	return err;

@@ -209,12 +209,14 @@ static void load_random(struct vosfp *h, size_t k, unsigned flags)
 
 /*
  * A list big enough for the paths small lists never take: the radix sort
- * (4,096 entries and up) and the IPv4 and IPv6 tables written by two
- * threads (65,536 elements and up on each side). 70,000 IPv4 hosts, each in
- * a /24 of its own, and 70,000 IPv6 /64s; then sources inside, and just
- * beside, random ones of them.
+ * (4,096 entries and up) and the hash tables written by two threads
+ * (131,072 elements and up; the second thread takes the IPv6 table and the
+ * upper part of the IPv4 slots). 100,000 IPv4 hosts, each in a /24 of its
+ * own, and 40,000 IPv6 /64s; then sources inside, and just beside, random
+ * ones of them.
  */
-#define BIG 70000u
+#define BIG4 100000u
+#define BIG6 40000u
 
 static void big_addr(uint32_t i, int family, uint8_t *a)
 {
@@ -231,16 +233,18 @@ static void big_addr(uint32_t i, int family, uint8_t *a)
 
 static void check_big_list(struct vosfp *h)
 {
-	char *text = malloc(BIG * 2 * 48), src[64];
+	char *text = malloc((BIG4 + BIG6) * 48), src[64];
 	size_t off = 0;
 	uint8_t a[16];
 
 	if (!text)
 		exit(1);
-	for (uint32_t i = 0; i < BIG; i++) {
+	for (uint32_t i = 0; i < BIG4; i++) {
 		big_addr(i, AF_INET, a);
 		inet_ntop(AF_INET, a, src, sizeof(src));
 		off += (size_t)sprintf(text + off, "%s\n", src);
+	}
+	for (uint32_t i = 0; i < BIG6; i++) {
 		big_addr(i, AF_INET6, a);
 		inet_ntop(AF_INET6, a, src, sizeof(src));
 		off += (size_t)sprintf(text + off, "%s/64\n", src);
@@ -248,10 +252,10 @@ static void check_big_list(struct vosfp *h)
 	must(h, vosfp_policy_load_buffer(h, VOSFP_LIST_BLOCK, text, off, "big", VOSFP_LOAD_REPLACE),
 	     "big replace");
 	free(text);
-	check_count(h, "the big replace", 2 * BIG);
+	check_count(h, "the big replace", BIG4 + BIG6);
 	for (int p = 0; p < 400; p++) {
-		uint32_t i = rnd() % BIG;
 		int family = p % 2 ? AF_INET6 : AF_INET, got, want = 1;
+		uint32_t i = rnd() % (family == AF_INET ? BIG4 : BIG6);
 
 		big_addr(i, family, a);
 		if (family == AF_INET6)
@@ -261,7 +265,7 @@ static void check_big_list(struct vosfp *h)
 			if (family == AF_INET)
 				a[3] ^= 3;
 			else
-				big_addr(BIG + i, AF_INET6, a);
+				big_addr(BIG6 + i, AF_INET6, a);
 		}
 		got = verdict_of(h, family, a) == VOSFP_VERDICT_DROP;
 		if (got != want && failures++ < 20) {
@@ -275,7 +279,7 @@ static void check_big_list(struct vosfp *h)
 
 int main(void)
 {
-	struct vosfp_open_opts opts = { .sz = sizeof(opts), .block_capacity = 200000 }; /* >= 2 * BIG */
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .block_capacity = 200000 }; /* >= BIG4 + BIG6 */
 	struct vosfp *h;
 	char root[96], step[128];
 
