@@ -40,12 +40,15 @@ const volatile struct vosfp_entry_block btf_entry_block;
 
 /* The IPv4 bits of all four (list, generation) pairs in one plain array,
  * VOSFP_BITS4_WORDS words each: a direct array lookup is inlined by the
- * verifier, where an inner map would cost a helper call per list. */
+ * verifier, where an inner map would cost a helper call per list. Memory-
+ * mapped by the library, which reads and writes the words in place instead
+ * of a syscall per batch (this and the Bloom words below). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct vosfp_bits4);
 	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BITS4_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 } vosfp_pbits4 SEC(".maps");
 
 struct {
@@ -53,6 +56,7 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BLOOM6_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 } vosfp_pbloom6 SEC(".maps");
 POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_F_NO_PREALLOC);
 POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);

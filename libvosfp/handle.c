@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "internal.h"
+#include "policy_store.h"
 #include "vosfp.skel.h"
 
 #define VERIFIER_LOG_SIZE (256 * 1024)
@@ -370,6 +371,7 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)
 		return;
+	pol_shared_unmap(h);
 	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);

@@ -43,6 +43,9 @@ struct vosfp {
 	int map_fd[MAP__COUNT];
 	char pin_root[PATH_MAX];
 	char err[VOSFP_ERR_LEN];
+	/* The policy's shared arrays (bits, Bloom words), mapped on first use
+	 * by policy_store.c; NULL until then. */
+	void *shared_mem[2];
 };
 
 /* Record a failure: detail for vosfp_last_error(), returns -|err|. */

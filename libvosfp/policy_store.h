@@ -49,6 +49,8 @@ int pol_bloom_read(struct vosfp *h, const struct pol_fds *fds, uint64_t *bloom);
 /* Make them the inner maps of (list, gen). */
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
 void pol_fds_close(struct pol_fds *fds);
+/* Unmap the shared arrays (vosfp_close). */
+void pol_shared_unmap(struct vosfp *h);
 
 /* The count entries of an entries array, sorted by key (*out to be freed). */
 int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n);
