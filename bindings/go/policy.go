@@ -96,11 +96,12 @@ func (hd *Handle) PolicyClear(list List) error {
 	return err
 }
 
-// PolicyCount is the number of prefixes on a list (IPv4 and IPv6).
-func (hd *Handle) PolicyCount(list List) (int64, error) {
+// callInt64 is call for the functions that return a count or a negative
+// errno as int64_t.
+func (hd *Handle) callInt64(op string, fn func(h *C.struct_vosfp) C.int64_t) (int64, error) {
 	var n C.int64_t
-	_, err := hd.call("PolicyCount", func(h *C.struct_vosfp) C.int {
-		n = C.vosfp_policy_count(h, C.int(list))
+	_, err := hd.call(op, func(h *C.struct_vosfp) C.int {
+		n = fn(h)
 		if n < 0 {
 			return C.int(n)
 		}
@@ -109,18 +110,19 @@ func (hd *Handle) PolicyCount(list List) (int64, error) {
 	return int64(n), err
 }
 
+// PolicyCount is the number of prefixes on a list (IPv4 and IPv6).
+func (hd *Handle) PolicyCount(list List) (int64, error) {
+	return hd.callInt64("PolicyCount", func(h *C.struct_vosfp) C.int64_t {
+		return C.vosfp_policy_count(h, C.int(list))
+	})
+}
+
 // PolicyCapacity is how many prefixes a list can hold, fixed when the pin
 // root was created (Options.BlockCapacity, Options.AllowCapacity).
 func (hd *Handle) PolicyCapacity(list List) (int64, error) {
-	var n C.int64_t
-	_, err := hd.call("PolicyCapacity", func(h *C.struct_vosfp) C.int {
-		n = C.vosfp_policy_capacity(h, C.int(list))
-		if n < 0 {
-			return C.int(n)
-		}
-		return 0
+	return hd.callInt64("PolicyCapacity", func(h *C.struct_vosfp) C.int64_t {
+		return C.vosfp_policy_capacity(h, C.int(list))
 	})
-	return int64(n), err
 }
 
 // PolicyEntry is one prefix of a list.
