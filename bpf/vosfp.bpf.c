@@ -472,18 +472,19 @@ __attribute__((noinline)) int vosfp_find_line_u(struct xdp_md *ctx, __u32 off, _
 	}
 	/* At most one more whole word: fewer than 17 bytes were left, or the
 	 * window has fewer than 16 (SIP_FIND_WINDOW % 16 == 12). */
-	for (__u32 w = 0; w < 1; w++) {
+	{
 		const __u8 *q = p + i;
 		__u64 nl, hits;
 
 		SIP_OPAQUE(q);
-		if (i + 8 > SIP_FIND_WINDOW || from + i + 9 > len || (void *)(q + 9) > data_end)
-			break;
-		nl = sip_zero_bytes(SIP_LOAD64(q) ^ nls);
-		hits = nl ? nl & sip_line_u_starts(SIP_LOAD64(q + 1)) : 0;
-		if (hits)
-			return (int)(from + i + sip_first_byte(hits));
-		i += 8;
+		if (i + 8 <= SIP_FIND_WINDOW && from + i + 9 <= len &&
+		    (void *)(q + 9) <= data_end) {
+			nl = sip_zero_bytes(SIP_LOAD64(q) ^ nls);
+			hits = nl ? nl & sip_line_u_starts(SIP_LOAD64(q + 1)) : 0;
+			if (hits)
+				return (int)(from + i + sip_first_byte(hits));
+			i += 8;
+		}
 	}
 	return vosfp_find_line_u_tail(ctx, off, len, from + i,
 				      SIP_FIND_WINDOW - i < 9 ? SIP_FIND_WINDOW - i : 9);
