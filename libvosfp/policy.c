@@ -179,7 +179,7 @@ VOSFP_API int vosfp_policy_iter_next(struct vosfp_policy_iter *it, char *buf, si
 		struct vosfp_prefix p = { .family = e->key.family == 4 ? AF_INET : AF_INET6,
 					  .len = e->key.len };
 
-		if (e->expires_ns && e->expires_ns <= it->now) {
+		if (pol_entry_expired(e, it->now)) {
 			it->next++; /* expired: no longer honoured, not shown */
 			continue;
 		}
@@ -226,7 +226,7 @@ VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list)
 	if (err)
 		return err;
 	for (size_t i = 0; i < n; i++)
-		live += !e[i].expires_ns || e[i].expires_ns > now; /* as the iterator */
+		live += !pol_entry_expired(&e[i], now);
 	free(e);
 	vosfp__ok(h);
 	return live;

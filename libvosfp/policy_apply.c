@@ -135,7 +135,7 @@ static int merge(const struct pol_entry *old, size_t n_old, const struct pol_ent
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n_old; i++) {
-		bool expired = old[i].expires_ns && old[i].expires_ns <= now;
+		bool expired = pol_entry_expired(&old[i], now);
 
 		while (a < n_adds && pol_entry_cmp(&adds[a], &old[i]) < 0)
 			e[k++] = adds[a++];
@@ -170,7 +170,7 @@ static void summarize(const struct pol_entry *e, size_t n, uint64_t now, uint32_
 	*v4_used = 0;
 	*v6_levels = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].expires_ns && e[i].expires_ns <= now)
+		if (pol_entry_expired(&e[i], now))
 			continue;
 		if (e[i].key.family == 4)
 			*v4_used = 1;
@@ -184,7 +184,7 @@ static size_t count_expired(const struct pol_entry *e, size_t n, uint64_t now)
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		k += e[i].expires_ns && e[i].expires_ns <= now;
+		k += pol_entry_expired(&e[i], now);
 	return k;
 }
 
@@ -206,7 +206,7 @@ static int region_subsets(const struct pol_entry *old, size_t n_old, const struc
 	for (size_t i = 0; i < n_removes; i++)
 		pol_region_add(&r, &removes[i]);
 	for (size_t i = 0; i < n_old; i++)
-		if (old[i].expires_ns && old[i].expires_ns <= now)
+		if (pol_entry_expired(&old[i], now))
 			pol_region_add(&r, &old[i]);
 	pol_region_seal(&r);
 	err = pol_region_filter(&r, old, n_old, old_sub, n_old_sub);

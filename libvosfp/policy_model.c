@@ -6,7 +6,6 @@
  * of 8. Overlapping entries merge: permanent wins, else the latest expiry.
  */
 #include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +35,6 @@ static void *vec_push(struct vec *v)
 /* memcmp's order on 20 bytes, as two big-endian words and a half: the
  * same answers without a call per comparison, which is most of the time
  * of sorting a million entries. */
-static inline uint64_t be64_at(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
-}
-
 static inline int bytes20_cmp(const void *a, const void *b)
 {
 	const uint8_t *x = a, *y = b;
@@ -51,8 +42,8 @@ static inline int bytes20_cmp(const void *a, const void *b)
 	uint32_t s, t;
 
 	for (int i = 0; i < 16; i += 8) {
-		u = be64_at(x + i);
-		v = be64_at(y + i);
+		u = pol_be64_at(x + i);
+		v = pol_be64_at(y + i);
 		if (u != v)
 			return u < v ? -1 : 1;
 	}
@@ -262,7 +253,7 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		if (now && e[i].expires_ns && e[i].expires_ns <= now)
+		if (now && pol_entry_expired(&e[i], now))
 			continue;
 		if (e[i].key.family == 4)
 			err = expand_v4(&e[i], m, &slots, &hosts);

@@ -8,8 +8,11 @@
 #ifndef VOSFP_POLICY_MODEL_H
 #define VOSFP_POLICY_MODEL_H
 
+#include <endian.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "vosfp_shared.h"
 
@@ -59,6 +62,22 @@ struct pol_model {
 int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t limit,
 		    struct pol_model *m, const char **what);
 void pol_model_free(struct pol_model *m);
+
+/* The 8 bytes at p as a big-endian number: comparing two such numbers
+ * orders the bytes as memcmp does. */
+static inline uint64_t pol_be64_at(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64toh(v);
+}
+
+/* Whether an entry's TTL has run out at now (0 expiry: permanent). */
+static inline bool pol_entry_expired(const struct pol_entry *e, uint64_t now)
+{
+	return e->expires_ns && e->expires_ns <= now;
+}
 
 /* The orders the tables are sorted in, for sorting and merge-walks. */
 int pol_entry_cmp(const void *a, const void *b);

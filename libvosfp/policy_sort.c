@@ -9,7 +9,6 @@
  * bytes (IPv6 prefixes inside one /32) is finished by qsort on the whole
  * key.
  */
-#include <endian.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +24,6 @@ struct keyed {
 	uint64_t head; /* key bytes 0..7, big-endian */
 	uint64_t idx;
 };
-
-static uint64_t key_head(const struct pol_entry *e)
-{
-	uint64_t v;
-
-	memcpy(&v, &e->key, sizeof(v));
-	return be64toh(v);
-}
 
 /* One stable counting pass on the digit at shift; 0 if it was skipped
  * (every entry has the same digit), 1 if out now holds the result. */
@@ -76,7 +67,7 @@ void pol_sort_entries(struct pol_entry *e, size_t n)
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
-		a[i].head = key_head(&e[i]);
+		a[i].head = pol_be64_at(&e[i].key);
 		a[i].idx = i;
 	}
 	for (unsigned shift = 0; shift < 64; shift += DIGIT_BITS) {

@@ -32,25 +32,15 @@ static bool shared_kind(int k)
 	return k == POL_BITS || k == POL_BLOOM;
 }
 
-/* Reset out, and open the shared arrays for (list, gen). */
-static int open_shared(struct vosfp *h, uint32_t slot, struct pol_fds *out)
+/* Reset out for (list, gen): no inner map yet, and where the generation's
+ * words start in the shared arrays (which are reached through their
+ * mapping, see shared_mem, not through an fd of their own). */
+static void reset_fds(uint32_t slot, struct pol_fds *out)
 {
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
 	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
-	for (int k = 0; k < POL__KINDS; k++) {
-		if (!shared_kind(k))
-			continue;
-		out->fd[k] = fcntl(h->map_fd[pinned_map[k]], F_DUPFD_CLOEXEC, 0);
-		if (out->fd[k] < 0) {
-			int err = -errno;
-
-			pol_fds_close(out);
-			return vosfp__fail(h, err, "%s", strerror(-err));
-		}
-	}
-	return 0;
 }
 
 int pol_lock(struct vosfp *h, bool shared)
@@ -107,10 +97,8 @@ void pol_fds_close(struct pol_fds *fds)
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 {
 	__u32 slot = VOSFP_POL_SLOT(list, gen), id;
-	int err = open_shared(h, slot, out);
 
-	if (err)
-		return err;
+	reset_fds(slot, out);
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (shared_kind(k))
 			continue;
@@ -149,10 +137,8 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
 	};
 	LIBBPF_OPTS(bpf_map_create_opts, array_opts, .map_flags = BPF_F_INNER_MAP);
 	uint32_t blocks = capacity / VOSFP_ENTRIES_PER_BLOCK + 1;
-	int err = open_shared(h, VOSFP_POL_SLOT(list, gen), out);
 
-	if (err)
-		return err;
+	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (shared_kind(k))
 			continue;
@@ -373,7 +359,7 @@ static size_t shared_len(int which)
 static int shared_mem(struct vosfp *h, int which, char **out)
 {
 	if (!h->shared_mem[which]) {
-		int fd = h->map_fd[which ? MAP_PBLOOM6 : MAP_PBITS4];
+		int fd = h->map_fd[pinned_map[which ? POL_BLOOM : POL_BITS]];
 		void *m = mmap(NULL, shared_len(which), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 		if (m == MAP_FAILED)
@@ -440,7 +426,6 @@ static int write_words(struct vosfp *h, int which, __u32 base, const void *old, 
 	return 0;
 }
 
-/* The model's tables, each written in two passes (updates, deletions). */
 /* A share of the work of write_tables; h only takes the error detail. */
 struct table_job {
 	struct vosfp *h;
@@ -488,7 +473,8 @@ static size_t slot_bound(const struct pol_slot *s, size_t n, uint32_t key)
 #define PARALLEL_MIN 131072u
 
 /*
- * The three hash tables. Every insert into a kernel hash takes a bucket
+ * The three hash tables: the updates (del false) or the deletions (del
+ * true) that turn old into new. Every insert into a kernel hash takes a bucket
  * lock, and a million-prefix load is mostly such inserts: when there are
  * many, a second thread writes the IPv6 table and the upper part of the
  * IPv4 slots (split by slot, so that each thread has about half the

@@ -14,8 +14,10 @@
 
 enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
 
-/* fd[POL_BITS] and fd[POL_BLOOM] are the shared arrays; bits_base and
- * bloom_base the index of this (list, generation)'s first word in them. */
+/* The inner maps of one (list, generation), by kind; fd[POL_BITS] and
+ * fd[POL_BLOOM] stay -1: those are the shared arrays, memory-mapped once
+ * per handle, and bits_base and bloom_base the index of this (list,
+ * generation)'s first word in them. */
 struct pol_fds {
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
