@@ -13,8 +13,8 @@
 /*
  * Policy lists: outer maps holding one inner map per (list, generation);
  * layouts and meaning in vosfp_shared.h. The inner definitions are the
- * templates the kernel checks the library's inner maps against; hash
- * capacities are set by the library, not here.
+ * templates the kernel checks the library's inner maps against; the
+ * library sizes each inner map (BPF_F_INNER_MAP lets sizes differ).
  */
 #define POLICY_OUTER(name, inner_type, key_type, val_type, inner_entries, flags)            \
 	struct {                                                                            \
@@ -33,9 +33,7 @@
 /* clang describes types reached only two pointers deep (the templates'
  * keys and values) as forward declarations, which libbpf cannot size;
  * these read-only variables, never used, give them full descriptions. */
-const volatile struct vosfp_slot4 btf_slot4;
-const volatile struct vosfp_expiry btf_expiry;
-const volatile struct vosfp_net6_key btf_net6_key;
+const volatile struct vosfp_tbl_bucket btf_tbl_bucket;
 const volatile struct vosfp_entry_block btf_entry_block;
 
 /* The IPv4 bits of all four (list, generation) pairs in one plain array,
@@ -58,10 +56,12 @@ struct {
 	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BLOOM6_WORDS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 } vosfp_pbloom6 SEC(".maps");
-POLICY_OUTER(vosfp_pslot4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_slot4, 1, BPF_F_NO_PREALLOC);
-POLICY_OUTER(vosfp_phost4, BPF_MAP_TYPE_HASH, __u32, struct vosfp_expiry, 1, BPF_F_NO_PREALLOC);
-POLICY_OUTER(vosfp_pnet6, BPF_MAP_TYPE_HASH, struct vosfp_net6_key, struct vosfp_expiry, 1,
-	     BPF_F_NO_PREALLOC);
+#define POLICY_TABLE(name)                                                                  \
+	POLICY_OUTER(name, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_tbl_bucket, 1,           \
+		     BPF_F_INNER_MAP | BPF_F_MMAPABLE)
+POLICY_TABLE(vosfp_pslot4);
+POLICY_TABLE(vosfp_phost4);
+POLICY_TABLE(vosfp_pnet6);
 POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_entry_block, 1,
 	     BPF_F_INNER_MAP);
 
@@ -146,14 +146,47 @@ static __always_inline int live(__u64 expires_ns, __u64 *now)
 	return !expires_ns || expires_ns > clock_now(now);
 }
 
-/* Whether an IPv4 source (host order) is on a list's live generation. */
-static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
+/* The value of (tag, key4, hi, lo) in a TABLE of buckets buckets, looked
+ * for from bucket home on (vosfp_shared.h, "TABLE"): 1 and *val if it is
+ * there and not deleted. The value is read once: the library may delete
+ * the key meanwhile, and a half-seen change must not become an expiry. */
+static __always_inline int tbl_find(void *map, __u32 buckets, __u32 home, __u32 tag, __u32 key4,
+				    __u64 hi, __u64 lo, __u64 *val)
 {
+	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {
+		__u32 idx = (home + i) & (buckets - 1);
+		struct vosfp_tbl_bucket *b = bpf_map_lookup_elem(map, &idx);
+
+		if (!b)
+			return 0;
+#pragma unroll
+		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
+			struct vosfp_tbl_entry *e = &b->e[w];
+			__u32 t = *(volatile __u32 *)&e->tag;
+
+			if (!t)
+				return 0;
+			if (t == tag && e->key4 == key4 && e->hi == hi && e->lo == lo) {
+				__u64 v = *(volatile __u64 *)&e->val;
+
+				*val = v;
+				return v != VOSFP_TBL_TOMB;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Whether an IPv4 source (host order) is on a list's live generation. */
+static __always_inline int listed4(const struct vosfp_pol_state *st, int list, __u32 gen,
+				   __u32 a, __u64 *now)
+{
+	__u32 slot = VOSFP_POL_SLOT(list, gen);
 	struct vosfp_bits4 *bits;
 	struct vosfp_slot4 *s;
 	void *map;
-	__u32 key = slot * VOSFP_BITS4_WORDS + (a >> 14);
-	__u64 bit = 1ull << ((a >> 8) & 63);
+	__u32 key = slot * VOSFP_BITS4_WORDS + (a >> 14), buckets;
+	__u64 bit = 1ull << ((a >> 8) & 63), val;
 
 	bits = bpf_map_lookup_elem(&vosfp_pbits4, &key);
 	if (!bits)
@@ -164,7 +197,11 @@ static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
 		return 0;
 	map = bpf_map_lookup_elem(&vosfp_pslot4, &slot);
 	key = a >> 8;
-	s = map ? bpf_map_lookup_elem(map, &key) : NULL;
+	buckets = st->tbl_buckets[list][gen][0];
+	if (!map || !tbl_find(map, buckets, vosfp_tbl_home4(key), VOSFP_TBL_TAG4, key, 0, 0, &val))
+		return 0;
+	key = (__u32)val;
+	s = bpf_map_lookup_elem(map, &key); /* the record */
 	if (!s)
 		return 0;
 	if ((s->hosts[(a >> 6) & 3] >> (a & 63)) & 1)
@@ -172,41 +209,37 @@ static __always_inline int listed4(__u32 slot, __u32 a, __u64 *now)
 	if (s->whole_expires_ns && s->whole_expires_ns > clock_now(now))
 		return 1;
 	if (s->host_ttls) {
-		struct vosfp_expiry *e;
-
 		map = bpf_map_lookup_elem(&vosfp_phost4, &slot);
-		e = map ? bpf_map_lookup_elem(map, &a) : NULL;
-		if (e && live(e->expires_ns, now))
+		buckets = st->tbl_buckets[list][gen][1];
+		if (map && tbl_find(map, buckets, vosfp_tbl_home4(a), VOSFP_TBL_TAG4, a, 0, 0, &val) &&
+		    live(val, now))
 			return 1;
 	}
 	return 0;
 }
 
 /* Whether an IPv6 source is on a list: per level in use, the Bloom bit,
- * and only if it is set a hash lookup; the key grows by one address byte
- * per level. */
-static __always_inline int listed6(__u32 slot, __u32 levels, const struct in6_addr *src,
-				   __u64 *now)
+ * and only if it is set a table lookup. */
+static __always_inline int listed6(const struct vosfp_pol_state *st, int list, __u32 gen,
+				   __u32 levels, const struct in6_addr *src, __u64 *now)
 {
+	__u32 slot = VOSFP_POL_SLOT(list, gen);
 	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[0]);
 	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[8]);
-	struct vosfp_net6_key key = {};
 	void *map = NULL;
 
 #pragma unroll
 	for (int i = 0; i < VOSFP_V6_LEVELS; i++) {
 		const int level = i * 8;
-		struct vosfp_expiry *e;
-		__u64 mh, ml, *word;
+		__u64 mh, ml, *word, x, val;
 		__u32 bit, w;
 
-		if (i)
-			key.addr[i - 1] = src->s6_addr[i - 1];
 		if (!((levels >> i) & 1))
 			continue;
 		mh = level >= 64 ? hi : level ? hi & (~0ull << (64 - level)) : 0;
 		ml = level <= 64 ? 0 : level == 128 ? lo : lo & (~0ull << (128 - level));
-		bit = vosfp_bloom6_bit(mh, ml, level);
+		x = vosfp_net6_hash(mh, ml, level);
+		bit = vosfp_bloom6_bit(x);
 		w = slot * VOSFP_BLOOM6_WORDS + (bit >> 6);
 		word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
 		if (!word || !((*word >> (bit & 63)) & 1))
@@ -215,9 +248,9 @@ static __always_inline int listed6(__u32 slot, __u32 levels, const struct in6_ad
 			map = bpf_map_lookup_elem(&vosfp_pnet6, &slot);
 		if (!map)
 			return 0;
-		key.level = level;
-		e = bpf_map_lookup_elem(map, &key);
-		if (e && live(e->expires_ns, now))
+		if (tbl_find(map, st->tbl_buckets[list][gen][2], vosfp_net6_home(x), 1 + level, 0, mh, ml,
+			     &val) &&
+		    live(val, now))
 			return 1;
 	}
 	return 0;
@@ -226,12 +259,12 @@ static __always_inline int listed6(__u32 slot, __u32 levels, const struct in6_ad
 static __always_inline int listed(const struct vosfp_pol_state *st, int list,
 				  const struct flow *f, __u64 *now)
 {
-	__u32 gen = st->gen[list] & 1, slot = VOSFP_POL_SLOT(list, gen);
+	__u32 gen = st->gen[list] & 1;
 
 	if (f->family == L3_V4)
-		return st->v4_used[list][gen] && listed4(slot, bpf_ntohl(f->saddr4), now);
+		return st->v4_used[list][gen] && listed4(st, list, gen, bpf_ntohl(f->saddr4), now);
 	return st->v6_levels[list][gen] &&
-	       listed6(slot, st->v6_levels[list][gen], &f->saddr6, now);
+	       listed6(st, list, gen, st->v6_levels[list][gen], &f->saddr6, now);
 }
 
 static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key *k)

@@ -50,22 +50,24 @@
  *          covering 64 consecutive /24s (word address >> 14, bit
  *          (address >> 8) & 63). cover: the whole /24
  *          is listed for good; detail: look at the /24's slot.
- *   slot4  HASH keyed by the /24 (address >> 8): the latest expiry of
- *          expiring prefixes of /24 or shorter that cover it, a bitmap of
- *          permanently listed hosts (from /25../32 prefixes), and whether
- *          any host in it has an expiring entry.
- *   host4  HASH keyed by the host address: expiry of expiring /25../32
- *          prefixes, expanded to their hosts (at most 128 per prefix).
- * IPv6, one hash lookup per prefix length that may match:
- *   net6   HASH keyed by (level, address masked to it), level a multiple
- *          of 8; a prefix is expanded to the next level (at most 128
- *          entries per prefix). vosfp_pol_state.v6_levels says which levels
- *          hold entries.
+ *   slot4  TABLE (below) keyed by the /24 (address >> 8); its value is the
+ *          index of a record (struct vosfp_slot4, stored in the same array
+ *          after the buckets): the latest expiry of expiring prefixes of
+ *          /24 or shorter that cover it, a bitmap of permanently listed
+ *          hosts (from /25../32 prefixes), and whether any host in it has
+ *          an expiring entry.
+ *   host4  TABLE keyed by the host address, value its expiry: expiring
+ *          /25../32 prefixes, expanded to their hosts (at most 128 each).
+ * IPv6, one table lookup per prefix length that may match:
+ *   net6   TABLE keyed by (level, address masked to it), level a multiple
+ *          of 8, value its expiry; a prefix is expanded to the next level
+ *          (at most 128 entries per prefix). vosfp_pol_state.v6_levels says
+ *          which levels hold entries.
  *   bloom6 one plain ARRAY of 2^18 u64 words per (list, generation), like
  *          bits4: a one-hash Bloom filter of the net6 keys (bit
  *          vosfp_bloom6_bit()). The program looks a level up in net6 only
  *          when its bit is set, so a clean source costs one inlined array
- *          read per level in use, not one hash lookup.
+ *          read per level in use, not one table lookup.
  * And for the library alone:
  *   entries ARRAY of blocks of the prefixes as given, with their expiry,
  *          sorted, vosfp_pol_state.entries of them: what `list` shows and
@@ -85,15 +87,75 @@
 
 #define VOSFP_BLOOM6_WORDS (1u << 18)
 
-/* The Bloom bit of a net6 key: the masked address as two host-order
- * halves (hi = bytes 0-7) and the level. Shared by program and library. */
-static inline __u32 vosfp_bloom6_bit(__u64 hi, __u64 lo, __u32 level)
+/* A hash of a net6 key: the masked address as two host-order halves
+ * (hi = bytes 0-7) and the level. Its top 24 bits are the key's Bloom bit
+ * (VOSFP_BLOOM6_WORDS * 64), its top 32 its home bucket in net6
+ * (vosfp_net6_home; the low bits are mixed too little for that).
+ * Shared by program and library. */
+static inline __u64 vosfp_net6_hash(__u64 hi, __u64 lo, __u32 level)
 {
 	__u64 x = hi * 0x9e3779b97f4a7c15ull ^ (lo + level) * 0xc2b2ae3d27d4eb4full;
 
 	x ^= x >> 31;
-	x *= 0xff51afd7ed558ccdull;
-	return (__u32)(x >> 40); /* 24 bits: VOSFP_BLOOM6_WORDS * 64 */
+	return x * 0xff51afd7ed558ccdull;
+}
+
+static inline __u32 vosfp_bloom6_bit(__u64 x)
+{
+	return (__u32)(x >> 40);
+}
+
+static inline __u32 vosfp_net6_home(__u64 x)
+{
+	return (__u32)(x >> 32);
+}
+
+/*
+ * TABLE: a hash table the library writes in place through a memory-mapped
+ * ARRAY (BPF_F_MMAPABLE), where a kernel hash map costs a bucket-locked
+ * syscall insert per element (most of a million-prefix load). Open
+ * addressing: element i of the array is bucket i, VOSFP_TBL_WAYS entries;
+ * a key lives in the first bucket from its home (vosfp_tbl_home4/6) on,
+ * modulo the bucket count (a power of two, vosfp_pol_state.tbl_buckets),
+ * at most VOSFP_TBL_PROBES buckets away; an empty entry (tag 0) ends a
+ * search. The library sizes a table when it builds a generation and
+ * builds a new generation when a change would not fit.
+ *
+ * Why a reader never sees a half-written entry: an entry goes from empty
+ * to holding a key only by its tag, stored last; its key never changes
+ * after that; it is deleted by storing VOSFP_TBL_TOMB in its value (the
+ * entry keeps the key, so a search goes on past it, and the same key may
+ * come back in it). Values are single aligned 64-bit words. A slot4
+ * record is written whole before the value that points to it, and never
+ * rewritten: a change writes a new record and then the value.
+ */
+#define VOSFP_TBL_WAYS 2
+#define VOSFP_TBL_PROBES 8
+#define VOSFP_TBL_TOMB (~0ull)
+/* tag of an IPv4 key (slot4, host4); a net6 key's tag is 1 + its level. */
+#define VOSFP_TBL_TAG4 1
+
+struct vosfp_tbl_entry {
+	__u32 tag;  /* 0: empty */
+	__u32 key4; /* slot4: the /24; host4: the address (host order) */
+	__u64 hi;   /* net6: the masked address, bytes 0-7 and 8-15, host order */
+	__u64 lo;
+	__u64 val;  /* expiry ns (0 = permanent), slot4: the record's index */
+};
+
+/* One array element: a bucket, or (slot4, past the buckets) a record. */
+struct vosfp_tbl_bucket {
+	struct vosfp_tbl_entry e[VOSFP_TBL_WAYS];
+};
+
+/* The home bucket of an IPv4 key (masked to the bucket count): mixed
+ * well, as neighbouring /24s and hosts are the common case. */
+static inline __u32 vosfp_tbl_home4(__u32 key)
+{
+	__u64 x = (__u64)key * 0x9e3779b97f4a7c15ull;
+
+	x ^= x >> 29;
+	return (__u32)((x * 0xbf58476d1ce4e5b9ull) >> 32);
 }
 
 struct vosfp_bits4 {
@@ -146,7 +208,13 @@ struct vosfp_pol_state {
 	__u32 v6_levels[2][2];  /* [list][gen]: bit i = level 8 * i holds entries */
 	__u32 capacity[2];      /* entries per list, as chosen at the first open */
 	__u32 entries[2][2];    /* [list][gen]: entries in the entries array */
-	__u32 derived[2][2][3]; /* [list][gen]: slot4, host4 and net6 elements */
+	__u32 derived[2][2][3]; /* [list][gen]: live slot4, host4 and net6 keys */
+	/* [list][gen][slot4, host4, net6]: buckets of each TABLE (a power of
+	 * two; the program needs it), and entries not empty (live keys and
+	 * deleted ones, for the library). */
+	__u32 tbl_buckets[2][2][3];
+	__u32 tbl_filled[2][2][3];
+	__u32 records[2][2];    /* slot4 records written, the deleted ones too */
 };
 
 /* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the

@@ -85,20 +85,83 @@ static int build(struct vosfp *h, int list, const struct pol_entry *e, size_t n,
 	return 0;
 }
 
-/* The live generation's maps, made on the first write to a new root. */
+/* The live generation's maps, with its TABLEs mapped; -ENOENT (not
+ * recorded) before the first write to a new root. */
 static int live_fds(struct vosfp *h, int list, const struct vosfp_pol_state *st,
 		    struct pol_fds *fds)
 {
 	uint32_t gen = st->gen[list] & 1;
 	int err = pol_fds_get(h, list, gen, fds);
 
-	if (err != -ENOENT)
-		return err;
-	err = pol_fds_create(h, list, gen, st->capacity[list], fds);
+	if (!err) {
+		err = pol_tables_open(h, fds, st, list, gen);
+		if (err)
+			pol_fds_close(fds);
+	}
+	return err;
+}
+
+/*
+ * Write entries e[0..n) (sorted, without duplicates) as the other
+ * generation of the list, with fresh maps sized for them, and make it
+ * live: the atomic replace, and a change's way out when the live
+ * generation's tables have no room for it. The caller holds the lock.
+ */
+static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
+			  const struct pol_entry *e, size_t n, uint64_t now)
+{
+	struct pol_model model = { 0 };
+	struct pol_fds fds = POL_FDS_NONE;
+	struct vosfp_bits4 *bits = malloc(VOSFP_BITS4_WORDS * sizeof(*bits));
+	uint64_t *bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*bloom));
+	uint32_t next = (st->gen[list] & 1) ^ 1;
+	int err = bits && bloom ? 0 : vosfp__fail(h, -ENOMEM, "out of memory");
+
+	/* Fresh inner maps: whatever a killed writer left in the other
+	 * generation's is dropped with them. Its bits and Bloom words are
+	 * shared storage: read back, so that leftovers are overwritten too. */
 	if (!err)
-		err = pol_fds_install(h, list, gen, fds);
-	if (err)
-		pol_fds_close(fds);
+		err = build(h, list, e, n, now, st->capacity[list], &model);
+	/* Tables sized for the model; twice or four times that in the
+	 * unlikely case that a key still lands too far from home. */
+	for (int grow = 0; !err && grow < 3; grow++) {
+		size_t keys[TBL__COUNT] = { model.n_slots << grow, model.n_hosts << grow,
+					    model.n_nets << grow };
+
+		pol_fds_close(&fds);
+		err = pol_fds_create(h, list, next, st->capacity[list], keys, &fds);
+		if (!err)
+			err = pol_shared_read(h, &fds, bits, bloom);
+		if (!err)
+			err = pol_model_write(h, &fds, NULL, bits, bloom, &model);
+		if (err != POL_TABLES_FULL)
+			break;
+		err = grow < 2 ? 0 : vosfp__fail(h, -ENOSPC, "the %s list's tables overflow",
+						 vosfp_list_name(list));
+	}
+	if (!err)
+		err = pol_entries_write(h, fds.fd[POL_ENTRIES], NULL, 0, e, n);
+	if (!err)
+		err = pol_fds_install(h, list, next, &fds);
+	if (!err) {
+		/* Describe the new generation first, then make it live. */
+		st->entries[list][next] = (uint32_t)n;
+		st->derived[list][next][0] = (uint32_t)model.n_slots;
+		st->derived[list][next][1] = (uint32_t)model.n_hosts;
+		st->derived[list][next][2] = (uint32_t)model.n_nets;
+		st->v4_used[list][next] = model.v4_used;
+		st->v6_levels[list][next] = model.v6_levels;
+		pol_tables_save(&fds, st, list, next);
+		err = pol_state_write(h, st);
+	}
+	if (!err) {
+		st->gen[list] = next;
+		err = pol_state_write(h, st);
+	}
+	pol_model_free(&model);
+	pol_fds_close(&fds);
+	free(bits);
+	free(bloom);
 	return err;
 }
 
@@ -251,7 +314,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	size_t n_old = 0, n_new = 0, n_old_sub = 0, n_new_sub = 0;
 	uint64_t now = vosfp__now_ns(), *kernel_bloom = NULL;
 	uint32_t gen, derived[3];
-	bool region = false;
+	bool region = false, fresh = false;
 	int lock, err;
 
 	*present = 0;
@@ -260,15 +323,23 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		return lock;
 	err = pol_state_read(h, &st);
 	gen = st.gen[list] & 1;
-	if (!err)
+	if (!err) {
 		err = live_fds(h, list, &st, &fds);
-	if (!err)
+		fresh = err == -ENOENT; /* nothing written yet: build a generation */
+		if (fresh)
+			err = 0;
+	}
+	if (!err && !fresh)
 		err = pol_entries_read(h, fds.fd[POL_ENTRIES], st.entries[list][gen], &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
 	if (!err && n_new > st.capacity[list])
 		err = capacity_error(h, list, n_new, st.capacity[list], "entries");
+	if (!err && fresh) {
+		err = new_generation(h, list, &st, new, n_new, now);
+		goto out;
+	}
 	region = n_adds + n_removes + count_expired(old, n_old, now) <= REGION_MAX_CHANGES;
 	if (!err && region &&
 	    region_subsets(old, n_old, new, n_new, adds, n_adds, removes, n_removes, now,
@@ -287,7 +358,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	/* A subset's Bloom words miss the bits of the entries outside it:
 	 * add its bits to the kernel's words instead. Bits of removed
 	 * prefixes stay until the next replace: a false positive costs one
-	 * hash lookup, never a wrong verdict. */
+	 * table lookup, never a wrong verdict. */
 	if (!err && region) {
 		kernel_bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*kernel_bloom));
 		err = kernel_bloom ? pol_bloom_read(h, &fds, kernel_bloom)
@@ -297,6 +368,13 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	}
 	if (!err)
 		err = pol_model_write(h, &fds, &old_model, NULL, kernel_bloom, &new_model);
+	if (err == POL_TABLES_FULL) {
+		/* The live tables have no room: the list moves to a new
+		 * generation sized for it (the live one may hold part of the
+		 * change meanwhile: additions and changes, never a loss). */
+		err = new_generation(h, list, &st, new, n_new, now);
+		goto out;
+	}
 	if (!err)
 		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
 	if (!err) {
@@ -304,8 +382,10 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		memcpy(st.derived[list][gen], derived, sizeof(derived));
 		summarize(new, n_new, now, &st.v4_used[list][gen],
 			  &st.v6_levels[list][gen]);
+		pol_tables_save(&fds, &st, list, gen);
 		err = pol_state_write(h, &st);
 	}
+out:
 	pol_model_free(&old_model);
 	pol_model_free(&new_model);
 	free(kernel_bloom);
@@ -320,68 +400,24 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 
 int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *entries, size_t n)
 {
-	struct pol_model model = { 0 };
-	struct pol_fds fds = POL_FDS_NONE;
 	struct vosfp_pol_state st;
-	struct vosfp_bits4 *bits = malloc(VOSFP_BITS4_WORDS * sizeof(*bits));
-	uint64_t *bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*bloom));
 	struct pol_entry *e = malloc((n + 1) * sizeof(*e));
-	uint64_t now = vosfp__now_ns();
-	uint32_t next;
 	int lock, err;
 
-	if (!e || !bits || !bloom) {
-		free(e);
-		free(bits);
-		free(bloom);
+	if (!e)
 		return vosfp__fail(h, -ENOMEM, "out of memory");
-	}
 	memcpy(e, entries, n * sizeof(*e));
 	n = dedupe(e, n);
 	lock = pol_lock(h, false);
 	if (lock < 0) {
 		free(e);
-		free(bits);
-		free(bloom);
 		return lock;
 	}
 	err = pol_state_read(h, &st);
-	next = (st.gen[list] & 1) ^ 1;
-	/* Fresh inner maps: whatever a killed writer left in the other
-	 * generation's is dropped with them. Its bits and Bloom words are
-	 * shared storage: read back, so that leftovers are overwritten too. */
 	if (!err)
-		err = build(h, list, e, n, now, st.capacity[list], &model);
-	if (!err)
-		err = pol_fds_create(h, list, next, st.capacity[list], &fds);
-	if (!err)
-		err = pol_shared_read(h, &fds, bits, bloom);
-	if (!err)
-		err = pol_model_write(h, &fds, NULL, bits, bloom, &model);
-	if (!err)
-		err = pol_entries_write(h, fds.fd[POL_ENTRIES], NULL, 0, e, n);
-	if (!err)
-		err = pol_fds_install(h, list, next, &fds);
-	if (!err) {
-		/* Describe the new generation first, then make it live. */
-		st.entries[list][next] = (uint32_t)n;
-		st.derived[list][next][0] = (uint32_t)model.n_slots;
-		st.derived[list][next][1] = (uint32_t)model.n_hosts;
-		st.derived[list][next][2] = (uint32_t)model.n_nets;
-		st.v4_used[list][next] = model.v4_used;
-		st.v6_levels[list][next] = model.v6_levels;
-		err = pol_state_write(h, &st);
-	}
-	if (!err) {
-		st.gen[list] = next;
-		err = pol_state_write(h, &st);
-	}
-	pol_model_free(&model);
-	pol_fds_close(&fds);
+		err = new_generation(h, list, &st, e, n, vosfp__now_ns());
 	pol_unlock(lock);
 	free(e);
-	free(bits);
-	free(bloom);
 	return err;
 }
 

@@ -159,18 +159,10 @@ static int expand_v6(const struct pol_entry *e, struct pol_model *m, struct vec 
 	return 0;
 }
 
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
 {
-	uint32_t bit = vosfp_bloom6_bit(be64(k->addr), be64(k->addr + 8), k->level);
+	uint64_t x = vosfp_net6_hash(pol_be64_at(k->addr), pol_be64_at(k->addr + 8), k->level);
+	uint32_t bit = vosfp_bloom6_bit(x);
 
 	bloom[bit >> 6] |= 1ull << (bit & 63);
 }

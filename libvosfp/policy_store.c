@@ -5,7 +5,6 @@
  * the size of a list.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@ static void reset_fds(uint32_t slot, struct pol_fds *out)
 {
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
+	memset(out->tbl, 0, sizeof(out->tbl));
 	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
 }
@@ -87,6 +87,8 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st)
 
 void pol_fds_close(struct pol_fds *fds)
 {
+	for (int k = 0; k < TBL__COUNT; k++)
+		pol_table_unmap(&fds->tbl[k]);
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (fds->fd[k] >= 0)
 			close(fds->fd[k]);
@@ -122,43 +124,80 @@ int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 }
 
 int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
-		   struct pol_fds *out)
+		   const size_t keys[TBL__COUNT], struct pol_fds *out)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, hash_opts, .map_flags = BPF_F_NO_PREALLOC);
-	static const struct {
-		const char *name;
-		enum bpf_map_type type;
-		uint32_t key, value;
-	} kinds[POL__KINDS] = { /* the hashes */
-		[POL_SLOT] = { "vosfp_slot4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_slot4) },
-		[POL_HOST] = { "vosfp_host4", BPF_MAP_TYPE_HASH, 4, sizeof(struct vosfp_expiry) },
-		[POL_NET6] = { "vosfp_net6", BPF_MAP_TYPE_HASH, sizeof(struct vosfp_net6_key),
-			       sizeof(struct vosfp_expiry) },
-	};
+	static const char *const names[TBL__COUNT] = { "vosfp_slot4", "vosfp_host4",
+						       "vosfp_net6" };
+	LIBBPF_OPTS(bpf_map_create_opts, table_opts,
+		    .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	LIBBPF_OPTS(bpf_map_create_opts, array_opts, .map_flags = BPF_F_INNER_MAP);
 	uint32_t blocks = capacity / VOSFP_ENTRIES_PER_BLOCK + 1;
+	int err;
 
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
-	for (int k = 0; k < POL__KINDS; k++) {
-		if (shared_kind(k))
-			continue;
-		if (k == POL_ENTRIES)
-			out->fd[k] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
-						    sizeof(struct vosfp_entry_block), blocks,
-						    &array_opts);
-		else
-			out->fd[k] = bpf_map_create(kinds[k].type, kinds[k].name, kinds[k].key,
-						    kinds[k].value, capacity, &hash_opts);
-		if (out->fd[k] < 0) {
-			int err = -errno;
+	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
+					      sizeof(struct vosfp_entry_block), blocks,
+					      &array_opts);
+	if (out->fd[POL_ENTRIES] < 0) {
+		err = -errno;
+		pol_fds_close(out);
+		return vosfp__fail(h, err, "cannot create a policy map (entries): %s",
+				   strerror(-err));
+	}
+	for (int k = 0; k < TBL__COUNT; k++) {
+		struct pol_table *t = &out->tbl[k];
+		uint32_t buckets = pol_table_buckets(keys[k]);
+		uint32_t elems = pol_table_elems(buckets, keys[k], k == TBL_SLOT);
+		int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, names[k], 4,
+					sizeof(struct vosfp_tbl_bucket), elems, &table_opts);
 
+		out->fd[POL_SLOT + k] = fd;
+		err = fd < 0 ? -errno : pol_table_map(t, fd, elems);
+		if (err) {
 			pol_fds_close(out);
-			return vosfp__fail(h, err, "cannot create a policy map (%s): %s",
-					   k == POL_ENTRIES ? "entries" : kinds[k].name,
+			return vosfp__fail(h, err, "cannot create a policy map (%s): %s", names[k],
 					   strerror(-err));
 		}
+		t->buckets = buckets;
+		t->filled = 0;
+		t->records = 0;
 	}
 	return 0;
+}
+
+int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol_state *st,
+		    int list, uint32_t gen)
+{
+	for (int k = 0; k < TBL__COUNT; k++) {
+		struct pol_table *t = &fds->tbl[k];
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		int err;
+
+		if (t->mem)
+			continue;
+		err = bpf_obj_get_info_by_fd(fds->fd[POL_SLOT + k], &info, &len) ? -errno : 0;
+		if (!err)
+			err = pol_table_map(t, fds->fd[POL_SLOT + k], info.max_entries);
+		if (err)
+			return vosfp__fail(h, err, "cannot map a policy table: %s", strerror(-err));
+		t->buckets = st->tbl_buckets[list][gen][k];
+		t->filled = st->tbl_filled[list][gen][k];
+		t->records = k == TBL_SLOT ? st->records[list][gen] : 0;
+		if (!t->buckets || (t->buckets & (t->buckets - 1)) || t->buckets > t->elems)
+			return vosfp__fail(h, -EIO, "the policy state does not match its tables");
+	}
+	return 0;
+}
+
+void pol_tables_save(const struct pol_fds *fds, struct vosfp_pol_state *st, int list,
+		     uint32_t gen)
+{
+	for (int k = 0; k < TBL__COUNT; k++) {
+		st->tbl_buckets[list][gen][k] = fds->tbl[k].buckets;
+		st->tbl_filled[list][gen][k] = fds->tbl[k].filled;
+	}
+	st->records[list][gen] = fds->tbl[TBL_SLOT].records;
 }
 
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds)
@@ -214,8 +253,7 @@ static int batch_flush(struct vosfp *h, struct batch *b)
 
 	if (!b->n)
 		return 0;
-	if (b->values ? bpf_map_update_batch(b->fd, b->keys, b->values, &count, NULL)
-		      : bpf_map_delete_batch(b->fd, b->keys, &count, NULL)) {
+	if (bpf_map_update_batch(b->fd, b->keys, b->values, &count, NULL)) {
 		err = -errno;
 		if (err == -ENOSPC || err == -E2BIG)
 			err = vosfp__fail(h, -ENOSPC, "a policy map is full");
@@ -233,15 +271,14 @@ static int batch_init(struct batch *b, int fd, size_t key_size, size_t value_siz
 	b->key_size = key_size;
 	b->value_size = value_size;
 	b->keys = malloc(CHUNK * key_size);
-	b->values = value_size ? malloc(CHUNK * value_size) : NULL;
-	return b->keys && (!value_size || b->values) ? 0 : -ENOMEM;
+	b->values = malloc(CHUNK * value_size);
+	return b->keys && b->values ? 0 : -ENOMEM;
 }
 
 static int batch_add(struct vosfp *h, struct batch *b, const void *key, const void *value)
 {
 	memcpy(b->keys + b->n * b->key_size, key, b->key_size);
-	if (b->values)
-		memcpy(b->values + b->n * b->value_size, value, b->value_size);
+	memcpy(b->values + b->n * b->value_size, value, b->value_size);
 	return ++b->n == CHUNK ? batch_flush(h, b) : 0;
 }
 
@@ -254,47 +291,116 @@ static int batch_done(struct vosfp *h, struct batch *b, int err)
 	return err;
 }
 
+/* Writing one record of a model table into its TABLE: set (or replace)
+ * its key's value, or delete its key. */
+struct table_ops {
+	int (*put)(struct pol_table *t, const void *rec);
+	int (*del)(struct pol_table *t, const void *rec);
+};
+
+static int slot_put(struct pol_table *t, const void *rec)
+{
+	const struct pol_slot *s = rec;
+	uint64_t index;
+	int err = pol_table_record(t, &s->val, &index);
+
+	return err ? err
+		   : pol_table_put(t, vosfp_tbl_home4(s->slot), VOSFP_TBL_TAG4, s->slot, 0, 0,
+				   index);
+}
+
+static int slot_del(struct pol_table *t, const void *rec)
+{
+	const struct pol_slot *s = rec;
+
+	return pol_table_del(t, vosfp_tbl_home4(s->slot), VOSFP_TBL_TAG4, s->slot, 0, 0);
+}
+
+static int host_put(struct pol_table *t, const void *rec)
+{
+	const struct pol_host *x = rec;
+
+	return pol_table_put(t, vosfp_tbl_home4(x->addr), VOSFP_TBL_TAG4, x->addr, 0, 0,
+			     x->val.expires_ns);
+}
+
+static int host_del(struct pol_table *t, const void *rec)
+{
+	const struct pol_host *x = rec;
+
+	return pol_table_del(t, vosfp_tbl_home4(x->addr), VOSFP_TBL_TAG4, x->addr, 0, 0);
+}
+
+/* A net6 key as the program sees it: tag, halves, home bucket. */
+static uint32_t net6_key(const struct pol_net6 *n, uint64_t *hi, uint64_t *lo)
+{
+	*hi = pol_be64_at(n->key.addr);
+	*lo = pol_be64_at(n->key.addr + 8);
+	return vosfp_net6_home(vosfp_net6_hash(*hi, *lo, n->key.level));
+}
+
+static int net6_put(struct pol_table *t, const void *rec)
+{
+	const struct pol_net6 *n = rec;
+	uint64_t hi, lo;
+	uint32_t home = net6_key(n, &hi, &lo);
+
+	return pol_table_put(t, home, 1 + n->key.level, 0, hi, lo, n->val.expires_ns);
+}
+
+static int net6_del(struct pol_table *t, const void *rec)
+{
+	const struct pol_net6 *n = rec;
+	uint64_t hi, lo;
+	uint32_t home = net6_key(n, &hi, &lo);
+
+	return pol_table_del(t, home, 1 + n->key.level, 0, hi, lo);
+}
+
+static const struct table_ops table_ops[TBL__COUNT] = {
+	[TBL_SLOT] = { slot_put, slot_del },
+	[TBL_HOST] = { host_put, host_del },
+	[TBL_NET6] = { net6_put, net6_del },
+};
+
 /*
  * Merge-walk two sorted tables of records and write what changed: with
  * del = false the records of new that old lacks or holds differently, with
  * del = true the keys of old that new lacks. Each record is a key
  * followed at val_off by its value; cmp is the order they are sorted in.
  */
-static int write_table(struct vosfp *h, int fd, const void *old, size_t n_old, const void *new,
-		       size_t n_new, size_t rec, size_t key_size, size_t val_off, size_t val_size,
-		       int (*cmp)(const void *, const void *), bool del)
+static int write_table(struct pol_table *t, const struct table_ops *ops, const void *old,
+		       size_t n_old, const void *new, size_t n_new, size_t rec, size_t val_off,
+		       size_t val_size, int (*cmp)(const void *, const void *), bool del)
 {
 	const char *o = old, *w = new;
 	size_t i = 0, j = 0;
-	struct batch b;
-	int err = batch_init(&b, fd, key_size, del ? 0 : val_size);
+	int err = 0;
 
-	if (err)
-		return batch_done(h, &b, vosfp__fail(h, err, "out of memory"));
 	while (!err && (i < n_old || j < n_new)) {
 		const char *ko = i < n_old ? o + i * rec : NULL, *kw = j < n_new ? w + j * rec : NULL;
 		int c = !ko ? 1 : !kw ? -1 : cmp(ko, kw);
 
 		if (c < 0) { /* only in old */
 			if (del)
-				err = batch_add(h, &b, ko, NULL);
+				err = ops->del(t, ko);
 			i++;
 		} else if (c > 0) { /* only in new */
 			if (!del)
-				err = batch_add(h, &b, kw, kw + val_off);
+				err = ops->put(t, kw);
 			j++;
 		} else {
 			if (!del && memcmp(ko + val_off, kw + val_off, val_size))
-				err = batch_add(h, &b, kw, kw + val_off);
+				err = ops->put(t, kw);
 			i++, j++;
 		}
 	}
-	return batch_done(h, &b, err);
+	return err;
 }
 
-#define WRITE_TABLE(h, fd, old, n_old, new, n_new, type, keyf, valf, cmp, del)              \
-	write_table(h, fd, old, n_old, new, n_new, sizeof(type), sizeof(((type *)0)->keyf),  \
-		    offsetof(type, valf), sizeof(((type *)0)->valf), cmp, del)
+#define WRITE_TABLE(fds, kind, old, n_old, new, n_new, type, cmp, del)                      \
+	write_table(&(fds)->tbl[kind], &table_ops[kind], old, n_old, new, n_new, sizeof(type), \
+		    offsetof(type, val), sizeof(((type *)0)->val), cmp, del)
 
 /* words words of word_size bytes from a shared array, from index base. */
 static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t words,
@@ -426,129 +532,39 @@ static int write_words(struct vosfp *h, int which, __u32 base, const void *old, 
 	return 0;
 }
 
-/* A share of the work of write_tables; h only takes the error detail. */
-struct table_job {
-	struct vosfp *h;
-	const struct pol_fds *fds;
-	const struct pol_model *old, *new;
-	size_t old_slot0, new_slot0; /* this share's slots start here */
-	bool del;
-	int err;
-};
-
-/* The second thread's share: the IPv6 table, and the slots from the split
- * on (the first thread writes those before it, and the IPv4 hosts). */
-static void *write_share(void *arg)
-{
-	struct table_job *j = arg;
-
-	j->err = WRITE_TABLE(j->h, j->fds->fd[POL_NET6], j->old->nets, j->old->n_nets,
-			     j->new->nets, j->new->n_nets, struct pol_net6, key, val, pol_net6_cmp,
-			     j->del);
-	if (!j->err)
-		j->err = WRITE_TABLE(j->h, j->fds->fd[POL_SLOT], j->old->slots + j->old_slot0,
-				     j->old->n_slots - j->old_slot0, j->new->slots + j->new_slot0,
-				     j->new->n_slots - j->new_slot0, struct pol_slot, slot, val,
-				     pol_slot_cmp, j->del);
-	return NULL;
-}
-
-/* The first slot at or after key in a sorted slot table. */
-static size_t slot_bound(const struct pol_slot *s, size_t n, uint32_t key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s[mid].slot < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Tables at least this big in all are written by two threads. */
-#define PARALLEL_MIN 131072u
-
 /*
- * The three hash tables: the updates (del false) or the deletions (del
- * true) that turn old into new. Every insert into a kernel hash takes a bucket
- * lock, and a million-prefix load is mostly such inserts: when there are
- * many, a second thread writes the IPv6 table and the upper part of the
- * IPv4 slots (split by slot, so that each thread has about half the
- * elements) while this one writes the rest. Concurrent inserts into one
- * map are what the kernel's per-bucket locks are for. The thread records
- * its error in a handle of its own, copied into h after the join, so h is
- * never written by two threads. No packet can tell: the order among these
- * elements never mattered, only that all are written before the bits and
- * Bloom words that lead to them.
+ * The three TABLEs: the updates (del false) or the deletions (del true)
+ * that turn old into new. Plain stores into their mappings: a million
+ * keys go in about as fast as memory is written, where a kernel hash took
+ * a bucket-locked insert each.
  */
-static int write_tables(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+static int write_tables(struct pol_fds *fds, const struct pol_model *old,
 			const struct pol_model *new, bool del)
 {
 	static const struct pol_model empty;
-	struct table_job job = { .fds = fds, .new = new, .del = del };
-	size_t slots, total;
-	bool threaded = false;
-	pthread_t worker;
 	int err;
 
 	if (!old)
 		old = &empty;
-	job.old = old;
-	slots = new->n_slots + old->n_slots;
-	total = slots + new->n_hosts + old->n_hosts + new->n_nets + old->n_nets;
-	if (total >= PARALLEL_MIN && (job.h = malloc(sizeof(*h)))) {
-		/* This thread's slots: half the total, less its hosts. */
-		size_t mine = total / 2 > new->n_hosts + old->n_hosts
-				      ? total / 2 - new->n_hosts - old->n_hosts
-				      : 0;
-		const struct pol_slot *pick =
-			new->n_slots ? new->slots : old->slots; /* the bigger side's keys */
-		size_t n_pick = new->n_slots ? new->n_slots : old->n_slots;
-		uint32_t split = mine >= slots || !n_pick ? UINT32_MAX
-			       : pick[mine * n_pick / slots].slot;
-
-		job.old_slot0 = split == UINT32_MAX ? old->n_slots
-						    : slot_bound(old->slots, old->n_slots, split);
-		job.new_slot0 = split == UINT32_MAX ? new->n_slots
-						    : slot_bound(new->slots, new->n_slots, split);
-		memcpy(job.h, h, sizeof(*h));
-		threaded = !pthread_create(&worker, NULL, write_share, &job);
-		if (!threaded)
-			free(job.h);
-	}
-	if (!threaded) {
-		job.h = h;
-		job.old_slot0 = old->n_slots;
-		job.new_slot0 = new->n_slots;
-	}
-	err = WRITE_TABLE(h, fds->fd[POL_SLOT], old->slots, job.old_slot0, new->slots,
-			  job.new_slot0, struct pol_slot, slot, val, pol_slot_cmp, del);
+	err = WRITE_TABLE(fds, TBL_SLOT, old->slots, old->n_slots, new->slots, new->n_slots,
+			  struct pol_slot, pol_slot_cmp, del);
 	if (!err)
-		err = WRITE_TABLE(h, fds->fd[POL_HOST], old->hosts, old->n_hosts, new->hosts,
-				  new->n_hosts, struct pol_host, addr, val, pol_host_cmp, del);
-	if (threaded) {
-		pthread_join(worker, NULL);
-		if (!err && job.err) {
-			err = job.err;
-			memcpy(h->err, job.h->err, sizeof(h->err));
-		}
-		free(job.h);
-	} else if (!err) {
-		write_share(&job);
-		err = job.err;
-	}
-	return err;
+		err = WRITE_TABLE(fds, TBL_HOST, old->hosts, old->n_hosts, new->hosts,
+				  new->n_hosts, struct pol_host, pol_host_cmp, del);
+	if (!err)
+		err = WRITE_TABLE(fds, TBL_NET6, old->nets, old->n_nets, new->nets, new->n_nets,
+				  struct pol_net6, pol_net6_cmp, del);
+	/* All of it before the bits that lead to it (the compiler may
+	 * otherwise move those stores ahead of these). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return err == -ENOSPC ? POL_TABLES_FULL : err;
 }
 
-int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new)
 {
-	int err = write_tables(h, fds, old, new, false);
+	int err = write_tables(fds, old, new, false);
 
 	if (!old_bits && old)
 		old_bits = old->bits;
@@ -559,7 +575,7 @@ int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol
 	if (!err)
 		err = write_words(h, 1, fds->bloom_base, old_bloom, new->bloom, VOSFP_BLOOM6_WORDS);
 	if (!err && old)
-		err = write_tables(h, fds, old, new, true);
+		err = write_tables(fds, old, new, true);
 	return err;
 }
 

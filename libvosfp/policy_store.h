@@ -11,19 +11,29 @@
 
 #include "internal.h"
 #include "policy_model.h"
+#include "policy_table.h"
 
 enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
+
+/* The TABLEs of a generation, in the order of vosfp_pol_state's arrays. */
+enum { TBL_SLOT, TBL_HOST, TBL_NET6, TBL__COUNT };
 
 /* The inner maps of one (list, generation), by kind; fd[POL_BITS] and
  * fd[POL_BLOOM] stay -1: those are the shared arrays, memory-mapped once
  * per handle, and bits_base and bloom_base the index of this (list,
- * generation)'s first word in them. */
+ * generation)'s first word in them. tbl: the TABLEs (slot4, host4, net6)
+ * once mapped (pol_fds_create, pol_tables_open). */
 struct pol_fds {
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
+	struct pol_table tbl[TBL__COUNT];
 };
 
-#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0 }
+#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } } }
+
+/* pol_model_write's answer when a change does not fit the generation's
+ * tables: build a new generation with room instead. */
+#define POL_TABLES_FULL 1
 
 /* All policy writers on a pin root take this lock (flock on the root
  * directory), so two processes never interleave a read-modify-write.
@@ -37,11 +47,18 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
 
 /* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
-/* New, empty inner maps for (list, gen), of the given capacity. The shared
+/* New, empty inner maps for (list, gen): the entries array for capacity
+ * entries, the TABLEs sized for keys[TBL_*] keys, and mapped. The shared
  * arrays' words of that generation are not cleared: pol_shared_read()
  * tells what is there. */
 int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
-		   struct pol_fds *out);
+		   const size_t keys[TBL__COUNT], struct pol_fds *out);
+/* Map the TABLEs of (list, gen), got by pol_fds_get, with their fill
+ * counts from st; pol_tables_save() puts the counts back in st. */
+int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol_state *st,
+		    int list, uint32_t gen);
+void pol_tables_save(const struct pol_fds *fds, struct vosfp_pol_state *st, int list,
+		     uint32_t gen);
 /* The generation's words of the shared arrays: VOSFP_BITS4_WORDS bits,
  * VOSFP_BLOOM6_WORDS Bloom words. */
 int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
@@ -59,11 +76,12 @@ int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **o
 
 /* Write the model new over old (old NULL: the maps are empty; old_bits
  * and old_bloom, if not NULL, are the shared words as they are in the
- * kernel), touching
- * only what differs: additions and changes first, then the bits, then
- * deletions, so that a packet meets a slot before the bit that leads to
- * it, and no bit that leads to a deleted slot. */
-int pol_model_write(struct vosfp *h, const struct pol_fds *fds, const struct pol_model *old,
+ * kernel), touching only what differs: additions and changes first, then
+ * the bits, then deletions, so that a packet meets a slot before the bit
+ * that leads to it, and no bit that leads to a deleted slot. The TABLEs
+ * must be mapped. POL_TABLES_FULL when they have no room for the change
+ * (part of it may be written: additions and changes only). */
+int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new);
 /* The same for the entries array: the blocks of new (sorted) that differ

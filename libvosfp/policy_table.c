@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * TABLEs in memory-mapped arrays (see policy_table.h). Stores that the
+ * program may race with are atomic and ordered: an entry's key and value
+ * before its tag, a record before the value that points to it.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "policy_table.h"
+
+/* A new table is a quarter full at most; a change may fill it up to
+ * half. Beyond, searches grow long and a new generation is built instead.
+ * (Measured: a quarter full, no key of a million was more than 4 buckets
+ * from home; VOSFP_TBL_PROBES is 8.) */
+#define FILL_NUM 1
+#define FILL_DEN 2
+
+uint32_t pol_table_buckets(size_t keys)
+{
+	uint32_t b = 4;
+
+	while (b < keys * 4 / VOSFP_TBL_WAYS && b < (1u << 30))
+		b <<= 1;
+	return b;
+}
+
+uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records)
+{
+	return buckets + (records ? (uint32_t)(keys + keys / 2 + 64) : 0);
+}
+
+int pol_table_map(struct pol_table *t, int fd, uint32_t elems)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = ((size_t)elems * sizeof(struct vosfp_tbl_bucket) + page - 1) / page * page;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED)
+		return -errno;
+	t->mem = m;
+	t->len = len;
+	t->elems = elems;
+	return 0;
+}
+
+void pol_table_unmap(struct pol_table *t)
+{
+	if (t->mem)
+		munmap(t->mem, t->len);
+	t->mem = NULL;
+}
+
+static int same_key(const struct vosfp_tbl_entry *e, uint32_t tag, uint32_t key4, uint64_t hi,
+		    uint64_t lo)
+{
+	return e->tag == tag && e->key4 == key4 && e->hi == hi && e->lo == lo;
+}
+
+/* The entry holding the key, or the empty entry where it would go; NULL
+ * if neither is within VOSFP_TBL_PROBES buckets of home. */
+static struct vosfp_tbl_entry *slot_for(struct pol_table *t, uint32_t home, uint32_t tag,
+					uint32_t key4, uint64_t hi, uint64_t lo)
+{
+	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
+		struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->buckets - 1)];
+
+		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
+			struct vosfp_tbl_entry *e = &b->e[w];
+
+			if (!e->tag || same_key(e, tag, key4, hi, lo))
+				return e;
+		}
+	}
+	return NULL;
+}
+
+int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4, uint64_t hi,
+		  uint64_t lo, uint64_t val)
+{
+	struct vosfp_tbl_entry *e = slot_for(t, home, tag, key4, hi, lo);
+
+	if (!e)
+		return -ENOSPC;
+	if (e->tag) { /* the key is there, live or deleted */
+		__atomic_store_n(&e->val, val, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if ((uint64_t)(t->filled + 1) * FILL_DEN > (uint64_t)t->buckets * VOSFP_TBL_WAYS * FILL_NUM)
+		return -ENOSPC;
+	e->key4 = key4;
+	e->hi = hi;
+	e->lo = lo;
+	e->val = val;
+	__atomic_store_n(&e->tag, tag, __ATOMIC_RELEASE);
+	t->filled++;
+	return 0;
+}
+
+int pol_table_del(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4, uint64_t hi,
+		  uint64_t lo)
+{
+	struct vosfp_tbl_entry *e = slot_for(t, home, tag, key4, hi, lo);
+
+	if (e && e->tag)
+		__atomic_store_n(&e->val, VOSFP_TBL_TOMB, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int pol_table_record(struct pol_table *t, const struct vosfp_slot4 *rec, uint64_t *index)
+{
+	uint64_t i = (uint64_t)t->buckets + t->records;
+
+	_Static_assert(sizeof(*rec) <= sizeof(struct vosfp_tbl_bucket), "a record fits an element");
+	if (i >= t->elems)
+		return -ENOSPC;
+	memcpy(&t->mem[i], rec, sizeof(*rec));
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t->records++;
+	*index = i;
+	return 0;
+}
