@@ -79,34 +79,39 @@ static int parse_text(struct vosfp *h, const char *text, size_t len, const char 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char why[256], *line = strndup(p, l), *hash;
+		const char *hash = memchr(p, '#', l);
+		size_t keep = hash ? (size_t)(hash - p) : l; /* the comment is cut */
+		/* Lines are short: most are copied to the stack, not the heap. */
+		char why[256], small[256], *line = keep < sizeof(small) ? small : malloc(keep + 1);
 		int r;
 
 		lineno++;
-		p += l + (nl != NULL);
 		if (!line)
 			goto nomem;
-		if (strlen(line) != l) {
-			free(line);
+		if (memchr(p, '\0', l)) {
+			if (line != small)
+				free(line);
 			free(e);
 			return vosfp__fail(h, -EINVAL, "%s:%zu: NUL byte in the line", name, lineno);
 		}
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
+		memcpy(line, p, keep);
+		line[keep] = '\0';
+		p += l + (nl != NULL);
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
 			struct pol_entry *ne = realloc(e, ncap * sizeof(*ne));
 
 			if (!ne) {
-				free(line);
+				if (line != small)
+					free(line);
 				goto nomem;
 			}
 			e = ne;
 			cap = ncap;
 		}
 		r = parse_line(line, &e[count], why, sizeof(why));
-		free(line);
+		if (line != small)
+			free(line);
 		if (r < 0) {
 			free(e);
 			return vosfp__fail(h, -EINVAL, "%s:%zu: %s", name, lineno, why);

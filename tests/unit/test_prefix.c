@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <stdint.h>
 
 #include <cmocka.h>
 
@@ -113,6 +115,59 @@ static void test_bad_forms(void **state)
 	expect_bad(huge, "too long");
 }
 
+/* The parser reads dotted quads itself (the common case of big lists) and
+ * leaves everything else to inet_pton: it must take exactly what
+ * inet_pton takes, with the same address. Near-misses of real addresses
+ * (leading zeros, 256, missing or extra parts, stray characters) and
+ * random strings over the characters that matter. */
+static void test_addresses_as_inet_pton(void **state)
+{
+	static const char alphabet[] = "0123456789..::a";
+	uint64_t r = 0x2545f4914f6cdd1dull;
+	size_t checked = 0;
+
+	(void)state;
+	for (int i = 0; i < 300000; i++) {
+		char text[24];
+		size_t n;
+		uint8_t want[16];
+		struct vosfp_prefix p;
+		int fam4, fam6, got;
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		if (i % 2) { /* a mutated real address */
+			n = (size_t)snprintf(text, sizeof(text), "%u.%u.%u.%u", (unsigned)(r % 260),
+					     (unsigned)(r >> 9 & 255), (unsigned)(r >> 17 & 31),
+					     (unsigned)(r >> 22 & 255));
+			if ((r >> 40 & 3) == 0)
+				text[(r >> 42) % n] = alphabet[(r >> 50) % (sizeof(alphabet) - 1)];
+			if ((r >> 60 & 7) == 0)
+				memmove(text + 1, text, n + 1), text[0] = '0', n++;
+		} else { /* random */
+			n = 1 + (size_t)((r >> 3) % 16);
+			for (size_t k = 0; k < n; k++)
+				text[k] = alphabet[(r >> (k * 3 % 60)) % (sizeof(alphabet) - 1)];
+			text[n] = '\0';
+		}
+		memset(want, 0, sizeof(want));
+		fam4 = inet_pton(AF_INET, text, want) == 1;
+		fam6 = !fam4 && inet_pton(AF_INET6, text, want) == 1;
+		got = vosfp__prefix_parse(text, &p, NULL, 0);
+		if (!fam4 && !fam6) {
+			if (!got)
+				fail_msg("'%s' taken, inet_pton refuses it", text);
+			continue;
+		}
+		if (got)
+			fail_msg("'%s' refused, inet_pton takes it", text);
+		assert_int_equal(p.family, fam4 ? AF_INET : AF_INET6);
+		assert_memory_equal(p.addr, want, fam4 ? 4 : 16);
+		checked++;
+	}
+	/* Both kinds of input met: the test is not vacuous. */
+	assert_true(checked > 10000);
+}
+
 static void test_format_buffer_too_small(void **state)
 {
 	struct vosfp_prefix p;
@@ -130,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_good_ipv4),
 		cmocka_unit_test(test_good_ipv6),
 		cmocka_unit_test(test_bad_forms),
+		cmocka_unit_test(test_addresses_as_inet_pton),
 		cmocka_unit_test(test_format_buffer_too_small),
 	};
 
