@@ -103,6 +103,12 @@ static void test_bad_forms(void **state)
 	expect_bad("192.0.2.1/24", "host bits");
 	expect_bad("2001:db8::1/64", "host bits");
 	expect_bad("0.0.0.1/0", "host bits");
+	/* The first host bit inside a byte, and the last bit of all. */
+	expect_bad("192.0.2.64/25", "host bits");
+	expect_bad("192.0.2.1/31", "host bits");
+	expect_bad("2001:db8:4000::/33", "host bits");
+	expect_bad("2001:db8::1/127", "host bits");
+	expect_good("2001:db8:8000::/33", AF_INET6, 33, "2001:db8:8000::/33");
 	expect_bad("fe80::1%eth0", "zone");
 	expect_bad("2001:db8:::/32", "not an IPv4 or IPv6");
 	expect_bad("fe80::1%eth0/128", "zone");
