@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The policy TABLEs (libvosfp/policy_table.c) in plain memory: what a
+ * reader following the program's rules (bpf/vosfp.bpf.c, tbl_find) finds
+ * after puts, updates and deletions, and the limits that send a change to
+ * a new generation (too full, a key too far from home, no record room).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy_table.h"
+
+/* A table of the size the library would give keys keys, in memory. */
+static void table_for(struct pol_table *t, size_t keys, int records)
+{
+	memset(t, 0, sizeof(*t));
+	t->buckets = pol_table_buckets(keys);
+	t->elems = pol_table_elems(t->buckets, keys, records);
+	t->mem = calloc(t->elems, sizeof(*t->mem));
+	assert_non_null(t->mem);
+}
+
+/* The program's search: from home, at most VOSFP_TBL_PROBES buckets, an
+ * empty entry ends it, a deleted key is absent. */
+static int find(const struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4,
+		uint64_t hi, uint64_t lo, uint64_t *val)
+{
+	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
+		const struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->buckets - 1)];
+
+		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
+			const struct vosfp_tbl_entry *e = &b->e[w];
+
+			if (!e->tag)
+				return 0;
+			if (e->tag == tag && e->key4 == key4 && e->hi == hi && e->lo == lo) {
+				*val = e->val;
+				return e->val != VOSFP_TBL_TOMB;
+			}
+		}
+	}
+	return 0;
+}
+
+static int find4(const struct pol_table *t, uint32_t key, uint64_t *val)
+{
+	return find(t, vosfp_tbl_home4(key), VOSFP_TBL_TAG4, key, 0, 0, val);
+}
+
+static int put4(struct pol_table *t, uint32_t key, uint64_t val)
+{
+	return pol_table_put(t, vosfp_tbl_home4(key), VOSFP_TBL_TAG4, key, 0, 0, val);
+}
+
+static void test_put_update_delete(void **state)
+{
+	struct pol_table t;
+	uint64_t v;
+	uint32_t filled;
+
+	(void)state;
+	/* Neighbouring /24s, the common case of real lists. */
+	table_for(&t, 20000, 0);
+	for (uint32_t k = 0; k < 20000; k++)
+		assert_int_equal(put4(&t, 0xc00000 + k, 1000 + k), 0);
+	assert_int_equal(t.filled, 20000);
+	for (uint32_t k = 0; k < 20000; k++) {
+		assert_true(find4(&t, 0xc00000 + k, &v));
+		assert_int_equal(v, 1000 + k);
+	}
+	assert_false(find4(&t, 0xc00000 + 20000, &v));
+	assert_false(find4(&t, 0, &v));
+	/* An update keeps the entry; a deletion hides the key only. */
+	assert_int_equal(put4(&t, 0xc00005, 7), 0);
+	for (uint32_t k = 0; k < 20000; k += 2)
+		assert_int_equal(pol_table_del(&t, vosfp_tbl_home4(0xc00000 + k), VOSFP_TBL_TAG4,
+					       0xc00000 + k, 0, 0),
+				 0);
+	for (uint32_t k = 0; k < 20000; k++)
+		assert_int_equal(find4(&t, 0xc00000 + k, &v), k % 2);
+	assert_true(find4(&t, 0xc00005, &v));
+	assert_int_equal(v, 7);
+	/* A deleted key comes back in its own entry. */
+	filled = t.filled;
+	assert_int_equal(put4(&t, 0xc00000, 99), 0);
+	assert_true(find4(&t, 0xc00000, &v));
+	assert_int_equal(v, 99);
+	assert_int_equal(t.filled, filled);
+	/* Deleting what is not there changes nothing. */
+	assert_int_equal(pol_table_del(&t, vosfp_tbl_home4(7), VOSFP_TBL_TAG4, 7, 0, 0), 0);
+	assert_int_equal(t.filled, filled);
+	free(t.mem);
+}
+
+static void test_ipv6_keys(void **state)
+{
+	struct pol_table t;
+	uint64_t v;
+
+	(void)state;
+	table_for(&t, 5000, 0);
+	/* Prefixes of one /32 that differ in one byte far down: they must
+	 * not pile up on one home bucket (they did with a weaker hash). */
+	for (uint64_t k = 0; k < 5000; k++) {
+		uint64_t hi = 0x20010db800000000ull, lo = k << 56 | k;
+		uint64_t x = vosfp_net6_hash(hi, lo, 128);
+
+		assert_int_equal(pol_table_put(&t, vosfp_net6_home(x), 129, 0, hi, lo, k), 0);
+	}
+	for (uint64_t k = 0; k < 5000; k++) {
+		uint64_t hi = 0x20010db800000000ull, lo = k << 56 | k;
+		uint64_t x = vosfp_net6_hash(hi, lo, 128);
+
+		assert_true(find(&t, vosfp_net6_home(x), 129, 0, hi, lo, &v));
+		assert_int_equal(v, k);
+		/* The same address at another level is another key. */
+		assert_false(find(&t, vosfp_net6_home(x), 121, 0, hi, lo, &v));
+	}
+	free(t.mem);
+}
+
+static void test_limits(void **state)
+{
+	struct pol_table t;
+	struct vosfp_slot4 rec = { .host_ttls = 1 };
+	uint64_t index, v;
+	uint32_t room;
+
+	(void)state;
+	/* Too full: a change may fill half of the entries. */
+	table_for(&t, 1, 0);
+	assert_int_equal(t.buckets * VOSFP_TBL_WAYS, 8);
+	for (uint32_t k = 0; k < 4; k++)
+		assert_int_equal(put4(&t, k, k), 0);
+	assert_int_equal(put4(&t, 4, 4), -ENOSPC);
+	assert_false(find4(&t, 4, &v));
+	assert_int_equal(put4(&t, 3, 33), 0); /* updates still go in */
+	free(t.mem);
+
+	/* Too far from home: keys that all start at one bucket fill the
+	 * VOSFP_TBL_PROBES buckets a search reads, and no more. */
+	table_for(&t, 1000, 0);
+	for (uint32_t k = 0; k < VOSFP_TBL_PROBES * VOSFP_TBL_WAYS; k++)
+		assert_int_equal(pol_table_put(&t, 5, VOSFP_TBL_TAG4, k, 0, 0, k), 0);
+	assert_int_equal(pol_table_put(&t, 5, VOSFP_TBL_TAG4, 999, 0, 0, 1), -ENOSPC);
+	for (uint32_t k = 0; k < VOSFP_TBL_PROBES * VOSFP_TBL_WAYS; k++)
+		assert_true(find(&t, 5, VOSFP_TBL_TAG4, k, 0, 0, &v));
+	free(t.mem);
+
+	/* Records: as many as there is room for past the buckets. */
+	table_for(&t, 10, 1);
+	room = t.elems - t.buckets;
+	assert_true(room >= 10);
+	for (uint32_t k = 0; k < room; k++) {
+		assert_int_equal(pol_table_record(&t, &rec, &index), 0);
+		assert_int_equal(index, t.buckets + k);
+		assert_int_equal(((struct vosfp_slot4 *)&t.mem[index])->host_ttls, 1);
+	}
+	assert_int_equal(pol_table_record(&t, &rec, &index), -ENOSPC);
+	free(t.mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_update_delete),
+		cmocka_unit_test(test_ipv6_keys),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests_name("policy-table", tests, NULL, NULL);
+}
