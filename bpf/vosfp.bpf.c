@@ -63,7 +63,7 @@ POLICY_TABLE(vosfp_pslot4);
 POLICY_TABLE(vosfp_phost4);
 POLICY_TABLE(vosfp_pnet6);
 POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_entry_block, 1,
-	     BPF_F_INNER_MAP);
+	     BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -71,8 +71,8 @@
  * And for the library alone:
  *   entries ARRAY of blocks of the prefixes as given, with their expiry,
  *          sorted, vosfp_pol_state.entries of them: what `list` shows and
- *          what the derived maps are rebuilt from. An array, not a hash:
- *          written a block at a time, a million entries go in 8,000 writes.
+ *          what the derived maps are rebuilt from. Memory-mapped like the
+ *          TABLEs, and sized like them for the list with room to spare.
  *
  * Addresses in keys are host byte order for IPv4, network order for IPv6.
  * Expiry times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 = permanent.

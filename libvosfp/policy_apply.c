@@ -129,7 +129,7 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 					    model.n_nets << grow };
 
 		pol_fds_close(&fds);
-		err = pol_fds_create(h, list, next, st->capacity[list], keys, &fds);
+		err = pol_fds_create(h, list, next, st->capacity[list], n, keys, &fds);
 		if (!err)
 			err = pol_shared_read(h, &fds, bits, bloom);
 		if (!err)
@@ -140,7 +140,7 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 						 vosfp_list_name(list));
 	}
 	if (!err)
-		err = pol_entries_write(h, fds.fd[POL_ENTRIES], NULL, 0, e, n);
+		err = pol_entries_write(h, &fds, e, n);
 	if (!err)
 		err = pol_fds_install(h, list, next, &fds);
 	if (!err) {
@@ -330,13 +330,15 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 			err = 0;
 	}
 	if (!err && !fresh)
-		err = pol_entries_read(h, fds.fd[POL_ENTRIES], st.entries[list][gen], &old, &n_old);
+		err = pol_entries_read(h, &fds, st.entries[list][gen], &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
 	if (!err && n_new > st.capacity[list])
 		err = capacity_error(h, list, n_new, st.capacity[list], "entries");
-	if (!err && fresh) {
+	/* Nothing written yet, or more entries than the live generation has
+	 * room for: the list goes to a new generation sized for it. */
+	if (!err && (fresh || n_new > (size_t)fds.blocks * VOSFP_ENTRIES_PER_BLOCK)) {
 		err = new_generation(h, list, &st, new, n_new, now);
 		goto out;
 	}
@@ -376,7 +378,10 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		goto out;
 	}
 	if (!err)
-		err = pol_entries_write(h, fds.fd[POL_ENTRIES], old, n_old, new, n_new);
+		err = pol_entries_write(h, &fds, new, n_new);
+	if (err == POL_TABLES_FULL) /* checked above: cannot happen */
+		err = vosfp__fail(h, -ENOSPC, "the %s list's entries overflow",
+				  vosfp_list_name(list));
 	if (!err) {
 		st.entries[list][gen] = (uint32_t)n_new;
 		memcpy(st.derived[list][gen], derived, sizeof(derived));
@@ -439,8 +444,8 @@ int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, si
 		if (err == -ENOENT)
 			err = 0; /* never written: empty */
 		else if (!err) {
-			err = pol_entries_read(h, fds.fd[POL_ENTRIES],
-					       st.entries[list][st.gen[list] & 1], out, n);
+			err = pol_entries_read(h, &fds, st.entries[list][st.gen[list] & 1], out,
+					       n);
 			pol_fds_close(&fds);
 		}
 	}

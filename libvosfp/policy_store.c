@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Policy lists in the kernel (see policy_store.h). Bulk work goes through
- * the batched map calls, in chunks so that memory stays bounded whatever
- * the size of a list.
+ * Policy lists in the kernel (see policy_store.h). Every array a list is
+ * made of is memory-mapped: bulk work is plain memory access, and the
+ * only syscalls left are creating maps and switching generations.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -16,8 +16,6 @@
 #include <bpf/bpf.h>
 
 #include "policy_store.h"
-
-#define CHUNK 8192u
 
 /* The pinned map behind each kind: a shared array for the bits and the
  * Bloom filter, an outer map of inner maps for the rest. */
@@ -39,6 +37,7 @@ static void reset_fds(uint32_t slot, struct pol_fds *out)
 	for (int k = 0; k < POL__KINDS; k++)
 		out->fd[k] = -1;
 	memset(out->tbl, 0, sizeof(out->tbl));
+	out->entries = NULL;
 	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
 }
@@ -89,6 +88,9 @@ void pol_fds_close(struct pol_fds *fds)
 {
 	for (int k = 0; k < TBL__COUNT; k++)
 		pol_table_unmap(&fds->tbl[k]);
+	if (fds->entries)
+		munmap(fds->entries, fds->entries_len);
+	fds->entries = NULL;
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (fds->fd[k] >= 0)
 			close(fds->fd[k]);
@@ -123,21 +125,24 @@ int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 	return 0;
 }
 
-int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
+int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, size_t entries,
 		   const size_t keys[TBL__COUNT], struct pol_fds *out)
 {
 	static const char *const names[TBL__COUNT] = { "vosfp_slot4", "vosfp_host4",
 						       "vosfp_net6" };
 	LIBBPF_OPTS(bpf_map_create_opts, table_opts,
 		    .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
-	LIBBPF_OPTS(bpf_map_create_opts, array_opts, .map_flags = BPF_F_INNER_MAP);
-	uint32_t blocks = capacity / VOSFP_ENTRIES_PER_BLOCK + 1;
+	/* Room for the entries and a quarter more, for changes; beyond, a
+	 * change builds a new generation. */
+	size_t want = entries + entries / 4 + VOSFP_ENTRIES_PER_BLOCK;
+	uint32_t blocks = (uint32_t)((want < capacity ? want : capacity) /
+				     VOSFP_ENTRIES_PER_BLOCK + 1);
 	int err;
 
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
 					      sizeof(struct vosfp_entry_block), blocks,
-					      &array_opts);
+					      &table_opts);
 	if (out->fd[POL_ENTRIES] < 0) {
 		err = -errno;
 		pol_fds_close(out);
@@ -216,79 +221,45 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	return 0;
 }
 
-static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t words,
-		      size_t word_size);
-
-int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n)
+/* Map the entries array of fds (once). */
+static int entries_map(struct vosfp *h, struct pol_fds *fds)
 {
-	size_t blocks = (count + VOSFP_ENTRIES_PER_BLOCK - 1) / VOSFP_ENTRIES_PER_BLOCK;
-	struct pol_entry *all = malloc((blocks ? blocks : 1) * sizeof(struct vosfp_entry_block));
-	int err;
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	void *m;
+
+	if (fds->entries)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fds->fd[POL_ENTRIES], &info, &len))
+		return vosfp__fail(h, -errno, "reading a policy map: %s", strerror(errno));
+	m = pol_mmap_array(fds->fd[POL_ENTRIES],
+			   (size_t)info.max_entries * sizeof(struct vosfp_entry_block),
+			   &fds->entries_len);
+	if (!m)
+		return vosfp__fail(h, -errno, "cannot map a policy list: %s", strerror(errno));
+	fds->entries = m;
+	fds->blocks = info.max_entries;
+	return 0;
+}
+
+int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct pol_entry **out,
+		     size_t *n)
+{
+	struct pol_entry *all = malloc((count ? count : 1) * sizeof(*all));
+	int err = all ? entries_map(h, fds) : vosfp__fail(h, -ENOMEM, "out of memory");
 
 	*out = NULL;
 	*n = 0;
-	if (!all)
-		return vosfp__fail(h, -ENOMEM, "out of memory reading a policy list");
-	err = read_words(h, fd, 0, all, blocks, sizeof(struct vosfp_entry_block));
+	if (!err && count > (size_t)fds->blocks * VOSFP_ENTRIES_PER_BLOCK)
+		err = vosfp__fail(h, -EIO, "the policy state does not match its entries");
 	if (err) {
 		free(all);
 		return err;
 	}
+	memcpy(all, fds->entries->e, count * sizeof(*all));
 	*out = all;
 	*n = count;
 	return 0;
-}
-
-/* Keys and values gathered for one batched call. */
-struct batch {
-	int fd;
-	size_t key_size, value_size, n;
-	char *keys, *values;
-};
-
-static int batch_flush(struct vosfp *h, struct batch *b)
-{
-	__u32 count = (__u32)b->n;
-	int err = 0;
-
-	if (!b->n)
-		return 0;
-	if (bpf_map_update_batch(b->fd, b->keys, b->values, &count, NULL)) {
-		err = -errno;
-		if (err == -ENOSPC || err == -E2BIG)
-			err = vosfp__fail(h, -ENOSPC, "a policy map is full");
-		else
-			err = vosfp__fail(h, err, "writing a policy map: %s", strerror(-err));
-	}
-	b->n = 0;
-	return err;
-}
-
-static int batch_init(struct batch *b, int fd, size_t key_size, size_t value_size)
-{
-	memset(b, 0, sizeof(*b));
-	b->fd = fd;
-	b->key_size = key_size;
-	b->value_size = value_size;
-	b->keys = malloc(CHUNK * key_size);
-	b->values = malloc(CHUNK * value_size);
-	return b->keys && b->values ? 0 : -ENOMEM;
-}
-
-static int batch_add(struct vosfp *h, struct batch *b, const void *key, const void *value)
-{
-	memcpy(b->keys + b->n * b->key_size, key, b->key_size);
-	memcpy(b->values + b->n * b->value_size, value, b->value_size);
-	return ++b->n == CHUNK ? batch_flush(h, b) : 0;
-}
-
-static int batch_done(struct vosfp *h, struct batch *b, int err)
-{
-	if (!err)
-		err = batch_flush(h, b);
-	free(b->keys);
-	free(b->values);
-	return err;
 }
 
 /* Writing one record of a model table into its TABLE: set (or replace)
@@ -402,41 +373,6 @@ static int write_table(struct pol_table *t, const struct table_ops *ops, const v
 	write_table(&(fds)->tbl[kind], &table_ops[kind], old, n_old, new, n_new, sizeof(type), \
 		    offsetof(type, val), sizeof(((type *)0)->val), cmp, del)
 
-/* words words of word_size bytes from a shared array, from index base. */
-static int read_words(struct vosfp *h, int fd, __u32 base, void *out, size_t words,
-		      size_t word_size)
-{
-	__u32 *keys = malloc(CHUNK * sizeof(*keys)), cursor = 0, next;
-	void *in = NULL;
-	size_t got = 0;
-	int err = 0;
-
-	if (!keys)
-		return vosfp__fail(h, -ENOMEM, "out of memory");
-	/* An array's batch cursor is the last index read: the next batch
-	 * starts after it. */
-	if (base) {
-		cursor = base - 1;
-		in = &cursor;
-	}
-	while (!err && got < words) {
-		/* CHUNK words or 256 KiB, whichever is less. */
-		size_t most = word_size * CHUNK > (256u << 10) ? (256u << 10) / word_size : CHUNK;
-		__u32 count = (__u32)(words - got < most ? words - got : most);
-
-		if (bpf_map_lookup_batch(fd, in, &next, keys, (char *)out + got * word_size,
-					 &count, NULL) && errno != ENOENT)
-			err = vosfp__fail(h, -errno, "reading a policy array: %s", strerror(errno));
-		else if (!count)
-			err = vosfp__fail(h, -EIO, "reading a policy array: short read");
-		got += count;
-		cursor = next;
-		in = &cursor;
-	}
-	free(keys);
-	return err;
-}
-
 /*
  * The shared arrays are memory-mapped (BPF_F_MMAPABLE): their words are
  * read and written in place, where a batch syscall per 8,192 words made
@@ -452,12 +388,9 @@ static const struct {
 	{ VOSFP_POL_SLOTS * VOSFP_BLOOM6_WORDS, sizeof(uint64_t) },
 };
 
-static size_t shared_len(int which)
+static size_t shared_bytes(int which)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t len = shared_shape[which].words * shared_shape[which].word_size;
-
-	return (len + page - 1) / page * page;
+	return shared_shape[which].words * shared_shape[which].word_size;
 }
 
 /* which: 0 bits, 1 Bloom words. 0 and *out the mapping, or a recorded
@@ -466,9 +399,10 @@ static int shared_mem(struct vosfp *h, int which, char **out)
 {
 	if (!h->shared_mem[which]) {
 		int fd = h->map_fd[pinned_map[which ? POL_BLOOM : POL_BITS]];
-		void *m = mmap(NULL, shared_len(which), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		size_t len;
+		void *m = pol_mmap_array(fd, shared_bytes(which), &len);
 
-		if (m == MAP_FAILED)
+		if (!m)
 			return vosfp__fail(h, -errno, "cannot map the policy's %s array: %s",
 					   which ? "Bloom" : "bits", strerror(errno));
 		h->shared_mem[which] = m;
@@ -479,15 +413,17 @@ static int shared_mem(struct vosfp *h, int which, char **out)
 
 void pol_shared_unmap(struct vosfp *h)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
 	for (int which = 0; which < 2; which++)
 		if (h->shared_mem[which])
-			munmap(h->shared_mem[which], shared_len(which));
+			munmap(h->shared_mem[which], (shared_bytes(which) + page - 1) / page * page);
 }
 
 static int read_shared(struct vosfp *h, int which, __u32 base, void *out, size_t words)
 {
 	size_t size = shared_shape[which].word_size;
-	char *m;
+	char *m = NULL;
 	int err = shared_mem(h, which, &m);
 
 	if (!err)
@@ -515,7 +451,7 @@ static int write_words(struct vosfp *h, int which, __u32 base, const void *old, 
 {
 	static const char zero[sizeof(struct vosfp_bits4)];
 	size_t size = shared_shape[which].word_size;
-	char *m;
+	char *m = NULL;
 	int err = shared_mem(h, which, &m);
 
 	if (err)
@@ -579,41 +515,24 @@ int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model
 	return err;
 }
 
-/* Block b of a sorted entry list, zero past its end. */
-static void entry_block(const struct pol_entry *e, size_t n, size_t b,
-			struct vosfp_entry_block *out)
+int pol_entries_write(struct vosfp *h, struct pol_fds *fds, const struct pol_entry *e,
+		      size_t n)
 {
-	size_t first = b * VOSFP_ENTRIES_PER_BLOCK;
-	size_t k = n > first ? n - first : 0;
+	struct pol_entry *m;
+	int err = entries_map(h, fds);
 
-	if (k > VOSFP_ENTRIES_PER_BLOCK)
-		k = VOSFP_ENTRIES_PER_BLOCK;
-	memset(out, 0, sizeof(*out));
-	if (k)
-		memcpy(out->e, e + first, k * sizeof(*e));
-}
+	if (err)
+		return err;
+	if (n > (size_t)fds->blocks * VOSFP_ENTRIES_PER_BLOCK)
+		return POL_TABLES_FULL;
+	/* Only the blocks that differ: after a small change, those before
+	 * it are unchanged. No packet reads these: plain copies. */
+	m = (struct pol_entry *)fds->entries->e; /* the same layout (policy_model.h) */
+	for (size_t i = 0; i < n; i += VOSFP_ENTRIES_PER_BLOCK) {
+		size_t k = n - i < VOSFP_ENTRIES_PER_BLOCK ? n - i : VOSFP_ENTRIES_PER_BLOCK;
 
-int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
-		      const struct pol_entry *new, size_t n_new)
-{
-	size_t blocks = (n_new + VOSFP_ENTRIES_PER_BLOCK - 1) / VOSFP_ENTRIES_PER_BLOCK;
-	struct vosfp_entry_block *was = malloc(sizeof(*was)), *now = malloc(sizeof(*now));
-	struct batch b;
-	int err = batch_init(&b, fd, sizeof(__u32), sizeof(*now));
-
-	if (err || !was || !now)
-		err = vosfp__fail(h, -ENOMEM, "out of memory");
-	/* Only the blocks that differ: after a small change, the blocks
-	 * before it are unchanged. */
-	for (size_t i = 0; i < blocks && !err; i++) {
-		__u32 key = (__u32)i;
-
-		entry_block(new, n_new, i, now);
-		entry_block(old, old ? n_old : 0, i, was);
-		if (!old || memcmp(was, now, sizeof(*now)))
-			err = batch_add(h, &b, &key, now);
+		if (memcmp(m + i, e + i, k * sizeof(*e)))
+			memcpy(m + i, e + i, k * sizeof(*e));
 	}
-	free(was);
-	free(now);
-	return batch_done(h, &b, err);
+	return 0;
 }

@@ -27,9 +27,13 @@ struct pol_fds {
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
 	struct pol_table tbl[TBL__COUNT];
+	/* The entries array, once mapped: blocks blocks of entries. */
+	struct vosfp_entry_block *entries;
+	size_t entries_len;
+	uint32_t blocks;
 };
 
-#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } } }
+#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0 }
 
 /* pol_model_write's answer when a change does not fit the generation's
  * tables: build a new generation with room instead. */
@@ -47,11 +51,12 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
 
 /* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
 int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
-/* New, empty inner maps for (list, gen): the entries array for capacity
- * entries, the TABLEs sized for keys[TBL_*] keys, and mapped. The shared
+/* New, empty inner maps for (list, gen): the entries array with room for
+ * entries entries and some to spare (never more than capacity), the
+ * TABLEs sized for keys[TBL_*] keys, and mapped. The shared
  * arrays' words of that generation are not cleared: pol_shared_read()
  * tells what is there. */
-int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity,
+int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, size_t entries,
 		   const size_t keys[TBL__COUNT], struct pol_fds *out);
 /* Map the TABLEs of (list, gen), got by pol_fds_get, with their fill
  * counts from st; pol_tables_save() puts the counts back in st. */
@@ -71,8 +76,10 @@ void pol_fds_close(struct pol_fds *fds);
 /* Unmap the shared arrays (vosfp_close). */
 void pol_shared_unmap(struct vosfp *h);
 
-/* The count entries of an entries array, sorted by key (*out to be freed). */
-int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **out, size_t *n);
+/* The first count entries of the entries array of fds, sorted by key
+ * (*out to be freed). */
+int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct pol_entry **out,
+		     size_t *n);
 
 /* Write the model new over old (old NULL: the maps are empty; old_bits
  * and old_bloom, if not NULL, are the shared words as they are in the
@@ -84,10 +91,10 @@ int pol_entries_read(struct vosfp *h, int fd, size_t count, struct pol_entry **o
 int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new);
-/* The same for the entries array: the blocks of new (sorted) that differ
- * from old's (old NULL: write them all). The count is the caller's to
- * record, in vosfp_pol_state.entries. */
-int pol_entries_write(struct vosfp *h, int fd, const struct pol_entry *old, size_t n_old,
-		      const struct pol_entry *new, size_t n_new);
+/* Make the entries array of fds hold e[0..n) (sorted), copying only the
+ * blocks that differ. POL_TABLES_FULL if it has no room for n. The count
+ * is the caller's to record, in vosfp_pol_state.entries. */
+int pol_entries_write(struct vosfp *h, struct pol_fds *fds, const struct pol_entry *e,
+		      size_t n);
 
 #endif /* VOSFP_POLICY_STORE_H */

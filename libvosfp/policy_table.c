@@ -32,16 +32,23 @@ uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records)
 	return buckets + (records ? (uint32_t)(keys + keys / 2 + 64) : 0);
 }
 
-int pol_table_map(struct pol_table *t, int fd, uint32_t elems)
+void *pol_mmap_array(int fd, size_t bytes, size_t *len)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t len = ((size_t)elems * sizeof(struct vosfp_tbl_bucket) + page - 1) / page * page;
-	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *m;
 
-	if (m == MAP_FAILED)
+	*len = (bytes + page - 1) / page * page;
+	m = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+int pol_table_map(struct pol_table *t, int fd, uint32_t elems)
+{
+	void *m = pol_mmap_array(fd, (size_t)elems * sizeof(struct vosfp_tbl_bucket), &t->len);
+
+	if (!m)
 		return -errno;
 	t->mem = m;
-	t->len = len;
 	t->elems = elems;
 	return 0;
 }

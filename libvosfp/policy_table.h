@@ -27,6 +27,10 @@ struct pol_table {
 uint32_t pol_table_buckets(size_t keys);
 uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records);
 
+/* Map bytes of the BPF_F_MMAPABLE array behind fd, read and write; *len
+ * is the length to unmap. NULL and errno on failure. */
+void *pol_mmap_array(int fd, size_t bytes, size_t *len);
+
 /* Map the array behind fd (elems elements) and unmap it. */
 int pol_table_map(struct pol_table *t, int fd, uint32_t elems);
 void pol_table_unmap(struct pol_table *t);
