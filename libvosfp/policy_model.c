@@ -11,12 +11,29 @@
 #include <string.h>
 
 #include "policy_model.h"
+#include "policy_sort.h"
 
 /* A growable array of fixed-size elements, bounded by limit. */
 struct vec {
 	void *data;
 	size_t n, cap, elem, limit;
 };
+
+/* Room for n elements at once, so that a big list is not copied on every
+ * doubling (0, or -ENOMEM). */
+static int vec_reserve(struct vec *v, size_t n)
+{
+	void *p;
+
+	if (n <= v->cap)
+		return 0;
+	p = realloc(v->data, n * v->elem);
+	if (!p)
+		return -ENOMEM;
+	v->data = p;
+	v->cap = n;
+	return 0;
+}
 
 static void *vec_push(struct vec *v)
 {
@@ -167,13 +184,29 @@ static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
 	bloom[bit >> 6] |= 1ull << (bit & 63);
 }
 
+/* Radix-sort heads (policy_sort.h) of the derived records. */
+static uint64_t slot_head(const void *r)
+{
+	return (uint64_t)((const struct pol_slot *)r)->slot << 32;
+}
+
+static uint64_t host_head(const void *r)
+{
+	return (uint64_t)((const struct pol_host *)r)->addr << 32;
+}
+
+static uint64_t net6_head(const void *r)
+{
+	return pol_be64_at(&((const struct pol_net6 *)r)->key);
+}
+
 /* Sort, then fold runs of equal keys into their first element. */
 static void merge_slots(struct vec *v, const struct vosfp_bits4 *bits)
 {
 	struct pol_slot *s = v->data;
 	size_t out = 0;
 
-	qsort(s, v->n, sizeof(*s), pol_slot_cmp);
+	pol_sort(s, v->n, sizeof(*s), slot_head, pol_slot_cmp);
 	for (size_t i = 0; i < v->n; i++) {
 		if (covered(bits, s[i].slot))
 			continue; /* a permanent prefix covers the whole /24 */
@@ -197,7 +230,7 @@ static void merge_hosts(struct vec *v, const struct vosfp_bits4 *bits)
 	struct pol_host *h = v->data;
 	size_t out = 0;
 
-	qsort(h, v->n, sizeof(*h), pol_host_cmp);
+	pol_sort(h, v->n, sizeof(*h), host_head, pol_host_cmp);
 	for (size_t i = 0; i < v->n; i++) {
 		if (covered(bits, h[i].addr >> 8))
 			continue;
@@ -216,7 +249,7 @@ static void merge_nets(struct vec *v)
 	struct pol_net6 *p = v->data;
 	size_t out = 0;
 
-	qsort(p, v->n, sizeof(*p), pol_net6_cmp);
+	pol_sort(p, v->n, sizeof(*p), net6_head, pol_net6_cmp);
 	for (size_t i = 0; i < v->n; i++) {
 		if (out && !pol_net6_cmp(&p[out - 1], &p[i])) {
 			p[out - 1].val.expires_ns =
@@ -226,6 +259,32 @@ static void merge_nets(struct vec *v)
 		p[out++] = p[i];
 	}
 	v->n = out;
+}
+
+/* Reserve what the expansion of e[0..n) will push at most (no more than
+ * each vector's limit: going past it is an error found when pushing). */
+static int reserve_all(const struct pol_entry *e, size_t n, uint64_t now, struct vec *slots,
+		       struct vec *hosts, struct vec *nets)
+{
+	size_t ns = 0, nh = 0, nn = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t len = e[i].key.len;
+
+		if (now && pol_entry_expired(&e[i], now))
+			continue;
+		if (e[i].key.family != 4)
+			nn += (size_t)1 << ((len + 7) / 8 * 8 - len);
+		else if (len > 24)
+			ns++, nh += e[i].expires_ns ? (size_t)1 << (32 - len) : 0;
+		else if (e[i].expires_ns)
+			ns += (size_t)1 << (24 - len);
+	}
+	if (vec_reserve(slots, ns < slots->limit ? ns : slots->limit) ||
+	    vec_reserve(hosts, nh < hosts->limit ? nh : hosts->limit) ||
+	    vec_reserve(nets, nn < nets->limit ? nn : nets->limit))
+		return -ENOMEM;
+	return 0;
 }
 
 int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t limit,
@@ -244,6 +303,7 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 		pol_model_free(m);
 		return -ENOMEM;
 	}
+	err = reserve_all(e, n, now, &slots, &hosts, &nets);
 	for (size_t i = 0; i < n && !err; i++) {
 		if (now && pol_entry_expired(&e[i], now))
 			continue;

@@ -2,12 +2,13 @@
 /*
  * A million entries sorted by qsort took about a third of a second, most of
  * a load's user time. Here: a least-significant-digit radix sort, 16 bits a
- * pass, on the first 8 bytes of each key read big-endian (so the order is
- * memcmp's), carrying the entry's index; passes whose digit is the same for
- * every entry are skipped (the key's padding, a list of one family). Then
- * the entries are gathered in that order and each run of equal first 8
- * bytes (IPv6 prefixes inside one /32) is finished by qsort on the whole
- * key.
+ * pass, on a 64-bit head of each record that orders records as far as it
+ * goes (for entries, the first 8 bytes of the key read big-endian, so the
+ * order is memcmp's), carrying the record's index; passes whose digit is
+ * the same for every record are skipped (the key's padding, a list of one
+ * family). Then the records are gathered in that order and each run of
+ * equal heads (IPv6 prefixes inside one /32) is finished by qsort on the
+ * whole key.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,26 +49,27 @@ static int radix_pass(const struct keyed *in, struct keyed *out, size_t n, unsig
 	return 1;
 }
 
-void pol_sort_entries(struct pol_entry *e, size_t n)
+void pol_sort(void *base, size_t n, size_t size, uint64_t (*key)(const void *),
+	      int (*cmp)(const void *, const void *))
 {
+	char *recs = base, *out;
 	struct keyed *a, *b;
-	struct pol_entry *out;
 	size_t *count;
 
 	if (n < RADIX_MIN) {
-		qsort(e, n, sizeof(*e), pol_entry_cmp);
+		qsort(base, n, size, cmp);
 		return;
 	}
 	a = malloc(n * sizeof(*a));
 	b = malloc(n * sizeof(*b));
-	out = malloc(n * sizeof(*out));
+	out = malloc(n * size);
 	count = malloc(DIGITS * sizeof(*count));
 	if (!a || !b || !out || !count) {
-		qsort(e, n, sizeof(*e), pol_entry_cmp);
+		qsort(base, n, size, cmp);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
-		a[i].head = pol_be64_at(&e[i].key);
+		a[i].head = key(recs + i * size);
 		a[i].idx = i;
 	}
 	for (unsigned shift = 0; shift < 64; shift += DIGIT_BITS) {
@@ -79,17 +81,27 @@ void pol_sort_entries(struct pol_entry *e, size_t n)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		out[i] = e[a[i].idx];
+		memcpy(out + i * size, recs + a[i].idx * size, size);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && a[j].head == a[i].head; j++)
 			;
 		if (j - i > 1)
-			qsort(out + i, j - i, sizeof(*out), pol_entry_cmp);
+			qsort(out + i * size, j - i, size, cmp);
 	}
-	memcpy(e, out, n * sizeof(*e));
+	memcpy(base, out, n * size);
 done:
 	free(a);
 	free(b);
 	free(out);
 	free(count);
+}
+
+static uint64_t entry_head(const void *e)
+{
+	return pol_be64_at(&((const struct pol_entry *)e)->key);
+}
+
+void pol_sort_entries(struct pol_entry *e, size_t n)
+{
+	pol_sort(e, n, sizeof(*e), entry_head, pol_entry_cmp);
 }
