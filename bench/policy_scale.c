@@ -63,31 +63,27 @@ static long long map_memlock(int fd)
  * The fixed bit and Bloom arrays (24 MB for all lists) are not counted. */
 static long long block_list_bytes(const char *root)
 {
-	static const char *const outer[] = { "vosfp_pslot4", "vosfp_phost4", "vosfp_pnet6",
-					     "vosfp_pentries" };
 	long long total = 0;
+	char path[256];
+	int ofd;
 
-	for (size_t i = 0; i < sizeof(outer) / sizeof(outer[0]); i++) {
-		char path[256];
-		int ofd;
+	snprintf(path, sizeof(path), "%s/vosfp_ptables", root);
+	ofd = bpf_obj_get(path);
+	/* The block list's generations are slots 0 and 1, four kinds each. */
+	for (__u32 key = 0; ofd >= 0 && key < 2 * 4; key++) {
+		__u32 id;
+		int fd;
 
-		snprintf(path, sizeof(path), "%s/%s", root, outer[i]);
-		ofd = bpf_obj_get(path);
-		for (__u32 slot = 0; ofd >= 0 && slot < 2; slot++) { /* block: slots 0, 1 */
-			__u32 id;
-			int fd;
-
-			if (bpf_map_lookup_elem(ofd, &slot, &id))
-				continue; /* that generation was never made */
-			fd = bpf_map_get_fd_by_id(id);
-			if (fd >= 0) {
-				total += map_memlock(fd);
-				close(fd);
-			}
+		if (bpf_map_lookup_elem(ofd, &key, &id))
+			continue; /* that generation was never made */
+		fd = bpf_map_get_fd_by_id(id);
+		if (fd >= 0) {
+			total += map_memlock(fd);
+			close(fd);
 		}
-		if (ofd >= 0)
-			close(ofd);
 	}
+	if (ofd >= 0)
+		close(ofd);
 	return total;
 }
 

@@ -11,30 +11,29 @@
 #include "vosfp_shared.h"
 
 /*
- * Policy lists: outer maps holding one inner map per (list, generation);
- * layouts and meaning in vosfp_shared.h. The inner definitions are the
- * templates the kernel checks the library's inner maps against; the
- * library sizes each inner map (BPF_F_INNER_MAP lets sizes differ).
+ * Policy lists: one outer map holding the inner maps of every (list,
+ * generation) and kind; layouts and meaning in vosfp_shared.h. The inner
+ * definition is the template the kernel checks the library's inner maps
+ * against; the library sizes each inner map (BPF_F_INNER_MAP lets sizes
+ * differ).
  */
-#define POLICY_OUTER(name, inner_type, key_type, val_type, inner_entries, flags)            \
-	struct {                                                                            \
-		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                   \
-		__uint(max_entries, VOSFP_POL_SLOTS);                                       \
-		__type(key, __u32);                                                         \
-		__array(values, struct {                                                    \
-			__uint(type, inner_type);                                           \
-			__uint(map_flags, flags);                                           \
-			__type(key, key_type);                                              \
-			__type(value, val_type);                                            \
-			__uint(max_entries, inner_entries);                                 \
-		});                                                                         \
-	} name SEC(".maps")
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_POL_KINDS);
+	__type(key, __u32);
+	__array(values, struct {
+		__uint(type, BPF_MAP_TYPE_ARRAY);
+		__uint(map_flags, BPF_F_INNER_MAP | BPF_F_MMAPABLE);
+		__type(key, __u32);
+		__type(value, struct vosfp_tbl_bucket);
+		__uint(max_entries, 1);
+	});
+} vosfp_ptables SEC(".maps");
 
-/* clang describes types reached only two pointers deep (the templates'
- * keys and values) as forward declarations, which libbpf cannot size;
- * these read-only variables, never used, give them full descriptions. */
+/* clang describes types reached only two pointers deep (the template's
+ * value) as forward declarations, which libbpf cannot size; this
+ * read-only variable, never used, gives it a full description. */
 const volatile struct vosfp_tbl_bucket btf_tbl_bucket;
-const volatile struct vosfp_entry_block btf_entry_block;
 
 /* The IPv4 bits of all four (list, generation) pairs in one plain array,
  * VOSFP_BITS4_WORDS words each: a direct array lookup is inlined by the
@@ -56,14 +55,6 @@ struct {
 	__uint(max_entries, VOSFP_POL_SLOTS * VOSFP_BLOOM6_WORDS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 } vosfp_pbloom6 SEC(".maps");
-#define POLICY_TABLE(name)                                                                  \
-	POLICY_OUTER(name, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_tbl_bucket, 1,           \
-		     BPF_F_INNER_MAP | BPF_F_MMAPABLE)
-POLICY_TABLE(vosfp_pslot4);
-POLICY_TABLE(vosfp_phost4);
-POLICY_TABLE(vosfp_pnet6);
-POLICY_OUTER(vosfp_pentries, BPF_MAP_TYPE_ARRAY, __u32, struct vosfp_entry_block, 1,
-	     BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -195,7 +186,8 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 		return 1;
 	if (!(bits->detail & bit))
 		return 0;
-	map = bpf_map_lookup_elem(&vosfp_pslot4, &slot);
+	key = VOSFP_POL_INNER(slot, VOSFP_PK_SLOT4);
+	map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 	key = a >> 8;
 	buckets = st->tbl_buckets[list][gen][0];
 	if (!map || !tbl_find(map, buckets, vosfp_tbl_home4(key), VOSFP_TBL_TAG4, key, 0, 0, &val))
@@ -209,7 +201,8 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	if (s->whole_expires_ns && s->whole_expires_ns > clock_now(now))
 		return 1;
 	if (s->host_ttls) {
-		map = bpf_map_lookup_elem(&vosfp_phost4, &slot);
+		key = VOSFP_POL_INNER(slot, VOSFP_PK_HOST4);
+		map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 		buckets = st->tbl_buckets[list][gen][1];
 		if (map && tbl_find(map, buckets, vosfp_tbl_home4(a), VOSFP_TBL_TAG4, a, 0, 0, &val) &&
 		    live(val, now))
@@ -223,7 +216,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 static __always_inline int listed6(const struct vosfp_pol_state *st, int list, __u32 gen,
 				   __u32 levels, const struct in6_addr *src, __u64 *now)
 {
-	__u32 slot = VOSFP_POL_SLOT(list, gen);
+	__u32 slot = VOSFP_POL_SLOT(list, gen), inner = VOSFP_POL_INNER(slot, VOSFP_PK_NET6);
 	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[0]);
 	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[8]);
 	void *map = NULL;
@@ -245,7 +238,7 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 		if (!word || !((*word >> (bit & 63)) & 1))
 			continue;
 		if (!map)
-			map = bpf_map_lookup_elem(&vosfp_pnet6, &slot);
+			map = bpf_map_lookup_elem(&vosfp_ptables, &inner);
 		if (!map)
 			return 0;
 		if (tbl_find(map, st->tbl_buckets[list][gen][2], vosfp_net6_home(x), 1 + level, 0, mh, ml,

@@ -17,11 +17,8 @@
 /* Policy lists (see "Policy lists" below): outer maps of maps, and the
  * state that says which generation of each list is live. */
 #define VOSFP_MAP_POL_BITS4 "vosfp_pbits4"
-#define VOSFP_MAP_POL_SLOT4 "vosfp_pslot4"
-#define VOSFP_MAP_POL_HOST4 "vosfp_phost4"
-#define VOSFP_MAP_POL_NET6 "vosfp_pnet6"
+#define VOSFP_MAP_POL_TABLES "vosfp_ptables"
 #define VOSFP_MAP_POL_BLOOM6 "vosfp_pbloom6"
-#define VOSFP_MAP_POL_ENTRIES "vosfp_pentries"
 #define VOSFP_MAP_POL_STATE "vosfp_pstate"
 #define VOSFP_MAP_CONFIG "vosfp_config"
 #define VOSFP_MAP_COUNTERS "vosfp_counters"
@@ -37,8 +34,12 @@
  * Policy lists. Each list (block, allow) exists in two generations; the
  * program reads only the live one (vosfp_pol_state.gen), so a whole list is
  * replaced by filling the other generation aside and flipping one word.
- * The outer maps hold one inner map per (list, generation), at index
- * VOSFP_POL_SLOT(list, gen); the library creates the inner maps.
+ * One outer map (VOSFP_MAP_POL_TABLES) holds the inner maps of every
+ * (list, generation), one per kind, at VOSFP_POL_INNER(slot, kind) with
+ * slot VOSFP_POL_SLOT(list, gen); the library creates them and installs
+ * a generation's four in one batch (the kernel waits for an RCU grace
+ * period after each update of an outer map: 8-16 ms, once per batch).
+ * All are memory-mapped ARRAYs of 64-byte elements.
  *
  * The lookup cost must not grow with the size of a list, so a list is not
  * an LPM trie (about 95 ns at a million prefixes) but a derived structure
@@ -69,10 +70,11 @@
  *          when its bit is set, so a clean source costs one inlined array
  *          read per level in use, not one table lookup.
  * And for the library alone:
- *   entries ARRAY of blocks of the prefixes as given, with their expiry,
- *          sorted, vosfp_pol_state.entries of them: what `list` shows and
- *          what the derived maps are rebuilt from. Memory-mapped like the
- *          TABLEs, and sized like them for the list with room to spare.
+ *   entries ARRAY holding the prefixes as given (struct vosfp_entry,
+ *          packed across its 64-byte elements), with their expiry, sorted,
+ *          vosfp_pol_state.entries of them: what `list` shows and what the
+ *          derived maps are rebuilt from. Sized for the list with room to
+ *          spare, like the TABLEs.
  *
  * Addresses in keys are host byte order for IPv4, network order for IPv6.
  * Expiry times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 = permanent.
@@ -82,6 +84,13 @@
 #define VOSFP_L_ALLOW 1
 #define VOSFP_POL_SLOT(list, gen) (((list) << 1) | ((gen) & 1))
 #define VOSFP_POL_SLOTS 4
+/* Kinds of inner maps: the TABLEs, then the entries array. */
+#define VOSFP_PK_SLOT4 0
+#define VOSFP_PK_HOST4 1
+#define VOSFP_PK_NET6 2
+#define VOSFP_PK_ENTRIES 3
+#define VOSFP_POL_KINDS 4
+#define VOSFP_POL_INNER(slot, kind) ((slot) * VOSFP_POL_KINDS + (kind))
 #define VOSFP_BITS4_WORDS (1u << 18)
 #define VOSFP_V6_LEVELS 17 /* /0, /8, ... /128 */
 
@@ -194,11 +203,6 @@ struct vosfp_entry {
 	__u64 expires_ns; /* 0 = permanent */
 };
 
-#define VOSFP_ENTRIES_PER_BLOCK 128
-
-struct vosfp_entry_block {
-	struct vosfp_entry e[VOSFP_ENTRIES_PER_BLOCK];
-};
 
 /* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
  * fields of a generation before it makes that generation live. */

@@ -16,11 +16,8 @@
 /* The maps the handle holds, in the order of vosfp_map_names[]. */
 enum vosfp_map_id {
 	MAP_PBITS4,
-	MAP_PSLOT4,
-	MAP_PHOST4,
-	MAP_PNET6,
+	MAP_PTABLES,
 	MAP_PBLOOM6,
-	MAP_PENTRIES,
 	MAP_PSTATE,
 	MAP_CONFIG,
 	MAP_COUNTERS,

@@ -338,7 +338,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		err = capacity_error(h, list, n_new, st.capacity[list], "entries");
 	/* Nothing written yet, or more entries than the live generation has
 	 * room for: the list goes to a new generation sized for it. */
-	if (!err && (fresh || n_new > (size_t)fds.blocks * VOSFP_ENTRIES_PER_BLOCK)) {
+	if (!err && (fresh || n_new > fds.entries_room)) {
 		err = new_generation(h, list, &st, new, n_new, now);
 		goto out;
 	}

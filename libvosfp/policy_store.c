@@ -17,17 +17,21 @@
 
 #include "policy_store.h"
 
-/* The pinned map behind each kind: a shared array for the bits and the
- * Bloom filter, an outer map of inner maps for the rest. */
-static const int pinned_map[POL__KINDS] = {
-	[POL_BITS] = MAP_PBITS4, [POL_BLOOM] = MAP_PBLOOM6,   [POL_SLOT] = MAP_PSLOT4,
-	[POL_HOST] = MAP_PHOST4, [POL_NET6] = MAP_PNET6,     [POL_ENTRIES] = MAP_PENTRIES,
-};
-
+/* The bits and the Bloom filter are shared arrays; the other kinds are
+ * inner maps of the one outer map, from POL_SLOT on in the order of the
+ * VOSFP_PK_ ids. */
 static bool shared_kind(int k)
 {
 	return k == POL_BITS || k == POL_BLOOM;
 }
+
+static __u32 inner_key(uint32_t slot, int k)
+{
+	return VOSFP_POL_INNER(slot, (uint32_t)(k - POL_SLOT));
+}
+
+_Static_assert(POL_ENTRIES - POL_SLOT == VOSFP_PK_ENTRIES && POL_NET6 - POL_SLOT == VOSFP_PK_NET6,
+	       "inner map kinds in the outer map's order");
 
 /* Reset out for (list, gen): no inner map yet, and where the generation's
  * words start in the shared arrays (which are reached through their
@@ -38,6 +42,7 @@ static void reset_fds(uint32_t slot, struct pol_fds *out)
 		out->fd[k] = -1;
 	memset(out->tbl, 0, sizeof(out->tbl));
 	out->entries = NULL;
+	out->slot = slot;
 	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
 }
@@ -106,7 +111,9 @@ int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (shared_kind(k))
 			continue;
-		if (bpf_map_lookup_elem(h->map_fd[pinned_map[k]], &slot, &id)) {
+		__u32 key = inner_key(slot, k);
+
+		if (bpf_map_lookup_elem(h->map_fd[MAP_PTABLES], &key, &id)) {
 			int err = -errno;
 
 			pol_fds_close(out);
@@ -134,15 +141,16 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 		    .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	/* Room for the entries and a quarter more, for changes; beyond, a
 	 * change builds a new generation. */
-	size_t want = entries + entries / 4 + VOSFP_ENTRIES_PER_BLOCK;
-	uint32_t blocks = (uint32_t)((want < capacity ? want : capacity) /
-				     VOSFP_ENTRIES_PER_BLOCK + 1);
+	size_t want = entries + entries / 4 + 128;
+	size_t room = want < capacity ? want : capacity;
+	uint32_t elems = (uint32_t)((room * sizeof(struct vosfp_entry) +
+				     sizeof(struct vosfp_tbl_bucket) - 1) /
+				    sizeof(struct vosfp_tbl_bucket));
 	int err;
 
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
-					      sizeof(struct vosfp_entry_block), blocks,
-					      &table_opts);
+					      sizeof(struct vosfp_tbl_bucket), elems, &table_opts);
 	if (out->fd[POL_ENTRIES] < 0) {
 		err = -errno;
 		pol_fds_close(out);
@@ -207,17 +215,15 @@ void pol_tables_save(const struct pol_fds *fds, struct vosfp_pol_state *st, int 
 
 int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds)
 {
-	__u32 slot = VOSFP_POL_SLOT(list, gen);
+	__u32 keys[VOSFP_POL_KINDS], values[VOSFP_POL_KINDS], count = VOSFP_POL_KINDS;
 
-	for (int k = 0; k < POL__KINDS; k++) {
-		__u32 fd = (__u32)fds->fd[k];
-
-		if (shared_kind(k))
-			continue; /* not an inner map */
-		if (bpf_map_update_elem(h->map_fd[pinned_map[k]], &slot, &fd, BPF_ANY))
-			return vosfp__fail(h, -errno, "installing the policy maps: %s",
-					   strerror(errno));
+	for (int k = POL_SLOT; k <= POL_ENTRIES; k++) {
+		keys[k - POL_SLOT] = inner_key(VOSFP_POL_SLOT(list, gen), k);
+		values[k - POL_SLOT] = (__u32)fds->fd[k];
 	}
+	/* One batch: one wait for the kernel's grace period, not four. */
+	if (bpf_map_update_batch(h->map_fd[MAP_PTABLES], keys, values, &count, NULL))
+		return vosfp__fail(h, -errno, "installing the policy maps: %s", strerror(errno));
 	return 0;
 }
 
@@ -233,12 +239,13 @@ static int entries_map(struct vosfp *h, struct pol_fds *fds)
 	if (bpf_obj_get_info_by_fd(fds->fd[POL_ENTRIES], &info, &len))
 		return vosfp__fail(h, -errno, "reading a policy map: %s", strerror(errno));
 	m = pol_mmap_array(fds->fd[POL_ENTRIES],
-			   (size_t)info.max_entries * sizeof(struct vosfp_entry_block),
+			   (size_t)info.max_entries * sizeof(struct vosfp_tbl_bucket),
 			   &fds->entries_len);
 	if (!m)
 		return vosfp__fail(h, -errno, "cannot map a policy list: %s", strerror(errno));
 	fds->entries = m;
-	fds->blocks = info.max_entries;
+	fds->entries_room = (size_t)info.max_entries * sizeof(struct vosfp_tbl_bucket) /
+			    sizeof(struct vosfp_entry);
 	return 0;
 }
 
@@ -250,13 +257,13 @@ int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct 
 
 	*out = NULL;
 	*n = 0;
-	if (!err && count > (size_t)fds->blocks * VOSFP_ENTRIES_PER_BLOCK)
+	if (!err && count > fds->entries_room)
 		err = vosfp__fail(h, -EIO, "the policy state does not match its entries");
 	if (err) {
 		free(all);
 		return err;
 	}
-	memcpy(all, fds->entries->e, count * sizeof(*all));
+	memcpy(all, fds->entries, count * sizeof(*all));
 	*out = all;
 	*n = count;
 	return 0;
@@ -398,7 +405,7 @@ static size_t shared_bytes(int which)
 static int shared_mem(struct vosfp *h, int which, char **out)
 {
 	if (!h->shared_mem[which]) {
-		int fd = h->map_fd[pinned_map[which ? POL_BLOOM : POL_BITS]];
+		int fd = h->map_fd[which ? MAP_PBLOOM6 : MAP_PBITS4];
 		size_t len;
 		void *m = pol_mmap_array(fd, shared_bytes(which), &len);
 
@@ -518,18 +525,19 @@ int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model
 int pol_entries_write(struct vosfp *h, struct pol_fds *fds, const struct pol_entry *e,
 		      size_t n)
 {
+	enum { BLOCK = 128 };
 	struct pol_entry *m;
 	int err = entries_map(h, fds);
 
 	if (err)
 		return err;
-	if (n > (size_t)fds->blocks * VOSFP_ENTRIES_PER_BLOCK)
+	if (n > fds->entries_room)
 		return POL_TABLES_FULL;
 	/* Only the blocks that differ: after a small change, those before
 	 * it are unchanged. No packet reads these: plain copies. */
-	m = (struct pol_entry *)fds->entries->e; /* the same layout (policy_model.h) */
-	for (size_t i = 0; i < n; i += VOSFP_ENTRIES_PER_BLOCK) {
-		size_t k = n - i < VOSFP_ENTRIES_PER_BLOCK ? n - i : VOSFP_ENTRIES_PER_BLOCK;
+	m = fds->entries;
+	for (size_t i = 0; i < n; i += BLOCK) {
+		size_t k = n - i < BLOCK ? n - i : BLOCK;
 
 		if (memcmp(m + i, e + i, k * sizeof(*e)))
 			memcpy(m + i, e + i, k * sizeof(*e));

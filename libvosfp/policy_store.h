@@ -27,13 +27,13 @@ struct pol_fds {
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
 	struct pol_table tbl[TBL__COUNT];
-	/* The entries array, once mapped: blocks blocks of entries. */
-	struct vosfp_entry_block *entries;
-	size_t entries_len;
-	uint32_t blocks;
+	/* The entries array, once mapped: room for entries_room entries. */
+	struct pol_entry *entries;
+	size_t entries_len, entries_room;
+	uint32_t slot; /* VOSFP_POL_SLOT(list, gen) */
 };
 
-#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0 }
+#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0, 0 }
 
 /* pol_model_write's answer when a change does not fit the generation's
  * tables: build a new generation with room instead. */
