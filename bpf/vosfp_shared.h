@@ -73,8 +73,9 @@
  *   entries ARRAY holding the prefixes as given (struct vosfp_entry,
  *          packed across its 64-byte elements), with their expiry, sorted,
  *          vosfp_pol_state.entries of them: what `list` shows and what the
- *          derived maps are rebuilt from. Sized for the list with room to
- *          spare, like the TABLEs.
+ *          derived maps are rebuilt from. Two halves (entries_half says
+ *          which is current), each sized for the list with room to spare,
+ *          like the TABLEs.
  *
  * Addresses in keys are host byte order for IPv4, network order for IPv6.
  * Expiry times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 = permanent.
@@ -219,6 +220,14 @@ struct vosfp_pol_state {
 	__u32 tbl_buckets[2][2][3];
 	__u32 tbl_filled[2][2][3];
 	__u32 records[2][2];    /* slot4 records written, the deleted ones too */
+	/* [list][gen]: which half of the entries array holds the entries.
+	 * A change writes the other half, then switches with this word and
+	 * the count: a writer killed halfway leaves the list it started from. */
+	__u32 entries_half[2][2];
+	/* Set while a change writes a list's live generation in place: a
+	 * writer killed halfway leaves it set, and the next change rebuilds
+	 * that list as a new generation rather than trust the live maps. */
+	__u32 dirty[2];
 };
 
 /* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the

@@ -140,12 +140,13 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 						 vosfp_list_name(list));
 	}
 	if (!err)
-		err = pol_entries_write(h, &fds, e, n);
+		err = pol_entries_write(h, &fds, 0, e, n);
 	if (!err)
 		err = pol_fds_install(h, list, next, &fds);
 	if (!err) {
 		/* Describe the new generation first, then make it live. */
 		st->entries[list][next] = (uint32_t)n;
+		st->entries_half[list][next] = 0;
 		st->derived[list][next][0] = (uint32_t)model.n_slots;
 		st->derived[list][next][1] = (uint32_t)model.n_hosts;
 		st->derived[list][next][2] = (uint32_t)model.n_nets;
@@ -156,6 +157,7 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 	}
 	if (!err) {
 		st->gen[list] = next;
+		st->dirty[list] = 0; /* the live maps are these, fully written */
 		err = pol_state_write(h, st);
 	}
 	pol_model_free(&model);
@@ -314,7 +316,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	size_t n_old = 0, n_new = 0, n_old_sub = 0, n_new_sub = 0;
 	uint64_t now = vosfp__now_ns(), *kernel_bloom = NULL;
 	uint32_t gen, derived[3];
-	bool region = false, fresh = false;
+	bool region = false, none = false;
 	int lock, err;
 
 	*present = 0;
@@ -325,20 +327,23 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	gen = st.gen[list] & 1;
 	if (!err) {
 		err = live_fds(h, list, &st, &fds);
-		fresh = err == -ENOENT; /* nothing written yet: build a generation */
-		if (fresh)
+		none = err == -ENOENT; /* nothing written yet */
+		if (none)
 			err = 0;
 	}
-	if (!err && !fresh)
-		err = pol_entries_read(h, &fds, st.entries[list][gen], &old, &n_old);
+	if (!err && !none)
+		err = pol_entries_read(h, &fds, st.entries_half[list][gen], st.entries[list][gen],
+				       &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
 	if (!err && n_new > st.capacity[list])
 		err = capacity_error(h, list, n_new, st.capacity[list], "entries");
-	/* Nothing written yet, or more entries than the live generation has
-	 * room for: the list goes to a new generation sized for it. */
-	if (!err && (fresh || n_new > fds.entries_room)) {
+	/* Nothing written yet, a writer that died halfway through the live
+	 * maps (its entries were not switched: old is the list it started
+	 * from), or more entries than the live generation has room for: the
+	 * list goes to a new generation, built from the entries alone. */
+	if (!err && (none || st.dirty[list] || n_new > fds.entries_room)) {
 		err = new_generation(h, list, &st, new, n_new, now);
 		goto out;
 	}
@@ -368,6 +373,10 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		for (uint32_t w = 0; !err && w < VOSFP_BLOOM6_WORDS; w++)
 			new_model.bloom[w] |= kernel_bloom[w];
 	}
+	if (!err) {
+		st.dirty[list] = 1; /* cleared by the state write that ends the change */
+		err = pol_state_write(h, &st);
+	}
 	if (!err)
 		err = pol_model_write(h, &fds, &old_model, NULL, kernel_bloom, &new_model);
 	if (err == POL_TABLES_FULL) {
@@ -378,16 +387,18 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		goto out;
 	}
 	if (!err)
-		err = pol_entries_write(h, &fds, new, n_new);
+		err = pol_entries_write(h, &fds, st.entries_half[list][gen] ^ 1, new, n_new);
 	if (err == POL_TABLES_FULL) /* checked above: cannot happen */
 		err = vosfp__fail(h, -ENOSPC, "the %s list's entries overflow",
 				  vosfp_list_name(list));
 	if (!err) {
 		st.entries[list][gen] = (uint32_t)n_new;
+		st.entries_half[list][gen] ^= 1;
 		memcpy(st.derived[list][gen], derived, sizeof(derived));
 		summarize(new, n_new, now, &st.v4_used[list][gen],
 			  &st.v6_levels[list][gen]);
 		pol_tables_save(&fds, &st, list, gen);
+		st.dirty[list] = 0;
 		err = pol_state_write(h, &st);
 	}
 out:
@@ -444,8 +455,10 @@ int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, si
 		if (err == -ENOENT)
 			err = 0; /* never written: empty */
 		else if (!err) {
-			err = pol_entries_read(h, &fds, st.entries[list][st.gen[list] & 1], out,
-					       n);
+			uint32_t gen = st.gen[list] & 1;
+
+			err = pol_entries_read(h, &fds, st.entries_half[list][gen],
+					       st.entries[list][gen], out, n);
 			pol_fds_close(&fds);
 		}
 	}

@@ -143,14 +143,15 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 	 * change builds a new generation. */
 	size_t want = entries + entries / 4 + 128;
 	size_t room = want < capacity ? want : capacity;
-	uint32_t elems = (uint32_t)((room * sizeof(struct vosfp_entry) +
-				     sizeof(struct vosfp_tbl_bucket) - 1) /
-				    sizeof(struct vosfp_tbl_bucket));
+	uint32_t entry_elems = (uint32_t)((2 * room * sizeof(struct vosfp_entry) +
+					   sizeof(struct vosfp_tbl_bucket) - 1) /
+					  sizeof(struct vosfp_tbl_bucket)); /* two halves */
 	int err;
 
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
-					      sizeof(struct vosfp_tbl_bucket), elems, &table_opts);
+					      sizeof(struct vosfp_tbl_bucket), entry_elems,
+					      &table_opts);
 	if (out->fd[POL_ENTRIES] < 0) {
 		err = -errno;
 		pol_fds_close(out);
@@ -245,12 +246,12 @@ static int entries_map(struct vosfp *h, struct pol_fds *fds)
 		return vosfp__fail(h, -errno, "cannot map a policy list: %s", strerror(errno));
 	fds->entries = m;
 	fds->entries_room = (size_t)info.max_entries * sizeof(struct vosfp_tbl_bucket) /
-			    sizeof(struct vosfp_entry);
+			    sizeof(struct vosfp_entry) / 2;
 	return 0;
 }
 
-int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct pol_entry **out,
-		     size_t *n)
+int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t count,
+		     struct pol_entry **out, size_t *n)
 {
 	struct pol_entry *all = malloc((count ? count : 1) * sizeof(*all));
 	int err = all ? entries_map(h, fds) : vosfp__fail(h, -ENOMEM, "out of memory");
@@ -263,7 +264,7 @@ int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct 
 		free(all);
 		return err;
 	}
-	memcpy(all, fds->entries, count * sizeof(*all));
+	memcpy(all, fds->entries + (half & 1) * fds->entries_room, count * sizeof(*all));
 	*out = all;
 	*n = count;
 	return 0;
@@ -522,25 +523,16 @@ int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model
 	return err;
 }
 
-int pol_entries_write(struct vosfp *h, struct pol_fds *fds, const struct pol_entry *e,
-		      size_t n)
+int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
+		      const struct pol_entry *e, size_t n)
 {
-	enum { BLOCK = 128 };
-	struct pol_entry *m;
 	int err = entries_map(h, fds);
 
 	if (err)
 		return err;
 	if (n > fds->entries_room)
 		return POL_TABLES_FULL;
-	/* Only the blocks that differ: after a small change, those before
-	 * it are unchanged. No packet reads these: plain copies. */
-	m = fds->entries;
-	for (size_t i = 0; i < n; i += BLOCK) {
-		size_t k = n - i < BLOCK ? n - i : BLOCK;
-
-		if (memcmp(m + i, e + i, k * sizeof(*e)))
-			memcpy(m + i, e + i, k * sizeof(*e));
-	}
+	/* No packet reads these: a plain copy, into the half not in use. */
+	memcpy(fds->entries + (half & 1) * fds->entries_room, e, n * sizeof(*e));
 	return 0;
 }

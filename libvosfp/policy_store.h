@@ -27,7 +27,8 @@ struct pol_fds {
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
 	struct pol_table tbl[TBL__COUNT];
-	/* The entries array, once mapped: room for entries_room entries. */
+	/* The entries array, once mapped: two halves of entries_room
+	 * entries. */
 	struct pol_entry *entries;
 	size_t entries_len, entries_room;
 	uint32_t slot; /* VOSFP_POL_SLOT(list, gen) */
@@ -76,10 +77,10 @@ void pol_fds_close(struct pol_fds *fds);
 /* Unmap the shared arrays (vosfp_close). */
 void pol_shared_unmap(struct vosfp *h);
 
-/* The first count entries of the entries array of fds, sorted by key
- * (*out to be freed). */
-int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct pol_entry **out,
-		     size_t *n);
+/* The first count entries in half half of the entries array of fds,
+ * sorted by key (*out to be freed). */
+int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t count,
+		     struct pol_entry **out, size_t *n);
 
 /* Write the model new over old (old NULL: the maps are empty; old_bits
  * and old_bloom, if not NULL, are the shared words as they are in the
@@ -91,10 +92,10 @@ int pol_entries_read(struct vosfp *h, struct pol_fds *fds, size_t count, struct 
 int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new);
-/* Make the entries array of fds hold e[0..n) (sorted), copying only the
- * blocks that differ. POL_TABLES_FULL if it has no room for n. The count
- * is the caller's to record, in vosfp_pol_state.entries. */
-int pol_entries_write(struct vosfp *h, struct pol_fds *fds, const struct pol_entry *e,
-		      size_t n);
+/* Write e[0..n) (sorted) into half half of the entries array of fds.
+ * POL_TABLES_FULL if a half has no room for n. The count and the half
+ * are the caller's to record, in vosfp_pol_state. */
+int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
+		      const struct pol_entry *e, size_t n);
 
 #endif /* VOSFP_POLICY_STORE_H */

@@ -116,16 +116,31 @@ int pol_table_del(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key
 	return 0;
 }
 
+/* A record's element: the record, and a mark set once it is written, so
+ * that a writer that finds more records than the state says (one was
+ * killed after writing some, before recording how many) skips them
+ * instead of overwriting what a table entry may already point to. */
+struct record_elem {
+	struct vosfp_slot4 rec;
+	uint64_t pad;
+	uint64_t written;
+};
+
+_Static_assert(sizeof(struct record_elem) == sizeof(struct vosfp_tbl_bucket),
+	       "a record fills an element");
+
 int pol_table_record(struct pol_table *t, const struct vosfp_slot4 *rec, uint64_t *index)
 {
-	uint64_t i = (uint64_t)t->buckets + t->records;
+	struct record_elem *r;
 
-	_Static_assert(sizeof(*rec) <= sizeof(struct vosfp_tbl_bucket), "a record fits an element");
-	if (i >= t->elems)
+	while ((uint64_t)t->buckets + t->records < t->elems &&
+	       ((struct record_elem *)&t->mem[t->buckets + t->records])->written)
+		t->records++; /* left by a killed writer */
+	if ((uint64_t)t->buckets + t->records >= t->elems)
 		return -ENOSPC;
-	memcpy(&t->mem[i], rec, sizeof(*rec));
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	t->records++;
-	*index = i;
+	r = (struct record_elem *)&t->mem[t->buckets + t->records];
+	r->rec = *rec;
+	__atomic_store_n(&r->written, 1, __ATOMIC_RELEASE);
+	*index = (uint64_t)t->buckets + t->records++;
 	return 0;
 }

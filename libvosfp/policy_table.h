@@ -46,7 +46,8 @@ int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key
 int pol_table_del(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4, uint64_t hi,
 		  uint64_t lo);
 /* Store a slot4 record in the next free element; *index is the value
- * that points to it. -ENOSPC when there is no room left. */
+ * that points to it. -ENOSPC when there is no room left. The value must
+ * be stored after this returns (the release store of pol_table_put). */
 int pol_table_record(struct pol_table *t, const struct vosfp_slot4 *rec, uint64_t *index);
 
 #endif /* VOSFP_POLICY_TABLE_H */

@@ -167,12 +167,32 @@ static void test_limits(void **state)
 	free(t.mem);
 }
 
+/* A writer killed after storing records, before the state said how many:
+ * the next one starts from the stale count and must not reuse them. */
+static void test_records_after_a_killed_writer(void **state)
+{
+	struct pol_table t;
+	struct vosfp_slot4 rec = { .whole_expires_ns = 5 };
+	uint64_t first, index;
+
+	(void)state;
+	table_for(&t, 100, 1);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(pol_table_record(&t, &rec, &first), 0);
+	t.records = 0; /* the count the state still holds */
+	assert_int_equal(pol_table_record(&t, &rec, &index), 0);
+	assert_int_equal(index, first + 1);
+	assert_int_equal(t.records, 4);
+	free(t.mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_update_delete),
 		cmocka_unit_test(test_ipv6_keys),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_records_after_a_killed_writer),
 	};
 
 	return cmocka_run_group_tests_name("policy-table", tests, NULL, NULL);
