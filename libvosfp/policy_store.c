@@ -139,9 +139,9 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 						       "vosfp_net6" };
 	LIBBPF_OPTS(bpf_map_create_opts, table_opts,
 		    .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
-	/* Room for the entries and a quarter more, for changes; beyond, a
-	 * change builds a new generation. */
-	size_t want = entries + entries / 4 + 128;
+	/* Room in each half for the entries and an eighth more, for
+	 * changes; beyond, a change builds a new generation. */
+	size_t want = entries + entries / 8 + 128;
 	size_t room = want < capacity ? want : capacity;
 	uint32_t entry_elems = (uint32_t)((2 * room * sizeof(struct vosfp_entry) +
 					   sizeof(struct vosfp_tbl_bucket) - 1) /
