@@ -6,6 +6,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,9 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 	uint32_t ttl = 0;
 	struct vosfp_prefix p;
 
-	for (char *w = strtok(line, " \t\r"); w; w = strtok(NULL, " \t\r")) {
+	char *save = NULL;
+
+	for (char *w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
 		if (n == 2) {
 			snprintf(why, why_len, "unexpected '%s' (expected PREFIX [ttl=DURATION])", w);
 			return -EINVAL;
@@ -69,61 +73,125 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 	return 1;
 }
 
-static int parse_text(struct vosfp *h, const char *text, size_t len, const char *name,
-		      struct pol_entry **out, size_t *n)
-{
-	struct pol_entry *e = NULL;
-	size_t count = 0, cap = 0, lineno = 0;
-	const char *p = text, *end = text + len;
+/* One piece of a text, parsed on its own (maybe in a thread of its own):
+ * its entries, its line count, and its first error, by line number within
+ * the piece. */
+struct piece {
+	const char *text;
+	size_t len;
+	struct pol_entry *e;
+	size_t n, lines;
+	int err; /* 0, -EINVAL (why, at line err_line) or -ENOMEM */
+	size_t err_line;
+	char why[256];
+};
 
-	while (p < end) {
+static void *parse_piece(void *arg)
+{
+	struct piece *pc = arg;
+	size_t cap = 0;
+	const char *p = pc->text, *end = pc->text + pc->len;
+
+	while (p < end && !pc->err) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *hash = memchr(p, '#', l);
 		size_t keep = hash ? (size_t)(hash - p) : l; /* the comment is cut */
 		/* Lines are short: most are copied to the stack, not the heap. */
-		char why[256], small[256], *line = keep < sizeof(small) ? small : malloc(keep + 1);
+		char small[256], *line = keep < sizeof(small) ? small : malloc(keep + 1);
 		int r;
 
-		lineno++;
-		if (!line)
-			goto nomem;
-		if (memchr(p, '\0', l)) {
-			if (line != small)
-				free(line);
-			free(e);
-			return vosfp__fail(h, -EINVAL, "%s:%zu: NUL byte in the line", name, lineno);
-		}
-		memcpy(line, p, keep);
-		line[keep] = '\0';
-		p += l + (nl != NULL);
-		if (count == cap) {
+		pc->lines++;
+		if (pc->n == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
-			struct pol_entry *ne = realloc(e, ncap * sizeof(*ne));
+			struct pol_entry *ne = realloc(pc->e, ncap * sizeof(*ne));
 
-			if (!ne) {
-				if (line != small)
-					free(line);
-				goto nomem;
+			if (ne) {
+				pc->e = ne;
+				cap = ncap;
 			}
-			e = ne;
-			cap = ncap;
 		}
-		r = parse_line(line, &e[count], why, sizeof(why));
+		if (!line || pc->n == cap) {
+			pc->err = -ENOMEM;
+		} else if (memchr(p, '\0', l)) {
+			pc->err = -EINVAL;
+			snprintf(pc->why, sizeof(pc->why), "NUL byte in the line");
+		} else {
+			memcpy(line, p, keep);
+			line[keep] = '\0';
+			r = parse_line(line, &pc->e[pc->n], pc->why, sizeof(pc->why));
+			if (r < 0)
+				pc->err = r;
+			else
+				pc->n += (size_t)r;
+		}
 		if (line != small)
 			free(line);
-		if (r < 0) {
-			free(e);
-			return vosfp__fail(h, -EINVAL, "%s:%zu: %s", name, lineno, why);
-		}
-		count += (size_t)r;
+		if (pc->err == -EINVAL)
+			pc->err_line = pc->lines;
+		p += l + (nl != NULL);
 	}
-	*out = e;
-	*n = count;
+	return NULL;
+}
+
+/* Texts at least this long are parsed in two threads, a half each. */
+#define PARALLEL_BYTES (1u << 20)
+
+static int parse_text(struct vosfp *h, const char *text, size_t len, const char *name,
+		      struct pol_entry **out, size_t *n)
+{
+	struct piece pc[2] = { { .text = text, .len = len }, { .text = text + len } };
+	bool threaded = false;
+	pthread_t worker;
+	int err;
+
+	if (len >= PARALLEL_BYTES) {
+		/* The second half starts after the newline nearest the middle. */
+		const char *mid = memchr(text + len / 2, '\n', len - len / 2);
+
+		if (mid) {
+			pc[0].len = (size_t)(mid + 1 - text);
+			pc[1].text = mid + 1;
+			pc[1].len = len - pc[0].len;
+			threaded = !pthread_create(&worker, NULL, parse_piece, &pc[1]);
+		}
+	}
+	if (!threaded) {
+		pc[0].len = len;
+		pc[1].len = 0;
+	}
+	parse_piece(&pc[0]);
+	if (threaded)
+		pthread_join(worker, NULL);
+	/* The first error in the file's order. */
+	if (pc[0].err == -EINVAL)
+		err = vosfp__fail(h, -EINVAL, "%s:%zu: %s", name, pc[0].err_line, pc[0].why);
+	else if (!pc[0].err && pc[1].err == -EINVAL)
+		err = vosfp__fail(h, -EINVAL, "%s:%zu: %s", name, pc[0].lines + pc[1].err_line,
+				  pc[1].why);
+	else if (pc[0].err || pc[1].err)
+		err = vosfp__fail(h, -ENOMEM, "%s: out of memory", name);
+	else
+		err = 0;
+	if (!err && pc[1].n) {
+		struct pol_entry *all = realloc(pc[0].e, (pc[0].n + pc[1].n) * sizeof(*all));
+
+		if (all) {
+			memcpy(all + pc[0].n, pc[1].e, pc[1].n * sizeof(*all));
+			pc[0].e = all;
+			pc[0].n += pc[1].n;
+		} else {
+			err = vosfp__fail(h, -ENOMEM, "%s: out of memory", name);
+		}
+	}
+	free(pc[1].e);
+	if (err) {
+		free(pc[0].e);
+		return err;
+	}
+	*out = pc[0].e;
+	*n = pc[0].n;
 	return 0;
-nomem:
-	free(e);
-	return vosfp__fail(h, -ENOMEM, "%s: out of memory", name);
 }
 
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,

@@ -34,6 +34,34 @@ check "a bad line changes nothing" "$before" "$(v list block)"
 check "nor does it with --replace" "1 $before" \
 	"$(v load block "$tmp/bad.txt" --replace >/dev/null 2>&1 || echo -n "$? "; v list block)"
 
+# Files of a megabyte and more are parsed in two halves: line numbers and
+# the first error must come out as for one pass.
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+lines = ["100.%d.%d.0/24 # padding to make the file big" % (i // 256, i % 256) for i in range(40000)]
+def write(name, bad):
+    out = list(lines)
+    for n in bad:
+        out[n - 1] = "100.0.0.1/24"
+    with open(d + "/" + name, "w") as f:
+        f.write("\n".join(out) + "\n")
+write("big.txt", [])
+write("big-late.txt", [39000])
+write("big-both.txt", [7, 39000])
+PY
+check "the big files are big enough to be split" 1 "$(($(stat -c %s "$tmp/big.txt") >= 1048576))"
+set +e
+err=$(v load block "$tmp/big-late.txt" --replace 2>&1 >/dev/null)
+check "a bad line in the second half is named by its line" 1 "$(grep -c "big-late.txt:39000:" <<<"$err")"
+err=$(v load block "$tmp/big-both.txt" --replace 2>&1 >/dev/null)
+check "of two bad lines, the first is named" 1 "$(grep -c "big-both.txt:7:" <<<"$err")"
+set -e
+check "the bad big files changed nothing" "$before" "$(v list block)"
+check "a big file loads whole" 40000 "$(v --block-capacity 65536 load block "$tmp/big.txt" --replace >/dev/null && v list block | wc -l)"
+printf '%s\n' "$before" >"$tmp/before.txt" # list prints the file format
+v load block "$tmp/before.txt" --replace >/dev/null
+
 sed -i 's|^10.9.9.9/24$|10.9.9.0/24|' "$tmp/bad.txt"
 out=$(v load block "$tmp/bad.txt")
 check "load adds and counts the entries" 1 "$(grep -c ' 4 entries' <<<"$out")"
