@@ -137,12 +137,13 @@ static __always_inline int live(__u64 expires_ns, __u64 *now)
 	return !expires_ns || expires_ns > clock_now(now);
 }
 
-/* The value of (tag, key4, hi, lo) in a TABLE of buckets buckets, looked
- * for from bucket home on (vosfp_shared.h, "TABLE"): 1 and *val if it is
- * there and not deleted. The value is read once: the library may delete
- * the key meanwhile, and a half-seen change must not become an expiry. */
-static __always_inline int tbl_find(void *map, __u32 buckets, __u32 home, __u32 tag, __u32 key4,
-				    __u64 hi, __u64 lo, __u64 *val)
+/* The value of an IPv4 key in a TABLE of buckets buckets (a power of
+ * two), looked for from bucket home on (vosfp_shared.h, "TABLE"): 1 and
+ * *val if it is there and not deleted. The value is read once: the
+ * library may delete the key meanwhile, and a half-seen change must not
+ * become an expiry. */
+static __always_inline int tbl_find4(void *map, __u32 buckets, __u32 home, __u32 key4,
+				     __u64 *val)
 {
 	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {
 		__u32 idx = (home + i) & (buckets - 1);
@@ -151,16 +152,67 @@ static __always_inline int tbl_find(void *map, __u32 buckets, __u32 home, __u32 
 		if (!b)
 			return 0;
 #pragma unroll
-		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
-			struct vosfp_tbl_entry *e = &b->e[w];
+		for (int w = 0; w < VOSFP_TBL_WAYS4; w++) {
+			struct vosfp_tbl_entry4 *e = &b->e4[w];
 			__u32 t = *(volatile __u32 *)&e->tag;
 
 			if (!t)
 				return 0;
-			if (t == tag && e->key4 == key4 && e->hi == hi && e->lo == lo) {
+			if (t == VOSFP_TBL_TAG4 && e->key4 == key4) {
 				__u64 v = *(volatile __u64 *)&e->val;
 
 				*val = v;
+				return v != VOSFP_TBL_TOMB;
+			}
+		}
+	}
+	return 0;
+}
+
+/* An IPv6 key to look for in net6 (vosfp_shared.h, "TABLE"): which inner
+ * map, its size, the key, and, found, its value. One struct: a BPF
+ * function takes at most five arguments. */
+struct net6_query {
+	__u32 inner;   /* VOSFP_POL_INNER(slot, VOSFP_PK_NET6) */
+	__u32 buckets; /* vosfp_pol_state.tbl_buckets */
+	__u32 home;    /* vosfp_net6_home */
+	__u32 tag;     /* 1 + level */
+	__u64 hi, lo;  /* the masked address */
+	__u64 val;     /* out */
+};
+
+/* 1 and q->val if the key is in net6 and not deleted (read once, as in
+ * tbl_find4). A global function, verified once and its code emitted
+ * once, called only when the Bloom filter says the key may be there:
+ * inlined for each of the 17 prefix lengths of both lists, the search
+ * made vosfp_decide so long that the x86 JIT of Linux 6.18 gave up on it
+ * ("unexpected jmp_cond padding", the load failing with ENOTSUPP). */
+__attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
+{
+	void *map;
+
+	if (!q)
+		return 0;
+	map = bpf_map_lookup_elem(&vosfp_ptables, &q->inner);
+	if (!map)
+		return 0;
+	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {
+		__u32 idx = (q->home + i) & (q->buckets - 1);
+		struct vosfp_tbl_bucket *b = bpf_map_lookup_elem(map, &idx);
+
+		if (!b)
+			return 0;
+#pragma unroll
+		for (int w = 0; w < VOSFP_TBL_WAYS6; w++) {
+			struct vosfp_tbl_entry6 *e = &b->e6[w];
+			__u32 t = *(volatile __u32 *)&e->tag;
+
+			if (!t)
+				return 0;
+			if (t == q->tag && e->hi == q->hi && e->lo == q->lo) {
+				__u64 v = *(volatile __u64 *)&e->val;
+
+				q->val = v;
 				return v != VOSFP_TBL_TOMB;
 			}
 		}
@@ -190,7 +242,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 	key = a >> 8;
 	buckets = st->tbl_buckets[list][gen][0];
-	if (!map || !tbl_find(map, buckets, vosfp_tbl_home4(key), VOSFP_TBL_TAG4, key, 0, 0, &val))
+	if (!map || !tbl_find4(map, buckets, vosfp_tbl_home4(key), key, &val))
 		return 0;
 	key = (__u32)val;
 	s = bpf_map_lookup_elem(map, &key); /* the record */
@@ -204,7 +256,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 		key = VOSFP_POL_INNER(slot, VOSFP_PK_HOST4);
 		map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 		buckets = st->tbl_buckets[list][gen][1];
-		if (map && tbl_find(map, buckets, vosfp_tbl_home4(a), VOSFP_TBL_TAG4, a, 0, 0, &val) &&
+		if (map && tbl_find4(map, buckets, vosfp_tbl_home4(a), a, &val) &&
 		    live(val, now))
 			return 1;
 	}
@@ -216,15 +268,15 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 static __always_inline int listed6(const struct vosfp_pol_state *st, int list, __u32 gen,
 				   __u32 levels, const struct in6_addr *src, __u64 *now)
 {
-	__u32 slot = VOSFP_POL_SLOT(list, gen), inner = VOSFP_POL_INNER(slot, VOSFP_PK_NET6);
+	__u32 slot = VOSFP_POL_SLOT(list, gen);
+	struct net6_query q = { .inner = VOSFP_POL_INNER(slot, VOSFP_PK_NET6) };
 	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[0]);
 	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[8]);
-	void *map = NULL;
 
 #pragma unroll
 	for (int i = 0; i < VOSFP_V6_LEVELS; i++) {
 		const int level = i * 8;
-		__u64 mh, ml, *word, x, val;
+		__u64 mh, ml, *word, x;
 		__u32 bit, w;
 
 		if (!((levels >> i) & 1))
@@ -237,13 +289,12 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 		word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
 		if (!word || !((*word >> (bit & 63)) & 1))
 			continue;
-		if (!map)
-			map = bpf_map_lookup_elem(&vosfp_ptables, &inner);
-		if (!map)
-			return 0;
-		if (tbl_find(map, st->tbl_buckets[list][gen][2], vosfp_net6_home(x), 1 + level, 0, mh, ml,
-			     &val) &&
-		    live(val, now))
+		q.buckets = st->tbl_buckets[list][gen][2];
+		q.home = vosfp_net6_home(x);
+		q.tag = 1 + level;
+		q.hi = mh;
+		q.lo = ml;
+		if (vosfp_net6_find(&q) && live(q.val, now))
 			return 1;
 	}
 	return 0;

@@ -124,8 +124,9 @@ static inline __u32 vosfp_net6_home(__u64 x)
  * TABLE: a hash table the library writes in place through a memory-mapped
  * ARRAY (BPF_F_MMAPABLE), where a kernel hash map costs a bucket-locked
  * syscall insert per element (most of a million-prefix load). Open
- * addressing: element i of the array is bucket i, VOSFP_TBL_WAYS entries;
- * a key lives in the first bucket from its home (vosfp_tbl_home4/6) on,
+ * addressing: element i of the array is bucket i, of 64 bytes: four IPv4
+ * entries (slot4, host4) or two IPv6 entries (net6); a key lives in the
+ * first bucket from its home (vosfp_tbl_home4, vosfp_net6_home) on,
  * modulo the bucket count (a power of two, vosfp_pol_state.tbl_buckets),
  * at most VOSFP_TBL_PROBES buckets away; an empty entry (tag 0) ends a
  * search. The library sizes a table when it builds a generation and
@@ -139,23 +140,33 @@ static inline __u32 vosfp_net6_home(__u64 x)
  * record is written whole before the value that points to it, and never
  * rewritten: a change writes a new record and then the value.
  */
-#define VOSFP_TBL_WAYS 2
+#define VOSFP_TBL_WAYS4 4
+#define VOSFP_TBL_WAYS6 2
 #define VOSFP_TBL_PROBES 8
 #define VOSFP_TBL_TOMB (~0ull)
 /* tag of an IPv4 key (slot4, host4); a net6 key's tag is 1 + its level. */
 #define VOSFP_TBL_TAG4 1
 
-struct vosfp_tbl_entry {
+struct vosfp_tbl_entry4 {
 	__u32 tag;  /* 0: empty */
 	__u32 key4; /* slot4: the /24; host4: the address (host order) */
-	__u64 hi;   /* net6: the masked address, bytes 0-7 and 8-15, host order */
+	__u64 val;  /* host4: expiry ns (0 = permanent); slot4: the record's index */
+};
+
+struct vosfp_tbl_entry6 {
+	__u32 tag; /* 0: empty */
+	__u32 pad;
+	__u64 hi; /* the masked address, bytes 0-7 and 8-15, host order */
 	__u64 lo;
-	__u64 val;  /* expiry ns (0 = permanent), slot4: the record's index */
+	__u64 val; /* expiry ns (0 = permanent) */
 };
 
 /* One array element: a bucket, or (slot4, past the buckets) a record. */
 struct vosfp_tbl_bucket {
-	struct vosfp_tbl_entry e[VOSFP_TBL_WAYS];
+	union {
+		struct vosfp_tbl_entry4 e4[VOSFP_TBL_WAYS4];
+		struct vosfp_tbl_entry6 e6[VOSFP_TBL_WAYS6];
+	};
 };
 
 /* The home bucket of an IPv4 key (masked to the bucket count): mixed

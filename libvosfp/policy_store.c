@@ -160,7 +160,8 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 	}
 	for (int k = 0; k < TBL__COUNT; k++) {
 		struct pol_table *t = &out->tbl[k];
-		uint32_t buckets = pol_table_buckets(keys[k]);
+		uint32_t ways = k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+		uint32_t buckets = pol_table_buckets(keys[k], ways);
 		uint32_t elems = pol_table_elems(buckets, keys[k], k == TBL_SLOT);
 		int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, names[k], 4,
 					sizeof(struct vosfp_tbl_bucket), elems, &table_opts);
@@ -173,6 +174,7 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 					   strerror(-err));
 		}
 		t->buckets = buckets;
+		t->ways = ways;
 		t->filled = 0;
 		t->records = 0;
 	}
@@ -196,6 +198,7 @@ int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol
 		if (err)
 			return vosfp__fail(h, err, "cannot map a policy table: %s", strerror(-err));
 		t->buckets = st->tbl_buckets[list][gen][k];
+		t->ways = k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
 		t->filled = st->tbl_filled[list][gen][k];
 		t->records = k == TBL_SLOT ? st->records[list][gen] : 0;
 		if (!t->buckets || (t->buckets & (t->buckets - 1)) || t->buckets > t->elems)

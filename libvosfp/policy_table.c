@@ -5,6 +5,7 @@
  * before its tag, a record before the value that points to it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -18,11 +19,11 @@
 #define FILL_NUM 1
 #define FILL_DEN 2
 
-uint32_t pol_table_buckets(size_t keys)
+uint32_t pol_table_buckets(size_t keys, uint32_t ways)
 {
 	uint32_t b = 4;
 
-	while (b < keys * 4 / VOSFP_TBL_WAYS && b < (1u << 30))
+	while (b < keys * 4 / ways && b < (1u << 30))
 		b <<= 1;
 	return b;
 }
@@ -60,24 +61,49 @@ void pol_table_unmap(struct pol_table *t)
 	t->mem = NULL;
 }
 
-static int same_key(const struct vosfp_tbl_entry *e, uint32_t tag, uint32_t key4, uint64_t hi,
-		    uint64_t lo)
+/* Entries of both layouts (vosfp_shared.h) start with the tag and end
+ * with the value; what lies between is the key. */
+_Static_assert(offsetof(struct vosfp_tbl_entry4, val) == sizeof(struct vosfp_tbl_entry4) - 8 &&
+		       offsetof(struct vosfp_tbl_entry6, val) ==
+			       sizeof(struct vosfp_tbl_entry6) - 8,
+	       "the value ends an entry");
+
+static size_t entry_size(const struct pol_table *t)
 {
-	return e->tag == tag && e->key4 == key4 && e->hi == hi && e->lo == lo;
+	return t->ways == VOSFP_TBL_WAYS4 ? sizeof(struct vosfp_tbl_entry4)
+					  : sizeof(struct vosfp_tbl_entry6);
+}
+
+static uint64_t *val_of(const struct pol_table *t, char *e)
+{
+	return (uint64_t *)(e + entry_size(t) - sizeof(uint64_t));
+}
+
+static int same_key(const struct pol_table *t, const char *e, uint32_t tag, uint32_t key4,
+		    uint64_t hi, uint64_t lo)
+{
+	if (t->ways == VOSFP_TBL_WAYS4) {
+		const struct vosfp_tbl_entry4 *e4 = (const void *)e;
+
+		return e4->tag == tag && e4->key4 == key4;
+	}
+	const struct vosfp_tbl_entry6 *e6 = (const void *)e;
+
+	return e6->tag == tag && e6->hi == hi && e6->lo == lo;
 }
 
 /* The entry holding the key, or the empty entry where it would go; NULL
  * if neither is within VOSFP_TBL_PROBES buckets of home. */
-static struct vosfp_tbl_entry *slot_for(struct pol_table *t, uint32_t home, uint32_t tag,
-					uint32_t key4, uint64_t hi, uint64_t lo)
+static char *slot_for(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4,
+		      uint64_t hi, uint64_t lo)
 {
 	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
-		struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->buckets - 1)];
+		char *b = (char *)&t->mem[(home + i) & (t->buckets - 1)];
 
-		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
-			struct vosfp_tbl_entry *e = &b->e[w];
+		for (uint32_t w = 0; w < t->ways; w++) {
+			char *e = b + w * entry_size(t);
 
-			if (!e->tag || same_key(e, tag, key4, hi, lo))
+			if (!*(uint32_t *)e || same_key(t, e, tag, key4, hi, lo))
 				return e;
 		}
 	}
@@ -87,21 +113,24 @@ static struct vosfp_tbl_entry *slot_for(struct pol_table *t, uint32_t home, uint
 int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4, uint64_t hi,
 		  uint64_t lo, uint64_t val)
 {
-	struct vosfp_tbl_entry *e = slot_for(t, home, tag, key4, hi, lo);
+	char *e = slot_for(t, home, tag, key4, hi, lo);
 
 	if (!e)
 		return -ENOSPC;
-	if (e->tag) { /* the key is there, live or deleted */
-		__atomic_store_n(&e->val, val, __ATOMIC_RELEASE);
+	if (*(uint32_t *)e) { /* the key is there, live or deleted */
+		__atomic_store_n(val_of(t, e), val, __ATOMIC_RELEASE);
 		return 0;
 	}
-	if ((uint64_t)(t->filled + 1) * FILL_DEN > (uint64_t)t->buckets * VOSFP_TBL_WAYS * FILL_NUM)
+	if ((uint64_t)(t->filled + 1) * FILL_DEN > (uint64_t)t->buckets * t->ways * FILL_NUM)
 		return -ENOSPC;
-	e->key4 = key4;
-	e->hi = hi;
-	e->lo = lo;
-	e->val = val;
-	__atomic_store_n(&e->tag, tag, __ATOMIC_RELEASE);
+	if (t->ways == VOSFP_TBL_WAYS4) {
+		((struct vosfp_tbl_entry4 *)(void *)e)->key4 = key4;
+	} else {
+		((struct vosfp_tbl_entry6 *)(void *)e)->hi = hi;
+		((struct vosfp_tbl_entry6 *)(void *)e)->lo = lo;
+	}
+	*val_of(t, e) = val;
+	__atomic_store_n((uint32_t *)e, tag, __ATOMIC_RELEASE); /* the tag, last */
 	t->filled++;
 	return 0;
 }
@@ -109,10 +138,10 @@ int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key
 int pol_table_del(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4, uint64_t hi,
 		  uint64_t lo)
 {
-	struct vosfp_tbl_entry *e = slot_for(t, home, tag, key4, hi, lo);
+	char *e = slot_for(t, home, tag, key4, hi, lo);
 
-	if (e && e->tag)
-		__atomic_store_n(&e->val, VOSFP_TBL_TOMB, __ATOMIC_RELEASE);
+	if (e && *(uint32_t *)e)
+		__atomic_store_n(val_of(t, e), VOSFP_TBL_TOMB, __ATOMIC_RELEASE);
 	return 0;
 }
 

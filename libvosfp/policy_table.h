@@ -20,11 +20,13 @@ struct pol_table {
 	uint32_t buckets;             /* a power of two */
 	uint32_t filled;              /* entries not empty */
 	uint32_t records;             /* records written (slot4) */
+	uint32_t ways;                /* VOSFP_TBL_WAYS4 (IPv4 keys) or _WAYS6 */
 };
 
-/* A table holding keys keys: buckets (half full at most) and, with
- * records, room for as many records and some to spare for changes. */
-uint32_t pol_table_buckets(size_t keys);
+/* A table holding keys keys in buckets of ways entries: buckets (a
+ * quarter full at most) and, with records, room for as many records and
+ * some to spare for changes. */
+uint32_t pol_table_buckets(size_t keys, uint32_t ways);
 uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records);
 
 /* Map bytes of the BPF_F_MMAPABLE array behind fd, read and write; *len

@@ -17,32 +17,39 @@
 
 #include "policy_table.h"
 
-/* A table of the size the library would give keys keys, in memory. */
-static void table_for(struct pol_table *t, size_t keys, int records)
+/* A table of the size the library would give keys keys, in memory: of
+ * IPv4 keys (slot4 with records, host4), or of IPv6 keys. */
+static void table_for(struct pol_table *t, size_t keys, int records, int ipv6)
 {
 	memset(t, 0, sizeof(*t));
-	t->buckets = pol_table_buckets(keys);
+	t->ways = ipv6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+	t->buckets = pol_table_buckets(keys, t->ways);
 	t->elems = pol_table_elems(t->buckets, keys, records);
 	t->mem = calloc(t->elems, sizeof(*t->mem));
 	assert_non_null(t->mem);
 }
 
-/* The program's search: from home, at most VOSFP_TBL_PROBES buckets, an
- * empty entry ends it, a deleted key is absent. */
+/* The program's searches (tbl_find4, tbl_find6): from home, at most
+ * VOSFP_TBL_PROBES buckets, an empty entry ends it, a deleted key is
+ * absent. */
 static int find(const struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key4,
 		uint64_t hi, uint64_t lo, uint64_t *val)
 {
 	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
 		const struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->buckets - 1)];
 
-		for (int w = 0; w < VOSFP_TBL_WAYS; w++) {
-			const struct vosfp_tbl_entry *e = &b->e[w];
+		for (uint32_t w = 0; w < t->ways; w++) {
+			uint32_t etag = t->ways == VOSFP_TBL_WAYS4 ? b->e4[w].tag : b->e6[w].tag;
+			int same = t->ways == VOSFP_TBL_WAYS4
+					   ? b->e4[w].key4 == key4
+					   : b->e6[w].hi == hi && b->e6[w].lo == lo;
+			uint64_t v = t->ways == VOSFP_TBL_WAYS4 ? b->e4[w].val : b->e6[w].val;
 
-			if (!e->tag)
+			if (!etag)
 				return 0;
-			if (e->tag == tag && e->key4 == key4 && e->hi == hi && e->lo == lo) {
-				*val = e->val;
-				return e->val != VOSFP_TBL_TOMB;
+			if (etag == tag && same) {
+				*val = v;
+				return v != VOSFP_TBL_TOMB;
 			}
 		}
 	}
@@ -67,7 +74,7 @@ static void test_put_update_delete(void **state)
 
 	(void)state;
 	/* Neighbouring /24s, the common case of real lists. */
-	table_for(&t, 20000, 0);
+	table_for(&t, 20000, 0, 0);
 	for (uint32_t k = 0; k < 20000; k++)
 		assert_int_equal(put4(&t, 0xc00000 + k, 1000 + k), 0);
 	assert_int_equal(t.filled, 20000);
@@ -105,7 +112,7 @@ static void test_ipv6_keys(void **state)
 	uint64_t v;
 
 	(void)state;
-	table_for(&t, 5000, 0);
+	table_for(&t, 5000, 0, 1);
 	/* Prefixes of one /32 that differ in one byte far down: they must
 	 * not pile up on one home bucket (they did with a weaker hash). */
 	for (uint64_t k = 0; k < 5000; k++) {
@@ -135,27 +142,32 @@ static void test_limits(void **state)
 
 	(void)state;
 	/* Too full: a change may fill half of the entries. */
-	table_for(&t, 1, 0);
-	assert_int_equal(t.buckets * VOSFP_TBL_WAYS, 8);
-	for (uint32_t k = 0; k < 4; k++)
+	table_for(&t, 1, 0, 0);
+	assert_int_equal(t.buckets * t.ways, 16);
+	for (uint32_t k = 0; k < 8; k++)
 		assert_int_equal(put4(&t, k, k), 0);
-	assert_int_equal(put4(&t, 4, 4), -ENOSPC);
-	assert_false(find4(&t, 4, &v));
+	assert_int_equal(put4(&t, 8, 8), -ENOSPC);
+	assert_false(find4(&t, 8, &v));
 	assert_int_equal(put4(&t, 3, 33), 0); /* updates still go in */
 	free(t.mem);
 
 	/* Too far from home: keys that all start at one bucket fill the
 	 * VOSFP_TBL_PROBES buckets a search reads, and no more. */
-	table_for(&t, 1000, 0);
-	for (uint32_t k = 0; k < VOSFP_TBL_PROBES * VOSFP_TBL_WAYS; k++)
-		assert_int_equal(pol_table_put(&t, 5, VOSFP_TBL_TAG4, k, 0, 0, k), 0);
-	assert_int_equal(pol_table_put(&t, 5, VOSFP_TBL_TAG4, 999, 0, 0, 1), -ENOSPC);
-	for (uint32_t k = 0; k < VOSFP_TBL_PROBES * VOSFP_TBL_WAYS; k++)
-		assert_true(find(&t, 5, VOSFP_TBL_TAG4, k, 0, 0, &v));
-	free(t.mem);
+	for (int ipv6 = 0; ipv6 < 2; ipv6++) {
+		uint32_t tag = ipv6 ? 129 : VOSFP_TBL_TAG4;
+
+		table_for(&t, 1000, 0, ipv6);
+		for (uint32_t k = 0; k < VOSFP_TBL_PROBES * t.ways; k++)
+			assert_int_equal(pol_table_put(&t, 5, tag, ipv6 ? 0 : k, ipv6 ? k : 0, 0, k), 0);
+		assert_int_equal(pol_table_put(&t, 5, tag, ipv6 ? 0 : 999, ipv6 ? 999 : 0, 0, 1),
+				 -ENOSPC);
+		for (uint32_t k = 0; k < VOSFP_TBL_PROBES * t.ways; k++)
+			assert_true(find(&t, 5, tag, ipv6 ? 0 : k, ipv6 ? k : 0, 0, &v));
+		free(t.mem);
+	}
 
 	/* Records: as many as there is room for past the buckets. */
-	table_for(&t, 10, 1);
+	table_for(&t, 10, 1, 0);
 	room = t.elems - t.buckets;
 	assert_true(room >= 10);
 	for (uint32_t k = 0; k < room; k++) {
@@ -176,7 +188,7 @@ static void test_records_after_a_killed_writer(void **state)
 	uint64_t first, index;
 
 	(void)state;
-	table_for(&t, 100, 1);
+	table_for(&t, 100, 1, 0);
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(pol_table_record(&t, &rec, &first), 0);
 	t.records = 0; /* the count the state still holds */
