@@ -79,8 +79,9 @@ if command -v go >/dev/null; then
 	(cd "$src/bindings/go" && go build ./...)
 	grep -q -- "-I$tmp/root/[^ ]*include" "$tmp/go-build.log" || fail "cgo did not get the prefix's -I"
 	grep -q -- "-L$libdir" "$tmp/go-build.log" || fail "cgo did not get the prefix's -L"
-	LD_LIBRARY_PATH=$libdir ldd "$tmp/embed-go" | grep -q "libvosfp.so.0 => $libdir/" ||
-		fail "Go example does not load the installed library"
+	deps=$(LD_LIBRARY_PATH=$libdir ldd "$tmp/embed-go" 2>&1) || true
+	grep -q "libvosfp.so.0 => $libdir/" <<<"$deps" ||
+		{ echo "$deps"; fail "Go example does not load the installed library ($libdir)"; }
 	echo "ok   Go binding and example built through pkg-config"
 else
 	echo "SKIP Go: no Go toolchain (apt-get install golang-go)"
