@@ -180,6 +180,19 @@ static void check_count(struct vosfp *h, const char *after, size_t live)
 			live);
 }
 
+/* The handle whose pin root goes away on every exit, the early ones
+ * (exit(1) on a setup failure) included. */
+static struct vosfp *pinned;
+
+static void unpin_at_exit(void)
+{
+	if (pinned) {
+		vosfp_unpin(pinned);
+		vosfp_close(pinned);
+		pinned = NULL;
+	}
+}
+
 static void must(struct vosfp *h, int err, const char *what)
 {
 	if (err < 0) {
@@ -293,6 +306,8 @@ int main(void)
 		fprintf(stderr, "open: %s\n", vosfp_open_error());
 		return 1;
 	}
+	pinned = h;
+	atexit(unpin_at_exit);
 	must(h, vosfp_config_set(h, "autoban", "off"), "config");
 	for (int round = 0; round < 400 && failures < 20; round++) {
 		uint32_t op = rnd() % 100;
@@ -349,8 +364,7 @@ int main(void)
 
 	check_big_list(h);
 
-	vosfp_unpin(h);
-	vosfp_close(h);
+	unpin_at_exit();
 	printf("policy lookup: %d failures\n", failures);
 	return failures ? 1 : 0;
 }
