@@ -388,9 +388,6 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	}
 	if (!err)
 		err = pol_entries_write(h, &fds, st.entries_half[list][gen] ^ 1, new, n_new);
-	if (err == POL_TABLES_FULL) /* checked above: cannot happen */
-		err = vosfp__fail(h, -ENOSPC, "the %s list's entries overflow",
-				  vosfp_list_name(list));
 	if (!err) {
 		st.entries[list][gen] = (uint32_t)n_new;
 		st.entries_half[list][gen] ^= 1;

@@ -33,6 +33,24 @@ static __u32 inner_key(uint32_t slot, int k)
 _Static_assert(POL_ENTRIES - POL_SLOT == VOSFP_PK_ENTRIES && POL_NET6 - POL_SLOT == VOSFP_PK_NET6,
 	       "inner map kinds in the outer map's order");
 
+/* Entries a bucket of TABLE k holds: IPv4 keys are smaller. */
+static uint32_t table_ways(int k)
+{
+	return k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+}
+
+/* The element count of the array behind fd: 0, or -errno (not recorded). */
+static int array_elems(int fd, uint32_t *elems)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*elems = info.max_entries;
+	return 0;
+}
+
 /* Reset out for (list, gen): no inner map yet, and where the generation's
  * words start in the shared arrays (which are reached through their
  * mapping, see shared_mem, not through an fd of their own). */
@@ -42,7 +60,6 @@ static void reset_fds(uint32_t slot, struct pol_fds *out)
 		out->fd[k] = -1;
 	memset(out->tbl, 0, sizeof(out->tbl));
 	out->entries = NULL;
-	out->slot = slot;
 	out->bits_base = slot * VOSFP_BITS4_WORDS;
 	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
 }
@@ -160,7 +177,7 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 	}
 	for (int k = 0; k < TBL__COUNT; k++) {
 		struct pol_table *t = &out->tbl[k];
-		uint32_t ways = k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+		uint32_t ways = table_ways(k);
 		uint32_t buckets = pol_table_buckets(keys[k], ways);
 		uint32_t elems = pol_table_elems(buckets, keys[k], k == TBL_SLOT);
 		int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, names[k], 4,
@@ -186,19 +203,18 @@ int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol
 {
 	for (int k = 0; k < TBL__COUNT; k++) {
 		struct pol_table *t = &fds->tbl[k];
-		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info);
+		uint32_t elems = 0;
 		int err;
 
 		if (t->mem)
 			continue;
-		err = bpf_obj_get_info_by_fd(fds->fd[POL_SLOT + k], &info, &len) ? -errno : 0;
+		err = array_elems(fds->fd[POL_SLOT + k], &elems);
 		if (!err)
-			err = pol_table_map(t, fds->fd[POL_SLOT + k], info.max_entries);
+			err = pol_table_map(t, fds->fd[POL_SLOT + k], elems);
 		if (err)
 			return vosfp__fail(h, err, "cannot map a policy table: %s", strerror(-err));
 		t->buckets = st->tbl_buckets[list][gen][k];
-		t->ways = k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+		t->ways = table_ways(k);
 		t->filled = st->tbl_filled[list][gen][k];
 		t->records = k == TBL_SLOT ? st->records[list][gen] : 0;
 		if (!t->buckets || (t->buckets & (t->buckets - 1)) || t->buckets > t->elems)
@@ -234,22 +250,22 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 /* Map the entries array of fds (once). */
 static int entries_map(struct vosfp *h, struct pol_fds *fds)
 {
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
+	uint32_t elems = 0;
+	size_t bytes;
 	void *m;
+	int err;
 
 	if (fds->entries)
 		return 0;
-	if (bpf_obj_get_info_by_fd(fds->fd[POL_ENTRIES], &info, &len))
-		return vosfp__fail(h, -errno, "reading a policy map: %s", strerror(errno));
-	m = pol_mmap_array(fds->fd[POL_ENTRIES],
-			   (size_t)info.max_entries * sizeof(struct vosfp_tbl_bucket),
-			   &fds->entries_len);
+	err = array_elems(fds->fd[POL_ENTRIES], &elems);
+	if (err)
+		return vosfp__fail(h, err, "reading a policy map: %s", strerror(-err));
+	bytes = (size_t)elems * sizeof(struct vosfp_tbl_bucket);
+	m = pol_mmap_array(fds->fd[POL_ENTRIES], bytes, &fds->entries_len);
 	if (!m)
 		return vosfp__fail(h, -errno, "cannot map a policy list: %s", strerror(errno));
 	fds->entries = m;
-	fds->entries_room = (size_t)info.max_entries * sizeof(struct vosfp_tbl_bucket) /
-			    sizeof(struct vosfp_entry) / 2;
+	fds->entries_room = bytes / sizeof(struct vosfp_entry) / 2;
 	return 0;
 }
 
@@ -424,11 +440,9 @@ static int shared_mem(struct vosfp *h, int which, char **out)
 
 void pol_shared_unmap(struct vosfp *h)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-
 	for (int which = 0; which < 2; which++)
 		if (h->shared_mem[which])
-			munmap(h->shared_mem[which], (shared_bytes(which) + page - 1) / page * page);
+			munmap(h->shared_mem[which], pol_mmap_len(shared_bytes(which)));
 }
 
 static int read_shared(struct vosfp *h, int which, __u32 base, void *out, size_t words)
@@ -533,8 +547,8 @@ int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
 
 	if (err)
 		return err;
-	if (n > fds->entries_room)
-		return POL_TABLES_FULL;
+	if (n > fds->entries_room) /* callers size the array or check first */
+		return vosfp__fail(h, -ENOSPC, "a policy list's entries overflow their array");
 	/* No packet reads these: a plain copy, into the half not in use. */
 	memcpy(fds->entries + (half & 1) * fds->entries_room, e, n * sizeof(*e));
 	return 0;

@@ -31,10 +31,9 @@ struct pol_fds {
 	 * entries. */
 	struct pol_entry *entries;
 	size_t entries_len, entries_room;
-	uint32_t slot; /* VOSFP_POL_SLOT(list, gen) */
 };
 
-#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0, 0 }
+#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0 }
 
 /* pol_model_write's answer when a change does not fit the generation's
  * tables: build a new generation with room instead. */
@@ -92,9 +91,9 @@ int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t
 int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new);
-/* Write e[0..n) (sorted) into half half of the entries array of fds.
- * POL_TABLES_FULL if a half has no room for n. The count and the half
- * are the caller's to record, in vosfp_pol_state. */
+/* Write e[0..n) (sorted) into half half of the entries array of fds
+ * (-ENOSPC, recorded, if a half has no room for n: fds->entries_room).
+ * The count and the half are the caller's to record, in vosfp_pol_state. */
 int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
 		      const struct pol_entry *e, size_t n);
 

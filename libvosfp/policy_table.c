@@ -33,12 +33,18 @@ uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records)
 	return buckets + (records ? (uint32_t)(keys + keys / 2 + 64) : 0);
 }
 
-void *pol_mmap_array(int fd, size_t bytes, size_t *len)
+size_t pol_mmap_len(size_t bytes)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (bytes + page - 1) / page * page;
+}
+
+void *pol_mmap_array(int fd, size_t bytes, size_t *len)
+{
 	void *m;
 
-	*len = (bytes + page - 1) / page * page;
+	*len = pol_mmap_len(bytes);
 	m = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	return m == MAP_FAILED ? NULL : m;
 }

@@ -32,6 +32,8 @@ uint32_t pol_table_elems(uint32_t buckets, size_t keys, int records);
 /* Map bytes of the BPF_F_MMAPABLE array behind fd, read and write; *len
  * is the length to unmap. NULL and errno on failure. */
 void *pol_mmap_array(int fd, size_t bytes, size_t *len);
+/* The length a mapping of bytes takes (whole pages), for munmap. */
+size_t pol_mmap_len(size_t bytes);
 
 /* Map the array behind fd (elems elements) and unmap it. */
 int pol_table_map(struct pol_table *t, int fd, uint32_t elems);
