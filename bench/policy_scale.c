@@ -23,6 +23,7 @@
 #include <vosfp/vosfp.h>
 
 #include "bench_prog.h"
+#include "vosfp_shared.h"
 #include "frame.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -67,10 +68,11 @@ static long long block_list_bytes(const char *root)
 	char path[256];
 	int ofd;
 
-	snprintf(path, sizeof(path), "%s/vosfp_ptables", root);
+	snprintf(path, sizeof(path), "%s/%s", root, VOSFP_MAP_POL_TABLES);
 	ofd = bpf_obj_get(path);
-	/* The block list's generations are slots 0 and 1, four kinds each. */
-	for (__u32 key = 0; ofd >= 0 && key < 2 * 4; key++) {
+	/* The block list's inner maps: both generations, every kind. */
+	for (__u32 key = VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_L_BLOCK, 0), 0);
+	     ofd >= 0 && key < VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_L_BLOCK, 1) + 1, 0); key++) {
 		__u32 id;
 		int fd;
 
