@@ -241,7 +241,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	key = VOSFP_POL_INNER(slot, VOSFP_PK_SLOT4);
 	map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 	key = a >> 8;
-	buckets = st->tbl_buckets[list][gen][0];
+	buckets = st->tbl_buckets[list][gen][VOSFP_PK_SLOT4];
 	if (!map || !tbl_find4(map, buckets, vosfp_tbl_home4(key), key, &val))
 		return 0;
 	key = (__u32)val;
@@ -255,7 +255,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	if (s->host_ttls) {
 		key = VOSFP_POL_INNER(slot, VOSFP_PK_HOST4);
 		map = bpf_map_lookup_elem(&vosfp_ptables, &key);
-		buckets = st->tbl_buckets[list][gen][1];
+		buckets = st->tbl_buckets[list][gen][VOSFP_PK_HOST4];
 		if (map && tbl_find4(map, buckets, vosfp_tbl_home4(a), a, &val) &&
 		    live(val, now))
 			return 1;
@@ -289,7 +289,7 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 		word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
 		if (!word || !((*word >> (bit & 63)) & 1))
 			continue;
-		q.buckets = st->tbl_buckets[list][gen][2];
+		q.buckets = st->tbl_buckets[list][gen][VOSFP_PK_NET6];
 		q.home = vosfp_net6_home(x);
 		q.tag = 1 + level;
 		q.hi = mh;

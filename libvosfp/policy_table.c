@@ -14,8 +14,10 @@
 
 /* A new table is a quarter full at most; a change may fill it up to
  * half. Beyond, searches grow long and a new generation is built instead.
- * (Measured: a quarter full, no key of a million was more than 4 buckets
- * from home; VOSFP_TBL_PROBES is 8.) */
+ * (Simulated with a million keys a quarter full: no key more than 5-7
+ * buckets from home with two entries a bucket, 3 with four;
+ * VOSFP_TBL_PROBES is 8, and a build that still overflows retries with
+ * more buckets.) */
 #define FILL_NUM 1
 #define FILL_DEN 2
 
