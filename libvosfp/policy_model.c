@@ -37,15 +37,8 @@ static int vec_reserve(struct vec *v, size_t n)
 
 static void *vec_push(struct vec *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 1024;
-		void *p = realloc(v->data, cap * v->elem);
-
-		if (!p)
-			return NULL;
-		v->data = p;
-		v->cap = cap;
-	}
+	if (v->n == v->cap && vec_reserve(v, v->cap ? v->cap * 2 : 1024))
+		return NULL;
 	return memset((char *)v->data + v->n++ * v->elem, 0, v->elem);
 }
 
