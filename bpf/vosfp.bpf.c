@@ -189,11 +189,15 @@ struct net6_query {
  * ("unexpected jmp_cond padding", the load failing with ENOTSUPP). */
 __attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
 {
+	__u32 inner;
 	void *map;
 
 	if (!q)
 		return 0;
-	map = bpf_map_lookup_elem(&vosfp_ptables, &q->inner);
+	/* The key from the stack: before Linux 6.2 (or so) the verifier takes
+	 * no key from a global function's pointer argument. */
+	inner = q->inner;
+	map = bpf_map_lookup_elem(&vosfp_ptables, &inner);
 	if (!map)
 		return 0;
 	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {

@@ -32,6 +32,7 @@ enum vosfp_map_id {
 extern const char *const vosfp_map_names[MAP__COUNT];
 
 struct vosfp_bpf; /* the bpftool skeleton */
+struct bpf_map_create_opts;
 
 struct vosfp {
 	struct vosfp_bpf *skel;      /* the maps (its program is not loaded) */
@@ -43,7 +44,19 @@ struct vosfp {
 	/* The policy's shared arrays (bits, Bloom words), mapped on first use
 	 * by policy_store.c; NULL until then. */
 	void *shared_mem[2];
+	/* The BTF that the program's inner-map template was made with (fd
+	 * -1: none): a policy table must be made with the same, see
+	 * vosfp__inner_map_opts(). */
+	int inner_btf_fd;
+	uint32_t inner_btf_key, inner_btf_value;
 };
+
+/* Creation options for a policy table (an inner map of vosfp_ptables):
+ * BPF_F_INNER_MAP | BPF_F_MMAPABLE and the template's BTF. Kernels before
+ * 6.2 compare a BTF-derived field of the template and of the map
+ * (timer_off) when the map is installed, and refuse with EINVAL a map made
+ * without BTF in place of a template made with it. */
+void vosfp__inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts);
 
 /* Record a failure: detail for vosfp_last_error(), returns -|err|. */
 int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)

@@ -156,8 +156,7 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 {
 	static const char *const names[TBL__COUNT] = { "vosfp_slot4", "vosfp_host4",
 						       "vosfp_net6" };
-	LIBBPF_OPTS(bpf_map_create_opts, table_opts,
-		    .map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE);
+	LIBBPF_OPTS(bpf_map_create_opts, table_opts);
 	/* Room in each half for the entries and an eighth more, for
 	 * changes; beyond, a change builds a new generation. */
 	size_t want = entries + entries / 8 + 128;
@@ -167,6 +166,7 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 					  sizeof(struct vosfp_tbl_bucket)); /* two halves */
 	int err;
 
+	vosfp__inner_map_opts(h, &table_opts);
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
 					      sizeof(struct vosfp_tbl_bucket), entry_elems,
