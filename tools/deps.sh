@@ -2,6 +2,8 @@
 # tools/demo.sh and tools/test.sh so the list lives in one place.
 VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev"
 VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox"
+# The tests only: Debian 12's kernel booted in QEMU (tests/kernel/).
+VOSFP_VM_DEPS="qemu-system-x86 busybox-static cpio file"
 
 vosfp_install_deps() {
 	if [ "$(id -u)" != 0 ]; then
@@ -11,7 +13,43 @@ vosfp_install_deps() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $VOSFP_BUILD_DEPS $VOSFP_RUN_DEPS >/dev/null
+	apt-get install -y -qq --no-install-recommends $VOSFP_BUILD_DEPS $VOSFP_RUN_DEPS "$@" >/dev/null
+}
+
+# Debian 12's kernel and the modules the guest tests load (veth; bridge and
+# what it needs), taken
+# out of the package linux-image-amd64 points at, into BUILD/guest-kernel:
+# downloaded, not installed, so the machine's own boot is left alone.
+vosfp_fetch_guest_kernel() {
+	local dest=$1/guest-kernel pkg tmp
+	pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+	if [ -z "$pkg" ]; then
+		echo "vosfp: cannot tell which kernel package linux-image-amd64 is" >&2
+		return 1
+	fi
+	if [ -f "$dest/$pkg" ]; then
+		return 0
+	fi
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq "$pkg" 2>/dev/null) || {
+		rm -rf "$tmp"
+		echo "vosfp: cannot download $pkg" >&2
+		return 1
+	}
+	rm -rf "$dest"
+	mkdir -p "$dest/modules"
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+		tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' \
+			'./lib/modules/*/kernel/drivers/net/veth.ko' \
+			'./lib/modules/*/kernel/net/bridge/bridge.ko' \
+			'./lib/modules/*/kernel/net/802/stp.ko' \
+			'./lib/modules/*/kernel/net/llc/llc.ko'
+	mkdir -p "$dest/boot"
+	mv "$tmp"/boot/vmlinuz-* "$dest/boot/"
+	find "$tmp/lib/modules" -name '*.ko' -exec mv {} "$dest/modules/" \;
+	rm -rf "$tmp"
+	touch "$dest/$pkg"
+	echo "vosfp: guest kernel $pkg in $dest"
 }
 
 vosfp_build() {

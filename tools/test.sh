@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 . tools/deps.sh
 build=${1:-build}
 
-vosfp_install_deps
+# shellcheck disable=SC2086
+vosfp_install_deps $VOSFP_VM_DEPS
 vosfp_build "$build"
+vosfp_fetch_guest_kernel "$build"
 vosfp_mount_bpffs
 
 status=0
