@@ -8,7 +8,8 @@ export PATH
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp
+# /tmp stays as it is: the initramfs is writable memory already, and a
+# build tree under /tmp was copied there.
 mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 # The API tests make veth pairs and a bridge in namespaces of their own;
 # a module after those it needs.
