@@ -182,22 +182,18 @@ struct net6_query {
 };
 
 /* 1 and q->val if the key is in net6 and not deleted (read once, as in
- * tbl_find4). A global function, verified once and its code emitted
- * once, called only when the Bloom filter says the key may be there:
- * inlined for each of the 17 prefix lengths of both lists, the search
- * made vosfp_decide so long that the x86 JIT of Linux 6.18 gave up on it
- * ("unexpected jmp_cond padding", the load failing with ENOTSUPP). */
-__attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
+ * tbl_find4). A function of its own, its code emitted once and called
+ * only when the Bloom filter says the key may be there: inlined for each
+ * of the 17 prefix lengths of both lists, the search made vosfp_decide so
+ * long that the x86 JIT of Linux 6.18 gave up on it ("unexpected jmp_cond
+ * padding", the load failing with ENOTSUPP). Static, not global: a global
+ * function takes no pointer but the context before Linux 5.12, and the
+ * query lives on the caller's stack. */
+static __attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
 {
-	__u32 inner;
 	void *map;
 
-	if (!q)
-		return 0;
-	/* The key from the stack: before Linux 6.2 (or so) the verifier takes
-	 * no key from a global function's pointer argument. */
-	inner = q->inner;
-	map = bpf_map_lookup_elem(&vosfp_ptables, &inner);
+	map = bpf_map_lookup_elem(&vosfp_ptables, &q->inner);
 	if (!map)
 		return 0;
 	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {

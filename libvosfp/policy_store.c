@@ -17,6 +17,10 @@
 
 #include "policy_store.h"
 
+/* The kernel's own "not supported" (include/linux/errno.h), which reaches
+ * user space from operations a kernel does not have for a map type. */
+#define ENOTSUPP_KERNEL 524
+
 /* The bits and the Bloom filter are shared arrays; the other kinds are
  * inner maps of the one outer map, from POL_SLOT on in the order of the
  * VOSFP_PK_ ids. */
@@ -243,9 +247,18 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 		keys[k - POL_SLOT] = inner_key(VOSFP_POL_SLOT(list, gen), k);
 		values[k - POL_SLOT] = (__u32)fds->fd[k];
 	}
-	/* One batch: one wait for the kernel's grace period, not four. */
-	if (bpf_map_update_batch(h->map_fd[MAP_PTABLES], keys, values, &count, NULL))
+	/* One batch: one wait for the kernel's grace period, not four. The
+	 * generation is not live yet (the state write that follows makes it
+	 * so), so where the kernel has no batch for an outer array (before
+	 * Linux 5.13 or so: ENOTSUPP) one update at a time does as well. */
+	if (!bpf_map_update_batch(h->map_fd[MAP_PTABLES], keys, values, &count, NULL))
+		return 0;
+	if (errno != ENOTSUPP_KERNEL && errno != EOPNOTSUPP)
 		return vosfp__fail(h, -errno, "installing the policy maps: %s", strerror(errno));
+	for (int k = 0; k < VOSFP_POL_KINDS; k++)
+		if (bpf_map_update_elem(h->map_fd[MAP_PTABLES], &keys[k], &values[k], BPF_ANY))
+			return vosfp__fail(h, -errno, "installing the policy maps: %s",
+					   strerror(errno));
 	return 0;
 }
 

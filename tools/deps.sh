@@ -16,35 +16,56 @@ vosfp_install_deps() {
 	apt-get install -y -qq --no-install-recommends $VOSFP_BUILD_DEPS $VOSFP_RUN_DEPS "$@" >/dev/null
 }
 
-# Debian 12's kernel and the modules the guest tests load (veth; bridge and
-# what it needs), taken
-# out of the package linux-image-amd64 points at, into BUILD/guest-kernel:
-# downloaded, not installed, so the machine's own boot is left alone.
+# A Debian release's stock kernel and the modules the guest tests load (veth;
+# bridge and what it needs), out of the package that its linux-image-amd64
+# points at, into BUILD/guest-kernel/NAME: downloaded, not installed, so the
+# machine's own boot is left alone. Debian 12's comes through the machine's
+# own apt sources; another release's through a private apt configuration
+# (under BUILD) that names the machine's own Debian mirror with that release.
+# usage: vosfp_fetch_guest_kernel BUILD NAME [RELEASE]   (no RELEASE: the machine's)
 vosfp_fetch_guest_kernel() {
-	local dest=$1/guest-kernel pkg tmp
-	pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+	local dest=$1/guest-kernel/$2 release=${3:-} pkg tmp uri
+	local -a apt=()
+	if [ -n "$release" ]; then
+		uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
+			awk '$2 !~ /-/ { print $1; exit }')
+		if [ -z "$uri" ]; then
+			echo "vosfp: no Debian mirror in the machine's apt sources" >&2
+			return 1
+		fi
+		tmp=$1/guest-kernel/apt-$release
+		mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
+		echo "deb $uri $release main" >"$tmp/sources.list"
+		apt=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+			-o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache")
+		apt-get "${apt[@]}" update -qq >/dev/null 2>&1 || {
+			echo "vosfp: cannot read the package list of Debian $release" >&2
+			return 1
+		}
+	fi
+	pkg=$(apt-cache "${apt[@]}" depends linux-image-amd64 |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
 	if [ -z "$pkg" ]; then
-		echo "vosfp: cannot tell which kernel package linux-image-amd64 is" >&2
+		echo "vosfp: cannot tell which kernel package linux-image-amd64 is${release:+ in $release}" >&2
 		return 1
 	fi
 	if [ -f "$dest/$pkg" ]; then
 		return 0
 	fi
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq "$pkg" 2>/dev/null) || {
+	(cd "$tmp" && apt-get "${apt[@]}" download -qq "$pkg" 2>/dev/null) || {
 		rm -rf "$tmp"
 		echo "vosfp: cannot download $pkg" >&2
 		return 1
 	}
 	rm -rf "$dest"
-	mkdir -p "$dest/modules"
+	mkdir -p "$dest/modules" "$dest/boot"
 	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 		tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' \
 			'./lib/modules/*/kernel/drivers/net/veth.ko' \
 			'./lib/modules/*/kernel/net/bridge/bridge.ko' \
 			'./lib/modules/*/kernel/net/802/stp.ko' \
 			'./lib/modules/*/kernel/net/llc/llc.ko'
-	mkdir -p "$dest/boot"
 	mv "$tmp"/boot/vmlinuz-* "$dest/boot/"
 	find "$tmp/lib/modules" -name '*.ko' -exec mv {} "$dest/modules/" \;
 	rm -rf "$tmp"

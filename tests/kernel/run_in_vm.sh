@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Runs the tests that load and drive the XDP program under Debian 12's own
-# kernel (6.1), booted in QEMU, while the build machine may run another.
-# Debian 12 is the platform this project targets, and its kernel's verifier
-# and map code differ from newer ones in ways that only loading the real
-# program shows (docs/kernels.md).
+# Runs the tests that load and drive the XDP program under a Debian release's
+# stock kernel, booted in QEMU, while the build machine may run another:
+# Debian 12's (6.1), the platform this project targets, and Debian 11's
+# (5.10), the oldest kernel it aims at. Their verifiers and map code differ
+# from newer ones in ways that only loading the real program shows
+# (docs/kernels.md).
 #
-# usage: run_in_vm.sh BUILD_DIR SOURCE_DIR
+# usage: run_in_vm.sh BUILD_DIR SOURCE_DIR NAME
 #
-# Needs qemu-system-x86_64, a static busybox and cpio (tools/deps.sh), and
-# the guest kernel that tools/test.sh fetches into BUILD_DIR/guest-kernel;
-# exits 77 (skip) with the reason when one is missing. The guest has no
-# network card; it runs each test once and powers off; the staging
-# directory is removed on every exit.
+# NAME names the kernel that tools/test.sh fetched into
+# BUILD_DIR/guest-kernel/NAME (debian12, debian11). Needs qemu-system-x86_64,
+# a static busybox and cpio (tools/deps.sh); exits 77 (skip) with the reason
+# when one of them or the kernel is missing. The guest has no network card;
+# it runs each test once and powers off; the staging directory is removed on
+# every exit.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
-kdir=$build/guest-kernel
+name=$3
+kdir=$build/guest-kernel/$name
 
 skip() {
 	echo "SKIP: $*"
@@ -28,7 +31,7 @@ busybox=/bin/busybox
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	skip "no static busybox at $busybox (package busybox-static)"
 kernel=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
-[ -n "$kernel" ] || skip "no guest kernel in $kdir (tools/test.sh fetches Debian 12's)"
+[ -n "$kernel" ] || skip "no guest kernel in $kdir (tools/test.sh fetches it)"
 
 # The tests run in the guest: meson name, then the command line.
 tests=(
@@ -93,16 +96,16 @@ timeout 1500 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048 \
 
 failed=0 passed=0
 for t in "${tests[@]}"; do
-	name=${t%%	*}
-	line=$(grep -a "^vosfp-vm: result $name " "$log" || true)
+	test_name=${t%%	*}
+	line=$(grep -a "^vosfp-vm: result $test_name " "$log" || true)
 	rc=$(echo "$line" | cut -d' ' -f4)
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 	else
-		echo "FAIL: $name under $(basename "$kernel") (${rc:-no result})"
+		echo "FAIL: $test_name under $(basename "$kernel") (${rc:-no result})"
 		failed=$((failed + 1))
 	fi
 done
 grep -aq "vosfp-vm: kernel " "$log" || echo "FAIL: the guest did not start"
-echo "kernel-debian12: $passed passed, $failed failed"
+echo "kernel-$name: $passed passed, $failed failed"
 [ "$failed" = 0 ] && grep -aq "^vosfp-vm: done" "$log"
