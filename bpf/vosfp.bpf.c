@@ -169,35 +169,34 @@ static __always_inline int tbl_find4(void *map, __u32 buckets, __u32 home, __u32
 	return 0;
 }
 
-/* An IPv6 key to look for in net6 (vosfp_shared.h, "TABLE"): which inner
- * map, its size, the key, and, found, its value. One struct: a BPF
- * function takes at most five arguments. */
-struct net6_query {
-	__u32 inner;   /* VOSFP_POL_INNER(slot, VOSFP_PK_NET6) */
-	__u32 buckets; /* vosfp_pol_state.tbl_buckets */
-	__u32 home;    /* vosfp_net6_home */
-	__u32 tag;     /* 1 + level */
-	__u64 hi, lo;  /* the masked address */
-	__u64 val;     /* out */
-};
+/*
+ * Whether an IPv6 key is in net6 (vosfp_shared.h, "TABLE"): 0 if it is
+ * absent or deleted, else 1 + its value (read once, as in tbl_find4; a
+ * deleted key's value, VOSFP_TBL_TOMB, is ~0, so 1 + it is 0 too). The key
+ * is the masked address (hi, lo) and its tag (1 + level); the table, the
+ * inner map at `inner` (VOSFP_POL_INNER(slot, VOSFP_PK_NET6)) of `mask` + 1
+ * buckets, searched from `home` (vosfp_net6_home).
+ *
+ * A global function, verified once and its code emitted once, called only
+ * when the Bloom filter says the key may be there: inlined for each of the
+ * 17 prefix lengths of both lists, the search made vosfp_decide so long
+ * that the x86 JIT of Linux 6.18 gave up on it ("unexpected jmp_cond
+ * padding", the load failing with ENOTSUPP). Scalars only, at most five:
+ * before Linux 5.12 a global function takes no pointer but the context.
+ */
+_Static_assert(VOSFP_POL_SLOTS * VOSFP_POL_KINDS <= 0x100, "an inner map's index fits 8 bits");
 
-/* 1 and q->val if the key is in net6 and not deleted (read once, as in
- * tbl_find4). A function of its own, its code emitted once and called
- * only when the Bloom filter says the key may be there: inlined for each
- * of the 17 prefix lengths of both lists, the search made vosfp_decide so
- * long that the x86 JIT of Linux 6.18 gave up on it ("unexpected jmp_cond
- * padding", the load failing with ENOTSUPP). Static, not global: a global
- * function takes no pointer but the context before Linux 5.12, and the
- * query lives on the caller's stack. */
-static __attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
+__attribute__((noinline)) __u64 vosfp_net6_find(__u64 hi, __u64 lo, __u32 home, __u32 mask,
+						__u32 inner_tag)
 {
+	__u32 inner = inner_tag & 0xff, tag = inner_tag >> 8;
 	void *map;
 
-	map = bpf_map_lookup_elem(&vosfp_ptables, &q->inner);
+	map = bpf_map_lookup_elem(&vosfp_ptables, &inner);
 	if (!map)
 		return 0;
 	for (__u32 i = 0; i < VOSFP_TBL_PROBES; i++) {
-		__u32 idx = (q->home + i) & (q->buckets - 1);
+		__u32 idx = (home + i) & mask;
 		struct vosfp_tbl_bucket *b = bpf_map_lookup_elem(map, &idx);
 
 		if (!b)
@@ -209,12 +208,8 @@ static __attribute__((noinline)) int vosfp_net6_find(struct net6_query *q)
 
 			if (!t)
 				return 0;
-			if (t == q->tag && e->hi == q->hi && e->lo == q->lo) {
-				__u64 v = *(volatile __u64 *)&e->val;
-
-				q->val = v;
-				return v != VOSFP_TBL_TOMB;
-			}
+			if (t == tag && e->hi == hi && e->lo == lo)
+				return 1 + *(volatile __u64 *)&e->val;
 		}
 	}
 	return 0;
@@ -269,14 +264,14 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 				   __u32 levels, const struct in6_addr *src, __u64 *now)
 {
 	__u32 slot = VOSFP_POL_SLOT(list, gen);
-	struct net6_query q = { .inner = VOSFP_POL_INNER(slot, VOSFP_PK_NET6) };
+	__u32 inner = VOSFP_POL_INNER(slot, VOSFP_PK_NET6);
 	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[0]);
 	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)&src->s6_addr[8]);
 
 #pragma unroll
 	for (int i = 0; i < VOSFP_V6_LEVELS; i++) {
 		const int level = i * 8;
-		__u64 mh, ml, *word, x;
+		__u64 mh, ml, *word, x, found;
 		__u32 bit, w;
 
 		if (!((levels >> i) & 1))
@@ -289,12 +284,10 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 		word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
 		if (!word || !((*word >> (bit & 63)) & 1))
 			continue;
-		q.buckets = st->tbl_buckets[list][gen][VOSFP_PK_NET6];
-		q.home = vosfp_net6_home(x);
-		q.tag = 1 + level;
-		q.hi = mh;
-		q.lo = ml;
-		if (vosfp_net6_find(&q) && live(q.val, now))
+		found = vosfp_net6_find(mh, ml, vosfp_net6_home(x),
+					st->tbl_buckets[list][gen][VOSFP_PK_NET6] - 1,
+					inner | (__u32)(1 + level) << 8);
+		if (found && live(found - 1, now))
 			return 1;
 	}
 	return 0;
