@@ -33,7 +33,8 @@ vosfp_fetch_guest_kernel() {
 			echo "vosfp: no Debian mirror in the machine's apt sources" >&2
 			return 1
 		fi
-		tmp=$1/guest-kernel/apt-$release
+		# Absolute: apt reads relative paths against its own root, not ours.
+		tmp=$(cd "$1" && pwd)/guest-kernel/apt-$release
 		mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
 		echo "deb $uri $release main" >"$tmp/sources.list"
 		apt=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
