@@ -169,6 +169,9 @@ static __always_inline int tbl_find4(void *map, __u32 buckets, __u32 home, __u32
 	return 0;
 }
 
+/* vosfp_net6_find takes an inner map's index in 8 bits. */
+_Static_assert(VOSFP_POL_SLOTS * VOSFP_POL_KINDS <= 0x100, "an inner map's index fits 8 bits");
+
 /*
  * Whether an IPv6 key is in net6 (vosfp_shared.h, "TABLE"): 0 if it is
  * absent or deleted, else 1 + its value (read once, as in tbl_find4; a
@@ -184,8 +187,6 @@ static __always_inline int tbl_find4(void *map, __u32 buckets, __u32 home, __u32
  * padding", the load failing with ENOTSUPP). Scalars only, at most five:
  * before Linux 5.12 a global function takes no pointer but the context.
  */
-_Static_assert(VOSFP_POL_SLOTS * VOSFP_POL_KINDS <= 0x100, "an inner map's index fits 8 bits");
-
 __attribute__((noinline)) __u64 vosfp_net6_find(__u64 hi, __u64 lo, __u32 home, __u32 mask,
 						__u32 inner_tag)
 {

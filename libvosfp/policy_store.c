@@ -249,8 +249,8 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	}
 	/* One batch: one wait for the kernel's grace period, not four. The
 	 * generation is not live yet (the state write that follows makes it
-	 * so), so where the kernel has no batch for an outer array (before
-	 * Linux 5.13 or so: ENOTSUPP) one update at a time does as well. */
+	 * so), so where the kernel has no batch for an outer array (Linux
+	 * 5.10, Debian 11's: ENOTSUPP) one update at a time does as well. */
 	if (!bpf_map_update_batch(h->map_fd[MAP_PTABLES], keys, values, &count, NULL))
 		return 0;
 	if (errno != ENOTSUPP_KERNEL && errno != EOPNOTSUPP)
