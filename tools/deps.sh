@@ -2,7 +2,7 @@
 # tools/demo.sh and tools/test.sh so the list lives in one place.
 VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev"
 VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox"
-# The tests only: Debian 12's kernel booted in QEMU (tests/kernel/).
+# The tests only: Debian's stock kernels booted in QEMU (tests/kernel/).
 VOSFP_VM_DEPS="qemu-system-x86 busybox-static cpio file"
 
 vosfp_install_deps() {
@@ -24,7 +24,7 @@ vosfp_install_deps() {
 # (under BUILD) that names the machine's own Debian mirror with that release.
 # usage: vosfp_fetch_guest_kernel BUILD NAME [RELEASE]   (no RELEASE: the machine's)
 vosfp_fetch_guest_kernel() {
-	local dest=$1/guest-kernel/$2 release=${3:-} pkg tmp uri
+	local dest=$1/guest-kernel/$2 release=${3:-} pkg tmp uri aptdir
 	local -a apt=()
 	if [ -n "$release" ]; then
 		uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
@@ -34,11 +34,11 @@ vosfp_fetch_guest_kernel() {
 			return 1
 		fi
 		# Absolute: apt reads relative paths against its own root, not ours.
-		tmp=$(cd "$1" && pwd)/guest-kernel/apt-$release
-		mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial"
-		echo "deb $uri $release main" >"$tmp/sources.list"
-		apt=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
-			-o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache")
+		aptdir=$(cd "$1" && pwd)/guest-kernel/apt-$release
+		mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial"
+		echo "deb $uri $release main" >"$aptdir/sources.list"
+		apt=(-o "Dir::Etc::SourceList=$aptdir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+			-o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache")
 		apt-get "${apt[@]}" update -qq >/dev/null 2>&1 || {
 			echo "vosfp: cannot read the package list of Debian $release" >&2
 			return 1
@@ -61,14 +61,21 @@ vosfp_fetch_guest_kernel() {
 	}
 	rm -rf "$dest"
 	mkdir -p "$dest/modules" "$dest/boot"
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+	# Checked step by step: the caller may run this under "|| true", where
+	# errexit is off, and a stamp on a half-unpacked kernel would stay.
+	if ! { dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 		tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' \
 			'./lib/modules/*/kernel/drivers/net/veth.ko' \
 			'./lib/modules/*/kernel/net/bridge/bridge.ko' \
 			'./lib/modules/*/kernel/net/802/stp.ko' \
-			'./lib/modules/*/kernel/net/llc/llc.ko'
-	mv "$tmp"/boot/vmlinuz-* "$dest/boot/"
-	find "$tmp/lib/modules" -name '*.ko' -exec mv {} "$dest/modules/" \;
+			'./lib/modules/*/kernel/net/llc/llc.ko' &&
+		mv "$tmp"/boot/vmlinuz-* "$dest/boot/" &&
+		find "$tmp/lib/modules" -name '*.ko' -exec mv {} "$dest/modules/" \; &&
+		[ "$(ls "$dest/modules" | wc -l)" = 4 ]; }; then
+		rm -rf "$tmp" "$dest"
+		echo "vosfp: cannot unpack $pkg" >&2
+		return 1
+	fi
 	rm -rf "$tmp"
 	touch "$dest/$pkg"
 	echo "vosfp: guest kernel $pkg in $dest"
