@@ -18,6 +18,7 @@ struct cli {
 	/* --block-capacity/--allow-capacity; 0: not given. Used when the root
 	 * is created; a root made with another capacity is an error. */
 	uint32_t capacity[2];
+	const char *control;  /* --control PATH: the agent's socket; NULL: not given */
 	const char *command;
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };
@@ -50,6 +51,7 @@ int cmd_unban(struct cli *cli, int argc, char **argv);
 int cmd_list_bans(struct cli *cli, int json);
 int cmd_replay(struct cli *cli, int argc, char **argv);
 int cmd_exporter(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* The Prometheus text exposition of the handle's state; 0 or -errno. */
 int metrics_write(struct vosfp *h, FILE *out);

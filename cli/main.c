@@ -14,7 +14,8 @@
 #include "commands.h"
 
 static const char usage_text[] =
-	"usage: vosfp [--pin-root DIR] [--block-capacity N] [--allow-capacity N] COMMAND [ARGS]\n"
+	"usage: vosfp [--pin-root DIR] [--block-capacity N] [--allow-capacity N] [--control PATH]\n"
+	"             COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"  detach IFACE                                 detach the filter\n"
@@ -33,6 +34,9 @@ static const char usage_text[] =
 	"  stats --watch SECONDS [--count N]            live rates per reason\n"
 	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics\n"
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
+	"  agent [--control-group GROUP] [--amqp URL] [--exchange NAME] [--node NAME]\n"
+	"        [--metrics ADDR:PORT] [--min-prefix4 N] [--min-prefix6 N] [--max-ttl DURATION]\n"
+	"        [--sync LIST=FILE...]                  the node agent: control socket, fleet\n"
 	"  version                                      library version\n"
 	"\n"
 	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
@@ -42,6 +46,9 @@ static const char usage_text[] =
 	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
 	"                the pin root is created (defaults 65536 and 4096); a root made\n"
 	"                with another capacity is an error\n"
+	"--control PATH  the agent's socket (also VOSFP_CONTROL; default /run/vosfp/control.sock):\n"
+	"                ban, unban, block, unblock and list bans go through it when it is\n"
+	"                named, or when the default one exists and the caller lacks CAP_BPF\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
 
 /* Each command checks its arguments first (a usage error needs no
@@ -69,7 +76,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config },	  { "stats", cmd_stats },
 	{ "ban", cmd_ban },		  { "unban", cmd_unban },
 	{ "replay", cmd_replay },	  { "exporter", cmd_exporter },
-	{ "sync", cmd_sync },
+	{ "sync", cmd_sync },		  { "agent", cmd_agent },
 	{ "version", cmd_version },
 };
 
@@ -192,6 +199,10 @@ int main(int argc, char **argv)
 			cli.pin_root = argv[++i];
 		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
 			cli.pin_root = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--control")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return cli_usage(&cli, "--control needs a socket path");
+			cli.control = argv[++i];
 		} else if (!strcmp(argv[i], "--block-capacity") ||
 			   !strcmp(argv[i], "--allow-capacity")) {
 			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
