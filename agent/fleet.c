@@ -45,7 +45,7 @@
 #define OUT_CAP 16384        /* events kept for publication across an outage */
 #define IN_CAP 4096          /* received events waiting for the main loop */
 #define CONFIRM_WINDOW 1024  /* published, not yet confirmed, at most */
-#define PREFETCH 512         /* stream deliveries in flight to us */
+#define PREFETCH 2048        /* stream deliveries in flight to us */
 #define HEARTBEAT_S 10       /* a silent broker is noticed within ~2x this */
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 15000
@@ -87,6 +87,8 @@ struct fleet {
 	/* The thread's own. */
 	amqp_connection_state_t conn;
 	int64_t last_offset; /* stream offset of the last delivery, -1: none yet */
+	uint64_t unacked;    /* delivery tag of the last delivery not acked yet */
+	unsigned int nunacked;
 	struct fleet_seen seen;
 	time_t log_window;
 	int log_count;
@@ -196,6 +198,7 @@ static void conn_drop(struct fleet *f, const char *why)
 	flog(f, 0, "lost the broker %s:%d: %s", f->conf.host, f->conf.port, why);
 	amqp_destroy_connection(f->conn);
 	f->conn = NULL;
+	f->nunacked = 0;
 	pthread_mutex_lock(&f->lock);
 	f->connected = 0;
 	f->disconnects++;
@@ -508,12 +511,19 @@ static int other_frame(struct fleet *f)
 	}
 }
 
+static void ack_pending(struct fleet *f)
+{
+	if (f->nunacked)
+		amqp_basic_ack(f->conn, CH_SUB, f->unacked, 1);
+	f->nunacked = 0;
+}
+
 /* Reads what the broker sent, up to a batch; stops when nothing waits. */
 static int pump_in(struct fleet *f)
 {
 	struct timeval zero = { 0, 0 };
 
-	for (int i = 0; i < 256; i++) {
+	for (int i = 0; i < 1024; i++) {
 		amqp_envelope_t env;
 		amqp_rpc_reply_t r;
 		int full;
@@ -521,19 +531,26 @@ static int pump_in(struct fleet *f)
 		pthread_mutex_lock(&f->lock);
 		full = f->in_len == IN_CAP;
 		pthread_mutex_unlock(&f->lock);
-		if (full)
+		if (full) {
+			ack_pending(f);
 			return 0; /* back-pressure: the broker holds the rest */
+		}
 		amqp_maybe_release_buffers(f->conn);
 		r = amqp_consume_message(f->conn, &env, &zero, 0);
 		if (r.reply_type == AMQP_RESPONSE_NORMAL) {
 			received(f, &env);
-			amqp_basic_ack(f->conn, CH_SUB, env.delivery_tag, 0);
+			/* One ack for many: the stream needs them for credit only. */
+			f->unacked = env.delivery_tag;
+			if (++f->nunacked >= PREFETCH / 4)
+				ack_pending(f);
 			amqp_destroy_envelope(&env);
 			continue;
 		}
 		if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
-		    r.library_error == AMQP_STATUS_TIMEOUT)
+		    r.library_error == AMQP_STATUS_TIMEOUT) {
+			ack_pending(f);
 			return 0;
+		}
 		if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
 		    r.library_error == AMQP_STATUS_UNEXPECTED_STATE) {
 			if (other_frame(f))

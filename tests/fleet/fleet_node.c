@@ -7,7 +7,7 @@
  * safety rules, which are the agent's tests' business).
  *
  * stdin:  ban ADDR TTL [REASON] | unban ADDR | block CIDR [TTL] | unblock CIDR
- *         flood N TTL  (N bans of 10.x.y.z) | metrics | quit
+ *         flood N TTL [FROM]  (N bans of 10.x.y.z) | metrics | quit
  * stdout: queued ID T_US | recv OP ADDR TTL NODE ID T_US | error WHAT
  *         metrics lines, then "end"; T_US: CLOCK_REALTIME in microseconds
  */
@@ -81,10 +81,11 @@ static int command(struct fleet *f, char *line)
 	if (!strcmp(argv[0], "metrics")) {
 		fleet_write_metrics(f, stdout);
 		printf("end\n");
-	} else if (!strcmp(argv[0], "flood") && argc == 3) {
+	} else if (!strcmp(argv[0], "flood") && argc >= 3) {
 		unsigned long n = strtoul(argv[1], NULL, 10), ttl = strtoul(argv[2], NULL, 10);
+		unsigned long from = argc > 3 ? strtoul(argv[3], NULL, 10) : 0;
 
-		for (unsigned long i = 0; i < n; i++) {
+		for (unsigned long i = from; i < from + n; i++) {
 			char addr[32];
 
 			snprintf(addr, sizeof(addr), "10.%lu.%lu.%lu", (i >> 16) & 255,
