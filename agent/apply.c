@@ -229,8 +229,12 @@ int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer
 		pthread_mutex_lock(&a->lock);
 		a->rejected[o][r]++;
 		pthread_mutex_unlock(&a->lock);
-		agent_log(LOG_NOTICE, "%s %s refused (%s, from %s%s): %s", op_names[ev->op & 3],
-			  ev->addr, reject_names[r], origin_names[o], who, why);
+		/* Malformed and repeated events are only counted: a flood of
+		 * them must not flood the journal too. */
+		if (r != AGENT_REJ_INVALID && r != AGENT_REJ_DUPLICATE)
+			agent_log(LOG_NOTICE, "%s %s refused (%s, from %s%s): %s",
+				  op_names[ev->op & 3], ev->addr, reject_names[r], origin_names[o],
+				  who, why);
 		return -r;
 	}
 	pthread_mutex_lock(&a->lock);

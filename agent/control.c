@@ -158,7 +158,14 @@ static int flush(struct control_client *c)
 	}
 	memmove(c->out, c->out + done, c->out_len - done);
 	c->out_len -= done;
-	return c->closing && !c->out_len ? -1 : 0;
+	if (c->closing && !c->out_len && !c->shut) {
+		/* Unread input would turn close() into a reset that can destroy
+		 * the last answer in flight: shut the write side, then read
+		 * until the peer closes (or the idle timeout). */
+		shutdown(c->fd, SHUT_WR);
+		c->shut = 1;
+	}
+	return 0;
 }
 
 static int append(struct control_client *c, const char *text, size_t len)
@@ -210,7 +217,7 @@ static int line(struct agent *a, struct control_client *c, char *l, size_t len)
 static void rearm(struct control *ctl, struct control_client *c)
 {
 	uint32_t want = (c->out_len ? EPOLLOUT : 0) |
-			(!c->closing && c->out_len < CONTROL_OUT_HIGH ? EPOLLIN : 0);
+			(c->shut || (!c->closing && c->out_len < CONTROL_OUT_HIGH) ? EPOLLIN : 0);
 	struct epoll_event ev = { .events = want,
 				  .data.u64 = TAG(CONTROL_TAG_CLIENT, c - ctl->c) };
 
@@ -253,6 +260,14 @@ void control_io(struct control *ctl, struct agent *a, unsigned idx, uint32_t eve
 	if (idx >= CONTROL_CLIENTS_MAX || ctl->c[idx].fd < 0)
 		return;
 	c = &ctl->c[idx];
+	if (c->shut) {
+		char sink[4096];
+		ssize_t r = recv(c->fd, sink, sizeof(sink), 0);
+
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			drop(ctl, c);
+		return;
+	}
 	if ((events & EPOLLIN) && !c->closing && c->in_len < sizeof(c->in)) {
 		ssize_t r = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
 

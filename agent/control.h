@@ -25,6 +25,7 @@ struct control_client {
 	size_t out_len, out_cap;
 	uint64_t last_ms;
 	int closing; /* close once the answers are written */
+	int shut;    /* answers written, write side shut: draining until EOF */
 	uint32_t events; /* what epoll waits for */
 };
 

@@ -43,12 +43,14 @@ const char *control_path(const struct cli *cli)
 
 const char *control_wanted(const struct cli *cli)
 {
-	const char *env = getenv("VOSFP_CONTROL");
 	struct stat st;
 
-	if (cli->control || (env && *env))
-		return control_path(cli);
-	if (!stat(CONTROL_DEFAULT_PATH, &st) && S_ISSOCK(st.st_mode) && !can_bpf())
+	/* With CAP_BPF the tool changes the maps itself, as it always did. */
+	if (can_bpf())
+		return NULL;
+	if (cli->control || getenv("VOSFP_CONTROL"))
+		return control_path(cli); /* named: an absent socket is an error */
+	if (!stat(CONTROL_DEFAULT_PATH, &st) && S_ISSOCK(st.st_mode))
 		return CONTROL_DEFAULT_PATH;
 	return NULL;
 }
@@ -160,8 +162,10 @@ int control_block(struct cli *cli, const char *path, int remove, const char *cid
 
 	if (remove)
 		snprintf(req, sizeof(req), "unblock %s\n", cidr);
-	else
+	else if (ttl)
 		snprintf(req, sizeof(req), "block %s %u\n", cidr, ttl);
+	else
+		snprintf(req, sizeof(req), "block %s\n", cidr); /* permanent */
 	rc = simple(cli, path, req, answer, sizeof(answer));
 	if (rc != EXIT_OK)
 		return rc;

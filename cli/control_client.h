@@ -11,9 +11,9 @@
 
 #define CONTROL_DEFAULT_PATH "/run/vosfp/control.sock"
 
-/* The socket to use, or NULL to use the library directly: the one named by
- * --control or VOSFP_CONTROL always; else the default one if it exists and
- * the caller lacks CAP_BPF (and CAP_SYS_ADMIN). */
+/* The socket to use, or NULL to use the library directly: NULL when the
+ * caller has CAP_BPF (or CAP_SYS_ADMIN); else the one named by --control
+ * or VOSFP_CONTROL, or the default one if it exists. */
 const char *control_wanted(const struct cli *cli);
 /* The socket the agent serves: --control, VOSFP_CONTROL, else the default. */
 const char *control_path(const struct cli *cli);

@@ -47,8 +47,8 @@ static const char usage_text[] =
 	"                the pin root is created (defaults 65536 and 4096); a root made\n"
 	"                with another capacity is an error\n"
 	"--control PATH  the agent's socket (also VOSFP_CONTROL; default /run/vosfp/control.sock):\n"
-	"                ban, unban, block, unblock and list bans go through it when it is\n"
-	"                named, or when the default one exists and the caller lacks CAP_BPF\n"
+	"                a caller without CAP_BPF bans, unbans, blocks, unblocks and lists\n"
+	"                bans through it\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
 
 /* Each command checks its arguments first (a usage error needs no
