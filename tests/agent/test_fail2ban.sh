@@ -68,7 +68,7 @@ check "fail2ban-server answers" 0 "$(f2b ping >/dev/null 2>&1; echo $?)"
 fail_from() { # LOG ADDR COUNT
 	for i in $(seq 1 "$3"); do
 		echo "$(date '+%b %e %H:%M:%S') edge1 kamailio[4242]: NOTICE: <script>: vosfp: auth" \
-			"failed for sip:user$i@example.com from $2:5060" >>"$1"
+			"failed for sip:user$i@example.com from $2:5060 ($i)" >>"$1"
 	done
 }
 # until_true SECONDS CMD...: polls CMD every 0.2 s, at most SECONDS.
