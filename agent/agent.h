@@ -94,6 +94,10 @@ int agent_run(const struct agent_opts *opts);
 int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer *peer,
 		char *why, size_t why_len);
 
+/* 1 if an applied event of this origin goes to the fleet: control and
+ * program events do, fleet events never (no loops). */
+int agent_publishes(const struct agent_event *ev);
+
 /* query ADDR: what the filter does with this source, as the answer line
  * of the control socket ("ok ..." / "error ..."), without the newline. */
 void agent_query(struct agent *a, const char *addr, char *out, size_t len);

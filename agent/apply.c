@@ -171,12 +171,17 @@ static int change(struct agent *a, const struct agent_event *ev, char *why, size
 	return err == -EINVAL ? AGENT_REJ_INVALID : AGENT_REJ_FAILED;
 }
 
+int agent_publishes(const struct agent_event *ev)
+{
+	return ev->origin == AGENT_FROM_CONTROL || ev->origin == AGENT_FROM_PROGRAM;
+}
+
 static void publish(struct agent *a, const struct agent_event *ev)
 {
 #ifdef VOSFP_HAVE_FLEET
 	int err;
 
-	if (!a->fleet || ev->origin == AGENT_FROM_FLEET)
+	if (!a->fleet || !agent_publishes(ev))
 		return;
 	err = fleet_publish(a->fleet, ev);
 	pthread_mutex_lock(&a->lock);
