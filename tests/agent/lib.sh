@@ -24,6 +24,8 @@ agent_require() {
 
 agent_cleanup() {
 	local rc=$?
+	set +e # every step runs, whatever the one before returned
+	trap - INT TERM
 	for pid in ${CLEANUP_PIDS:-}; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
