@@ -44,6 +44,8 @@ struct agent_opts {
 	const char *control;        /* socket path */
 	const char *control_group;  /* group owning the socket */
 	const char *amqp;           /* NULL: local only */
+	const char *amqp_credentials; /* "user:password" file; NULL: guest */
+	const char *amqp_ca;        /* amqps: CA bundle; NULL: the system's */
 	const char *exchange;
 	const char *node;           /* NULL: the host name */
 	const char *metrics;        /* ADDR:PORT or NULL */

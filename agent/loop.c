@@ -212,7 +212,9 @@ static int setup(struct loop *l, char *why, size_t why_len)
 #ifdef VOSFP_HAVE_FLEET
 	if (a->o.amqp) {
 		struct fleet_opts fo = { .url = a->o.amqp, .exchange = a->o.exchange,
-					 .node = a->node };
+					 .node = a->node,
+					 .credentials_file = a->o.amqp_credentials,
+					 .ca_file = a->o.amqp_ca };
 
 		if (fleet_start(&fo, &a->fleet, why, why_len) < 0 ||
 		    add_fd(l, fleet_fd(a->fleet), TAG_FLEET))

@@ -23,6 +23,17 @@ check "a missing group is an error" 1 "$rc"
 check "... that names the group" 1 "$(grep -c "nogroup-$ID: no such group" "$T_TMP/nogroup.log")"
 check "... and leaves no socket" no "$([ -e "$SOCK" ] && echo yes || echo no)"
 
+# A broker login that everyone may read is refused (by the fleet, or the
+# fleet is not built in), with nothing left behind.
+echo guest:guest >"$T_TMP/amqp.cred"
+chmod 0644 "$T_TMP/amqp.cred"
+rc=0
+out=$("$VOSFP" --pin-root "$PIN" agent --control "$SOCK" --control-group "$T_GROUP" \
+	--amqp amqp://127.0.0.1:1/ --amqp-credentials "$T_TMP/amqp.cred" 2>&1) || rc=$?
+check "a broker login readable by everyone is refused" 1 "$rc"
+check "... saying why" 1 "$(grep -c -e 'readable by everyone' -e 'built without the fleet' <<<"$out")"
+check "... and leaves no socket" no "$([ -e "$SOCK" ] && echo yes || echo no)"
+
 # systemd's notify protocol, on a socket of our own.
 $CTL notify "$T_TMP/notify.sock" "$T_TMP/notify.log" &
 NOTIFY_PID=$!
