@@ -245,10 +245,12 @@ int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer
 	pthread_mutex_lock(&a->lock);
 	a->applied[o]++;
 	pthread_mutex_unlock(&a->lock);
-	agent_log(LOG_NOTICE, "%s %s%s%.0u applied (from %s%s)", op_names[ev->op], ev->addr,
-		  ev->ttl && (ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK) ? " ttl=" : "",
-		  ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK ? ev->ttl : 0,
-		  origin_names[o], who);
+	if ((ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK) && ev->ttl)
+		agent_log(LOG_NOTICE, "%s %s ttl=%u applied (from %s%s)", op_names[ev->op],
+			  ev->addr, ev->ttl, origin_names[o], who);
+	else
+		agent_log(LOG_NOTICE, "%s %s applied (from %s%s)", op_names[ev->op], ev->addr,
+			  origin_names[o], who);
 	publish(a, ev);
 	return 0;
 }

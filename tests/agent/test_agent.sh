@@ -5,7 +5,8 @@
 # the ban is listed and real frames from that source are dropped; its uid
 # and gid are logged; the allow list and the non-root limits refuse; bad
 # requests, a flood of them, a silent client, an over-long line and too
-# many clients are answered and the agent keeps serving; systemd's notify
+# many clients are answered and the agent keeps serving; a silent client
+# is closed after the idle timeout; systemd's notify
 # protocol; --metrics; --sync; SIGTERM stops it and removes the socket.
 # usage: test_agent.sh VOSFP
 set -euo pipefail
@@ -43,6 +44,11 @@ PORT=$(( 20000 + RANDOM % 20000 ))
 printf '192.0.2.0/24\n' >"$T_TMP/block.txt"
 NOTIFY_SOCKET=$T_TMP/notify.sock WATCHDOG_USEC=1000000 \
 	agent_start --metrics "127.0.0.1:$PORT" --sync "block=$T_TMP/block.txt"
+
+# A silent client, from now on: it must be closed (after the idle timeout).
+$CTL idle "$SOCK" >"$T_TMP/idle.out" &
+IDLE_PID=$!
+CLEANUP_PIDS="$CLEANUP_PIDS $IDLE_PID"
 
 check "socket mode 0660, group of the run" "660 $T_GROUP" "$(stat -c '%a %G' "$SOCK")"
 check "a second agent on the socket is refused" 1 \
@@ -126,6 +132,9 @@ for _ in $(seq 1 50); do vosfp_cli list block | grep -q '^192.0.2.0/24$' && brea
 check "--sync applied the block file" 1 "$(vosfp_cli list block | grep -c '^192.0.2.0/24$')"
 sync_pid=$(pgrep -P "$AGENT_PID" -x vosfp || true)
 check "--sync runs as a child" 1 "$([ -n "$sync_pid" ] && echo 1 || echo 0)"
+
+wait "$IDLE_PID" || true
+check "a silent client is closed after the idle timeout" closed "$(cat "$T_TMP/idle.out")"
 
 # SIGTERM: a clean stop.
 sleep 1.2 # one timer tick: the watchdog's ping
