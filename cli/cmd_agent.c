@@ -55,7 +55,8 @@ int cmd_agent(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(opt, "--sync")) {
 			if (!val || !sync_entry(val))
-				return cli_usage(cli, "--sync takes block=FILE and allow=FILE entries");
+				return cli_usage(cli, "--sync takes block=FILE and allow=FILE "
+						 "entries");
 			while (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
 				if (!sync_entry(argv[i + 1]))
 					return cli_usage(cli, "--sync: '%s' is not block=FILE or "

@@ -11,7 +11,10 @@ set -euo pipefail
 VOSFP=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 agent_require kamailio
-id kamailio >/dev/null 2>&1 || { echo "SKIP: no kamailio user (Debian's kamailio package)"; exit 77; }
+if ! id kamailio >/dev/null 2>&1; then
+	echo "SKIP: no kamailio user (Debian's kamailio package)"
+	exit 77
+fi
 EXAMPLES=$(cd "$AGENT_DIR/../../examples/kamailio" && pwd)
 agent_setup
 agent_start
@@ -53,18 +56,22 @@ check "two wrong passwords: refused, not banned" "403 403" \
 check "... not banned yet" 1 "$(banned_in_vosfp $CLI4_A && echo 0 || echo 1)"
 check "the third: refused" 403 "$(in_client $SIP register $CLI4_A $SRV4 alice wrong 1)"
 check "... and banned in vosfp" 0 "$(until_true 20 banned_in_vosfp $CLI4_A; echo $?)"
-check "... for 600 s" 1 "$(vosfp_cli list bans | awk -v a=$CLI4_A '$1 == a' | grep -c ' 600s left\| 599s left')"
+check "... for 600 s" 1 \
+	"$(vosfp_cli list bans | awk -v a=$CLI4_A '$1 == a' | grep -c ' 600s left\| 599s left')"
 check "... by Kamailio's uid and the socket group, through the agent" 1 \
-	"$(grep -c "ban $CLI4_A ttl=600 applied (from control uid=$kuid gid=$kgid " "$T_TMP/agent.log")"
+	"$(grep -c "ban $CLI4_A ttl=600 applied (from control uid=$kuid gid=$kgid " \
+		"$T_TMP/agent.log")"
 banned=$(counter banned)
-check "its requests now get no answer" timeout "$(in_client $SIP register $CLI4_A $SRV4 alice secret 1)"
+check "its requests now get no answer" timeout \
+	"$(in_client $SIP register $CLI4_A $SRV4 alice secret 1)"
 check "... dropped by the program as banned" $((banned + 1)) "$(counter banned)"
 
 # A flood from a source that authenticated is not enough to ban it; one
 # from a source that never did is.
 in_client $SIP flood $CLI4_B $SRV4 200
 check "pike: a flood from an authenticated source is logged" 0 \
-	"$(until_true 10 grep -q "flood from $CLI4_B:[0-9]* (pike), not banned" "$T_TMP/kamailio.log"; echo $?)"
+	"$(until_true 10 grep -q "flood from $CLI4_B:[0-9]* (pike), not banned" \
+		"$T_TMP/kamailio.log"; echo $?)"
 check "... and not banned" 1 "$(banned_in_vosfp $CLI4_B && echo 0 || echo 1)"
 in_client $SIP flood $CLI4_C $SRV4 200
 check "pike: a flood from an unknown source bans it" 0 \
