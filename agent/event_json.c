@@ -59,7 +59,8 @@ int event_node_valid(const char *node)
 
 	if (n == 0 || n > 63)
 		return 0;
-	return strspn(node, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+	return strspn(node, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 static int reason_valid(const char *s)

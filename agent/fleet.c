@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,9 +120,11 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A hostile publisher can send a malformed message per packet: at most 20
- * lines a minute reach the log, the counters have the rest. */
-static void flog(struct fleet *f, int limited, const char *fmt, ...)
+/* The agent's log format: one line on stderr with the sd-daemon priority
+ * prefix journald reads. A hostile publisher can send a malformed message
+ * per packet: with limited, at most 20 lines a minute reach the log, the
+ * counters have the rest. */
+static void flog(struct fleet *f, int limited, int prio, const char *fmt, ...)
 {
 	time_t now = time(NULL);
 	va_list ap;
@@ -135,10 +138,24 @@ static void flog(struct fleet *f, int limited, const char *fmt, ...)
 			return;
 	}
 	va_start(ap, fmt);
-	fprintf(stderr, "vosfp agent: fleet: ");
+	fprintf(stderr, "<%d>vosfp-agent: fleet: ", prio);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/* A message's first bytes for the log, printable ASCII only: what a
+ * stranger wrote must not forge lines in the journal. */
+static void excerpt(const amqp_bytes_t *b, char *out, size_t len)
+{
+	size_t n = b->len < len - 4 ? b->len : len - 4, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = ((const unsigned char *)b->bytes)[i];
+
+		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	strcpy(out + i, n < b->len ? "..." : "");
 }
 
 static void signal_fd(int fd)
@@ -195,7 +212,7 @@ static void conn_drop(struct fleet *f, const char *why)
 {
 	if (!f->conn)
 		return;
-	flog(f, 0, "lost the broker %s:%d: %s", f->conf.host, f->conf.port, why);
+	flog(f, 0, LOG_WARNING, "lost the broker %s:%d: %s", f->conf.host, f->conf.port, why);
 	amqp_destroy_connection(f->conn);
 	f->conn = NULL;
 	f->nunacked = 0;
@@ -336,7 +353,8 @@ static int conn_open(struct fleet *f)
 		pthread_mutex_lock(&f->lock);
 		f->connect_failures++;
 		pthread_mutex_unlock(&f->lock);
-		flog(f, 1, "broker %s:%d: %s (retrying)", f->conf.host, f->conf.port, why);
+		flog(f, 1, LOG_WARNING, "broker %s:%d: %s (retrying)", f->conf.host,
+		     f->conf.port, why);
 		return -1;
 	}
 	pthread_mutex_lock(&f->lock);
@@ -344,7 +362,7 @@ static int conn_open(struct fleet *f)
 	f->connects++;
 	f->next_tag = 1;
 	pthread_mutex_unlock(&f->lock);
-	flog(f, 0, "connected to %s:%d, exchange %s, stream %s from %s", f->conf.host,
+	flog(f, 0, LOG_INFO, "connected to %s:%d, exchange %s, stream %s from %s", f->conf.host,
 	     f->conf.port, f->conf.exchange, f->conf.queue,
 	     f->last_offset >= 0 ? "where it left off" : "the oldest event in force");
 	return 0;
@@ -436,9 +454,11 @@ static void received(struct fleet *f, const amqp_envelope_t *env)
 		f->last_offset = off;
 	err = event_json_decode(body->bytes, body->len, &ev);
 	if (err) {
-		flog(f, 1, "dropped a message (%s): %.*s%s", event_json_err_name(err),
-		     (int)(body->len < 120 ? body->len : 120), (char *)body->bytes,
-		     body->len > 120 ? "..." : "");
+		char text[124];
+
+		excerpt(body, text, sizeof(text));
+		flog(f, 1, LOG_NOTICE, "dropped a message (%s): %s", event_json_err_name(err),
+		     text);
 	} else if (!strcmp(ev.node, f->conf.node)) {
 		drop = DROP_OWN; /* our own, back through the stream */
 	} else if (fleet_seen_check(&f->seen, ev.id)) {

@@ -40,7 +40,8 @@ int main(int argc, char **argv)
 	msgs = malloc((size_t)n * sizeof(*msgs));
 	lens = malloc((size_t)n * sizeof(*lens));
 	if (!msgs || !lens || vosfp_open(&o, &h)) {
-		fprintf(stderr, "apply_rate: %s\n", msgs && lens ? vosfp_open_error() : "no memory");
+		fprintf(stderr, "apply_rate: %s\n",
+			msgs && lens ? vosfp_open_error() : "no memory");
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {

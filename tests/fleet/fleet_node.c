@@ -166,7 +166,8 @@ int main(int argc, char **argv)
 		while (fleet_next(f, &ev) == 1) {
 			err = h ? apply(h, &ev) : 0;
 			if (err)
-				printf("error apply %s %s: %s\n", ops[ev.op], ev.addr, strerror(-err));
+				printf("error apply %s %s: %s\n", ops[ev.op], ev.addr,
+				       strerror(-err));
 			else
 				printf("recv %s %s %u %s %s %llu\n", ops[ev.op], ev.addr, ev.ttl,
 				       ev.node, ev.id, now_us());
