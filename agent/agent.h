@@ -44,6 +44,8 @@ struct agent_opts {
 	const char *control;        /* socket path */
 	const char *control_group;  /* group owning the socket */
 	const char *amqp;           /* NULL: local only */
+	const char *amqp_credentials; /* "user:password" file; NULL: guest */
+	const char *amqp_ca;        /* amqps: CA bundle; NULL: the system's */
 	const char *exchange;
 	const char *node;           /* NULL: the host name */
 	const char *metrics;        /* ADDR:PORT or NULL */
@@ -93,6 +95,10 @@ int agent_run(const struct agent_opts *opts);
  * 0 if applied, else minus an agent_reject with a message in why. */
 int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer *peer,
 		char *why, size_t why_len);
+
+/* 1 if an applied event of this origin goes to the fleet: control and
+ * program events do, fleet events never (no loops). */
+int agent_publishes(const struct agent_event *ev);
 
 /* query ADDR: what the filter does with this source, as the answer line
  * of the control socket ("ok ..." / "error ..."), without the newline. */

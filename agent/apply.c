@@ -171,12 +171,17 @@ static int change(struct agent *a, const struct agent_event *ev, char *why, size
 	return err == -EINVAL ? AGENT_REJ_INVALID : AGENT_REJ_FAILED;
 }
 
+int agent_publishes(const struct agent_event *ev)
+{
+	return ev->origin == AGENT_FROM_CONTROL || ev->origin == AGENT_FROM_PROGRAM;
+}
+
 static void publish(struct agent *a, const struct agent_event *ev)
 {
 #ifdef VOSFP_HAVE_FLEET
 	int err;
 
-	if (!a->fleet || ev->origin == AGENT_FROM_FLEET)
+	if (!a->fleet || !agent_publishes(ev))
 		return;
 	err = fleet_publish(a->fleet, ev);
 	pthread_mutex_lock(&a->lock);
@@ -240,10 +245,12 @@ int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer
 	pthread_mutex_lock(&a->lock);
 	a->applied[o]++;
 	pthread_mutex_unlock(&a->lock);
-	agent_log(LOG_NOTICE, "%s %s%s%.0u applied (from %s%s)", op_names[ev->op], ev->addr,
-		  ev->ttl && (ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK) ? " ttl=" : "",
-		  ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK ? ev->ttl : 0,
-		  origin_names[o], who);
+	if ((ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK) && ev->ttl)
+		agent_log(LOG_NOTICE, "%s %s ttl=%u applied (from %s%s)", op_names[ev->op],
+			  ev->addr, ev->ttl, origin_names[o], who);
+	else
+		agent_log(LOG_NOTICE, "%s %s applied (from %s%s)", op_names[ev->op], ev->addr,
+			  origin_names[o], who);
 	publish(a, ev);
 	return 0;
 }

@@ -76,7 +76,9 @@ int control_open(struct control *ctl, const char *path, gid_t gid, int epfd, cha
 	r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (r) {
-		snprintf(why, why_len, "%s: %s", path, strerror(errno));
+		snprintf(why, why_len, "%s: %s%s", path, strerror(errno),
+			 errno == ENOENT ? " (its directory must exist: systemd's "
+					   "RuntimeDirectory=vosfp makes /run/vosfp)" : "");
 		goto fail;
 	}
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
@@ -105,10 +107,13 @@ static void drop(struct control *ctl, struct control_client *c)
 
 void control_accept(struct control *ctl, struct agent *a)
 {
+	/* Bounded per wake-up: the others wait in the backlog. */
 	for (int n = 0; n < CONTROL_CLIENTS_MAX; n++) {
+		static const char busy[] = "error busy too many clients, try again\n";
+		struct control_client *c = NULL;
+		struct epoll_event ev;
 		struct ucred cred;
 		socklen_t cl = sizeof(cred);
-		struct control_client *c = NULL;
 		int fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0)
@@ -117,11 +122,8 @@ void control_accept(struct control *ctl, struct agent *a)
 			if (ctl->c[i].fd < 0)
 				c = &ctl->c[i];
 		if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl)) {
-			static const char busy[] = "error busy too many clients, try again\n";
-
 			/* Best effort: the socket is new, its buffer empty. */
-			if (write(fd, busy, sizeof(busy) - 1) < 0)
-				(void)0;
+			(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
 			pthread_mutex_lock(&a->lock);
 			a->control_clients_refused++;
@@ -132,8 +134,8 @@ void control_accept(struct control *ctl, struct agent *a)
 		c->peer = (struct agent_peer){ cred.pid, cred.uid, cred.gid };
 		c->last_ms = agent_now_ms();
 		c->events = EPOLLIN;
-		struct epoll_event ev = { .events = c->events,
-					  .data.u64 = TAG(CONTROL_TAG_CLIENT, c - ctl->c) };
+		ev = (struct epoll_event){ .events = c->events,
+					   .data.u64 = TAG(CONTROL_TAG_CLIENT, c - ctl->c) };
 		if (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 			close(fd);
 			c->fd = -1;

@@ -207,12 +207,12 @@ static int setup(struct loop *l, char *why, size_t why_len)
 	}
 	if (control_open(&l->ctl, a->o.control, g->gr_gid, l->epfd, why, why_len))
 		return -1;
-	if (a->o.metrics && agent_http_start(a, a->o.metrics, &l->http, why, why_len))
-		return -1;
 #ifdef VOSFP_HAVE_FLEET
 	if (a->o.amqp) {
 		struct fleet_opts fo = { .url = a->o.amqp, .exchange = a->o.exchange,
-					 .node = a->node };
+					 .node = a->node,
+					 .credentials_file = a->o.amqp_credentials,
+					 .ca_file = a->o.amqp_ca };
 
 		if (fleet_start(&fo, &a->fleet, why, why_len) < 0 ||
 		    add_fd(l, fleet_fd(a->fleet), TAG_FLEET))
@@ -225,6 +225,9 @@ static int setup(struct loop *l, char *why, size_t why_len)
 		return -1;
 	}
 #endif
+	/* After the fleet: the server's thread reads a->fleet. */
+	if (a->o.metrics && agent_http_start(a, a->o.metrics, &l->http, why, why_len))
+		return -1;
 	return start_sync(l, why, why_len);
 }
 

@@ -46,7 +46,8 @@ void agent_metrics_write(struct agent *a, FILE *out)
 		for (int r = AGENT_REJ_NONE + 1; r < AGENT_REJ_COUNT; r++)
 			fprintf(out,
 				"vosfp_agent_events_rejected_total{origin=\"%s\",reason=\"%s\"} "
-				"%" PRIu64 "\n", origins[o], agent_reject_name(r), c.rejected[o][r]);
+				"%" PRIu64 "\n", origins[o], agent_reject_name(r),
+				c.rejected[o][r]);
 	fprintf(out, "# HELP vosfp_agent_events_published_total Events handed to the fleet.\n"
 		"# TYPE vosfp_agent_events_published_total counter\n"
 		"vosfp_agent_events_published_total %" PRIu64 "\n"

@@ -12,7 +12,8 @@
 #include "control_client.h"
 
 static const char expected[] =
-	"expected [--control-group GROUP] [--amqp URL] [--exchange NAME] [--node NAME] "
+	"expected [--control-group GROUP] [--amqp URL] [--amqp-credentials FILE] [--amqp-ca FILE] "
+	"[--exchange NAME] [--node NAME] "
 	"[--metrics ADDR:PORT] [--min-prefix4 N] [--min-prefix6 N] [--max-ttl DURATION] "
 	"[--sync LIST=FILE...]";
 
@@ -54,7 +55,8 @@ int cmd_agent(struct cli *cli, int argc, char **argv)
 
 		if (!strcmp(opt, "--sync")) {
 			if (!val || !sync_entry(val))
-				return cli_usage(cli, "--sync takes block=FILE and allow=FILE entries");
+				return cli_usage(cli, "--sync takes block=FILE and allow=FILE "
+						 "entries");
 			while (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
 				if (!sync_entry(argv[i + 1]))
 					return cli_usage(cli, "--sync: '%s' is not block=FILE or "
@@ -72,6 +74,10 @@ int cmd_agent(struct cli *cli, int argc, char **argv)
 			o.control_group = val;
 		else if (!strcmp(opt, "--amqp"))
 			o.amqp = val;
+		else if (!strcmp(opt, "--amqp-credentials"))
+			o.amqp_credentials = val;
+		else if (!strcmp(opt, "--amqp-ca"))
+			o.amqp_ca = val;
 		else if (!strcmp(opt, "--exchange"))
 			o.exchange = val;
 		else if (!strcmp(opt, "--node"))

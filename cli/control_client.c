@@ -202,7 +202,8 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 	for (long i = 0; i < n; i++) {
 		if (!fgets(line, sizeof(line), in) ||
 		    sscanf(line, "%63s %u %31s", addr, &ttl, why) != 3) {
-			fprintf(stderr, "vosfp: %s: the agent's answer ended early\n", cli->command);
+			fprintf(stderr, "vosfp: %s: the agent's answer ended early\n",
+				cli->command);
 			fclose(in);
 			return EXIT_FAIL;
 		}

@@ -7,6 +7,8 @@ ctl.py flood SOCK N           N bad requests pipelined on one connection, while 
                               N answers are "error ..." lines
 ctl.py toolong SOCK           a 600-byte line: prints the answer, then "closed"
                               if the agent closed the connection
+ctl.py idle SOCK              connects and says nothing: prints "closed" once the
+                              agent closes the connection (at most 30 s)
 ctl.py clients SOCK N         opens N connections at once; prints how many were
                               refused with "error busy"
 ctl.py notify PATH OUT        a NOTIFY_SOCKET: writes each message to OUT until
@@ -63,6 +65,13 @@ def main():
         s.sendall(b"ban " + b"1" * 596)
         print(lines(s, 1)[0])
         print("closed" if s.recv(100) == b"" else "open")
+    elif cmd == "idle":
+        s = connect(path)
+        s.settimeout(30)
+        try:
+            print("closed" if s.recv(100) == b"" else "data")
+        except socket.timeout:
+            print("open")
     elif cmd == "clients":
         n = int(sys.argv[3])
         held, busy = [], 0

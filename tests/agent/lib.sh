@@ -10,7 +10,10 @@ CLI4_B=198.51.100.3
 CLI4_C=198.51.100.4
 
 agent_require() {
-	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP, bpffs, useradd)"; exit 77; }
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root (namespaces, XDP, bpffs, useradd)"
+		exit 77
+	fi
 	local missing=()
 	for tool in ip nsenter setpriv useradd groupadd python3 "$@"; do
 		command -v "$tool" >/dev/null || missing+=("$tool")
@@ -24,6 +27,8 @@ agent_require() {
 
 agent_cleanup() {
 	local rc=$?
+	set +e # every step runs, whatever the one before returned
+	trap - INT TERM
 	for pid in ${CLEANUP_PIDS:-}; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
@@ -88,8 +93,8 @@ as_user() {
 vosfp_cli() { "$VOSFP" --pin-root "$PIN" "$@"; }
 
 counter() {
-	vosfp_cli stats --json | python3 -c \
-		'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$1"
+	vosfp_cli stats --json | python3 -c 'import json, sys
+print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$1"
 }
 
 # sip_from SRC COUNT: COUNT SIP requests from SRC (client namespace) to the
