@@ -482,9 +482,11 @@ static void received(struct fleet *f, const amqp_envelope_t *env)
 		f->dropped[drop]++;
 	} else {
 		f->in[(f->in_head + f->in_len) % IN_CAP] = ev;
-		f->in_len++;
+		/* Only the first one wakes the main loop: it reads the queue
+		 * empty before it waits again (fleet_next drains the fd). */
+		if (!f->in_len++)
+			signal_fd(f->recv_fd);
 		f->accepted++;
-		signal_fd(f->recv_fd);
 	}
 	pthread_mutex_unlock(&f->lock);
 }
