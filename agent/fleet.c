@@ -77,6 +77,7 @@ struct fleet {
 	 * are on the wire of the current connection with tag[]. */
 	struct agent_event *out;
 	uint64_t *out_tag;
+	unsigned char *out_acked;
 	size_t out_head, out_len, out_nsent;
 	uint64_t next_tag;
 	uint64_t seq;
@@ -219,7 +220,11 @@ static void conn_drop(struct fleet *f, const char *why)
 	pthread_mutex_lock(&f->lock);
 	f->connected = 0;
 	f->disconnects++;
-	f->out_nsent = 0; /* unconfirmed ones go again on the next connection */
+	/* Unconfirmed ones go again on the next connection (an early confirm
+	 * is forgotten: the repeat is dropped by id at the receivers). */
+	for (size_t i = 0; i < f->out_nsent; i++)
+		f->out_acked[(f->out_head + i) % OUT_CAP] = 0;
+	f->out_nsent = 0;
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -410,13 +415,20 @@ static int publish_pending(struct fleet *f)
 	}
 }
 
-/* The broker has the events up to tag (multiple) or that one: they leave
- * the queue. Confirms come in order on a channel, so the oldest go first. */
+/* The broker has the events up to tag (multiple) or that one. They leave
+ * the queue oldest first: confirms usually come in order, and one that
+ * comes early waits, marked, until those before it are confirmed too. */
 static void confirmed(struct fleet *f, uint64_t tag, int multiple)
 {
 	pthread_mutex_lock(&f->lock);
-	while (f->out_nsent && (multiple ? f->out_tag[f->out_head] <= tag
-					 : f->out_tag[f->out_head] == tag)) {
+	for (size_t i = 0; i < f->out_nsent; i++) {
+		size_t idx = (f->out_head + i) % OUT_CAP;
+
+		if (multiple ? f->out_tag[idx] <= tag : f->out_tag[idx] == tag)
+			f->out_acked[idx] = 1;
+	}
+	while (f->out_nsent && f->out_acked[f->out_head]) {
+		f->out_acked[f->out_head] = 0;
 		f->out_head = (f->out_head + 1) % OUT_CAP;
 		f->out_len--;
 		f->out_nsent--;
@@ -672,6 +684,7 @@ static void fleet_free(struct fleet *f)
 	pthread_mutex_destroy(&f->lock);
 	free(f->out);
 	free(f->out_tag);
+	free(f->out_acked);
 	free(f->in);
 	free(f);
 }
@@ -697,10 +710,11 @@ int fleet_start(const struct fleet_opts *opts, struct fleet **out, char *why, si
 		goto fail;
 	f->out = calloc(OUT_CAP, sizeof(*f->out));
 	f->out_tag = calloc(OUT_CAP, sizeof(*f->out_tag));
+	f->out_acked = calloc(OUT_CAP, sizeof(*f->out_acked));
 	f->in = calloc(IN_CAP, sizeof(*f->in));
 	f->recv_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!f->out || !f->out_tag || !f->in || f->recv_fd < 0 || f->wake_fd < 0) {
+	if (!f->out || !f->out_tag || !f->out_acked || !f->in || f->recv_fd < 0 || f->wake_fd < 0) {
 		err = -ENOMEM;
 		snprintf(why, why_len, "out of memory or file descriptors");
 		goto fail;
