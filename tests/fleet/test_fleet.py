@@ -38,12 +38,13 @@ def wait_for(pred, timeout, what):
 
 
 class Agent:
-    def __init__(self, name, vosfp, net, tmp, url):
+    def __init__(self, name, vosfp, net, tmp, url, cred):
         self.name = name
         self.sock = os.path.join(tmp, f"{name}.sock")
         self.mport = fleetlib.free_port()
         self.argv = [vosfp, "--pin-root", net.pin, "--control", self.sock, "agent",
-                     "--control-group", "root", "--amqp", url, "--node", f"edge-{name}",
+                     "--control-group", "root", "--amqp", url, "--amqp-credentials", cred,
+                     "--node", f"edge-{name}",
                      "--metrics", f"127.0.0.1:{self.mport}"]
         self.vosfp = vosfp
         self.proc = None
@@ -120,12 +121,18 @@ def main():
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(130))
     try:
         broker.start()
+        # The agents log in with a user of their own, from a credentials file.
+        broker.add_user("vfleet", "fleet-pw")
+        cred = os.path.join(tmp, "amqp.credentials")
+        with open(cred, "w") as f:
+            f.write("vfleet:fleet-pw\n")
+        os.chmod(cred, 0o600)
         for n in "abc":
             nets[n] = netlib.Net(uid, n, vosfp)
             # The trusted peer every node allows: no fleet event may ban it.
             nets[n].tool("allow", "203.0.113.5")
         for n in "abc":
-            agents[n] = Agent(n, vosfp, nets[n], tmp, broker.url)
+            agents[n] = Agent(n, vosfp, nets[n], tmp, broker.url, cred)
         for a in agents.values():
             wait_for(a.fleet_connected, WAIT, f"agent {a.name} on the broker")
 

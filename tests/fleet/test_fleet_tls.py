@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The fleet's options and its broker link: bad options are refused before
 anything starts (credentials in the URL, a credentials file others can
-read, a CA file without amqps://, ...); against a RabbitMQ of the test's
+read, a CA file without amqps://, ...); with no broker at all, the node
+queues events up to its bound and counts the overflow; against a RabbitMQ of the test's
 own with a TLS listener (a CA and a certificate made here with openssl):
 amqps:// with the right CA carries a ban from node to node, a wrong CA and
 a wrong password are refused and counted, and the node keeps retrying.
@@ -88,6 +89,27 @@ def main():
         refused(node_bin, ["--url", url, "--node", "bad node"], "node name")
         refused(node_bin, ["--url", url, "--exchange", "amq.fanout"], "exchange name")
         print("ok: bad options refused before anything starts")
+
+        # No broker at all: the node starts, queues what it is given up to its
+        # bound, refuses and counts the rest, and keeps retrying.
+        lone = fleetlib.Node("lone", [node_bin, "--url", url, "--node", "lone"])
+        try:
+            lone.expect(lambda l: l == "ready", 10, "ready")
+            lone.send("flood 17000 600")
+            refusals = 0
+            for _ in range(17000):
+                line = lone.expect(lambda l: l.startswith(("queued", "error")), 30, "answer")
+                refusals += line.startswith("error publish")
+            m = lone.metrics()
+            assert refusals == 17000 - 16384, refusals
+            assert m["vosfp_agent_fleet_publish_queue"] == 16384, m
+            assert m["vosfp_agent_fleet_publish_overflow_total"] == 17000 - 16384, m
+            assert m["vosfp_agent_fleet_connected"] == 0, m
+            wait_metric(lone, "vosfp_agent_fleet_connect_failures_total", lambda v: v >= 2, 30,
+                        "retrying")
+        finally:
+            lone.close()
+        print("ok: without a broker, 16,384 events wait, the overflow is refused and counted")
 
         if os.geteuid() != 0 or not os.path.exists(fleetlib.RMQ_SERVER) \
                 or not shutil.which("openssl"):
