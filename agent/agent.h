@@ -34,6 +34,7 @@ enum agent_reject {
 	AGENT_REJ_DUPLICATE,    /* id seen recently */
 	AGENT_REJ_NOT_FOUND,    /* unban/unblock of what is not there */
 	AGENT_REJ_FAILED,       /* the library refused (list full, ...) */
+	AGENT_REJ_PERMANENT,    /* a fleet unblock of a permanent (local) block entry */
 	AGENT_REJ_COUNT,
 };
 

@@ -9,6 +9,8 @@
  *    held to --min-prefix4/6 and --max-ttl (a permanent block counts as an
  *    infinite TTL); root's control events are not, since root could make
  *    the change with the tool directly anyway;
+ *  - the fleet cannot remove a permanent block entry: the fleet never makes
+ *    one (it is held to --max-ttl), so such an entry is the operator's;
  *  - an id seen recently is dropped;
  *  - control and program events are published to the fleet, fleet events
  *    never (no loops).
@@ -36,6 +38,7 @@ static const char *const reject_names[AGENT_REJ_COUNT] = {
 	[AGENT_REJ_DUPLICATE] = "duplicate",
 	[AGENT_REJ_NOT_FOUND] = "not_found",
 	[AGENT_REJ_FAILED] = "failed",
+	[AGENT_REJ_PERMANENT] = "permanent_entry",
 };
 
 static const char *const origin_names[] = { "control", "program", "fleet" };
@@ -78,6 +81,26 @@ static int allow_overlap(struct agent *a, const struct cidr *p, char *found, siz
 	return err;
 }
 
+/* 1 if the block list holds exactly prefix (canonical) with no TTL, 0 if
+ * not, negative errno if the list cannot be read. */
+static int permanent_block(struct agent *a, const char *prefix)
+{
+	struct vosfp_policy_iter *it;
+	char buf[64];
+	int err;
+
+	err = vosfp_policy_iter_open(a->h, VOSFP_LIST_BLOCK, &it);
+	if (err)
+		return err;
+	while ((err = vosfp_policy_iter_next(it, buf, sizeof(buf))) == 1)
+		if (!strcmp(buf, prefix)) {
+			err = vosfp_policy_iter_ttl(it) == 0;
+			break;
+		}
+	vosfp_policy_iter_close(it);
+	return err;
+}
+
 /* Checks the event's shape and the limits; AGENT_REJ_NONE or a rejection. */
 static int validate(struct agent *a, const struct agent_event *ev, const struct agent_peer *peer,
 		    char *why, size_t why_len)
@@ -86,7 +109,7 @@ static int validate(struct agent *a, const struct agent_event *ev, const struct 
 		      (ev->origin == AGENT_FROM_CONTROL && peer && peer->uid != 0);
 	int is_ban = ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_UNBAN;
 	int adds = ev->op == AGENT_OP_BAN || ev->op == AGENT_OP_BLOCK;
-	char detail[256], entry[64];
+	char detail[256], entry[64], canon[64];
 	struct cidr p;
 	unsigned min;
 	int r;
@@ -106,10 +129,23 @@ static int validate(struct agent *a, const struct agent_event *ev, const struct 
 				 ev->ttl);
 			return AGENT_REJ_INVALID;
 		}
-	} else if (vosfp_prefix_check(ev->addr, NULL, 0, detail, sizeof(detail)) ||
+	} else if (vosfp_prefix_check(ev->addr, canon, sizeof(canon), detail, sizeof(detail)) ||
 		   cidr_parse(ev->addr, &p)) {
 		snprintf(why, why_len, "%s", detail);
 		return AGENT_REJ_INVALID;
+	}
+	if (ev->op == AGENT_OP_UNBLOCK && ev->origin == AGENT_FROM_FLEET) {
+		r = permanent_block(a, canon);
+		if (r < 0) {
+			snprintf(why, why_len, "cannot read the block list: %s",
+				 vosfp_last_error(a->h));
+			return AGENT_REJ_FAILED;
+		}
+		if (r) {
+			snprintf(why, why_len, "%s: a permanent block entry, made on this node; the "
+				 "fleet does not remove it", ev->addr);
+			return AGENT_REJ_PERMANENT;
+		}
 	}
 	if (!adds)
 		return 0;

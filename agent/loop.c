@@ -79,12 +79,15 @@ static int start_sync(struct loop *l, char *why, size_t why_len)
 		return -1;
 	}
 	if (l->sync_pid == 0) {
+		static const char fail[] = "<3>vosfp-agent: --sync: cannot run the vosfp tool\n";
 		sigset_t none;
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		execv(o->self_exe, (char **)argv);
-		fprintf(stderr, "<3>vosfp-agent: --sync: %s: %s\n", o->self_exe, strerror(errno));
+		/* Only async-signal-safe calls here: write, not stdio. */
+		if (write(2, fail, sizeof(fail) - 1) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	agent_log(LOG_INFO, "sync --watch running as pid %d", (int)l->sync_pid);
@@ -207,6 +210,9 @@ static int setup(struct loop *l, char *why, size_t why_len)
 	}
 	if (control_open(&l->ctl, a->o.control, g->gr_gid, l->epfd, why, why_len))
 		return -1;
+	/* Forked before the fleet's and the metrics server's threads exist. */
+	if (start_sync(l, why, why_len))
+		return -1;
 #ifdef VOSFP_HAVE_FLEET
 	if (a->o.amqp) {
 		struct fleet_opts fo = { .url = a->o.amqp, .exchange = a->o.exchange,
@@ -228,7 +234,7 @@ static int setup(struct loop *l, char *why, size_t why_len)
 	/* After the fleet: the server's thread reads a->fleet. */
 	if (a->o.metrics && agent_http_start(a, a->o.metrics, &l->http, why, why_len))
 		return -1;
-	return start_sync(l, why, why_len);
+	return 0;
 }
 
 static void teardown(struct loop *l)
@@ -236,8 +242,16 @@ static void teardown(struct loop *l)
 	struct agent *a = l->a;
 
 	if (l->sync_pid > 0) {
+		/* It stops on SIGTERM at once; bounded all the same (5 s). */
+		pid_t r = 0;
+
 		kill(l->sync_pid, SIGTERM);
-		waitpid(l->sync_pid, NULL, 0);
+		for (int i = 0; i < 50 && (r = waitpid(l->sync_pid, NULL, WNOHANG)) == 0; i++)
+			usleep(100000);
+		if (r == 0) {
+			kill(l->sync_pid, SIGKILL);
+			waitpid(l->sync_pid, NULL, 0);
+		}
 	}
 	agent_http_stop(l->http);
 #ifdef VOSFP_HAVE_FLEET

@@ -204,6 +204,10 @@ int main(int argc, char **argv)
 			if (i + 1 >= argc || !*argv[i + 1])
 				return cli_usage(&cli, "--control needs a socket path");
 			cli.control = argv[++i];
+		} else if (!strncmp(argv[i], "--control=", 10)) {
+			if (!argv[i][10])
+				return cli_usage(&cli, "--control needs a socket path");
+			cli.control = argv[i] + 10;
 		} else if (!strcmp(argv[i], "--block-capacity") ||
 			   !strcmp(argv[i], "--allow-capacity")) {
 			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;

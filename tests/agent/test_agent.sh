@@ -16,6 +16,14 @@ agent_require curl
 agent_setup
 CTL="python3 $AGENT_DIR/ctl.py"
 
+# Bad options are usage errors (2), found before anything is opened.
+for bad in "--sync nope=/x" "--min-prefix4 33" "--max-ttl 0" "--metrics" "--frob x"; do
+	rc=0
+	# shellcheck disable=SC2086 # the words of $bad are the options
+	"$VOSFP" --pin-root "$PIN" agent --control "$SOCK" $bad >/dev/null 2>&1 || rc=$?
+	check "agent $bad: usage error" 2 "$rc"
+done
+
 # A group that does not exist is refused, with nothing left behind.
 rc=0
 "$VOSFP" --pin-root "$PIN" agent --control "$SOCK" --control-group "nogroup-$ID" \

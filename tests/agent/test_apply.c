@@ -4,7 +4,8 @@
  * pin root of the test's own: the allow list is never overridden, fleet
  * events (and non-root control clients) are held to the prefix and TTL
  * limits, root's control events are not, a repeated id is dropped (and
- * the seen table stays bounded), program events are counted and not
+ * the seen table stays bounded), the fleet cannot remove a permanent block
+ * entry, program events are counted and not
  * applied again, and only control and program events are published.
  * Skipped (77) without root and BPF.
  */
@@ -121,6 +122,13 @@ int main(void)
 		      -AGENT_REJ_TTL,
 	      "a permanent fleet block is refused");
 	CHECK(banned("198.51.100.8") == 0, "... nothing refused reached the map");
+	CHECK(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.0/24") == 0,
+	      "a permanent block made here");
+	CHECK(apply(&a, AGENT_OP_UNBLOCK, AGENT_FROM_FLEET, "192.0.2.0/24", 0, "n1-8", 0) ==
+		      -AGENT_REJ_PERMANENT,
+	      "the fleet cannot remove it");
+	CHECK(apply(&a, AGENT_OP_UNBLOCK, AGENT_FROM_FLEET, "10.1.0.0/16", 0, "n1-9", 0) == 0,
+	      "the fleet removes its own (expiring) block");
 
 	CHECK(vosfp_policy_add(h, VOSFP_LIST_ALLOW, "203.0.113.0/28") == 0, "allow a /28");
 	CHECK(apply(&a, AGENT_OP_BAN, AGENT_FROM_FLEET, "203.0.113.5", 600, "n1-7", 0) ==
@@ -151,7 +159,8 @@ int main(void)
 	CHECK(a.rejected[AGENT_FROM_FLEET][AGENT_REJ_PREFIX] == 2 &&
 		      a.rejected[AGENT_FROM_FLEET][AGENT_REJ_TTL] == 2 &&
 		      a.rejected[AGENT_FROM_FLEET][AGENT_REJ_DUPLICATE] == 1 &&
-		      a.applied[AGENT_FROM_FLEET] == 2 && a.received[AGENT_FROM_FLEET] == 8,
+		      a.rejected[AGENT_FROM_FLEET][AGENT_REJ_PERMANENT] == 1 &&
+		      a.applied[AGENT_FROM_FLEET] == 3 && a.received[AGENT_FROM_FLEET] == 10,
 	      "rejections are counted by origin and reason");
 
 	struct agent_event ev = { .origin = AGENT_FROM_CONTROL };
