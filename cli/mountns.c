@@ -197,8 +197,8 @@ int mountns_mount_persists(const char *dir, char *why, size_t why_len)
 		return 0;
 	snprintf(why, why_len,
 		 "%s: not bpffs, and this container's mount there does not propagate to the "
-		 "host (mountPropagation None or HostToContainer): a bpffs mounted here would "
-		 "vanish with the container, so nothing was done; mount bpffs on the host "
-		 "(mount -t bpf bpf /sys/fs/bpf), or " FIX_CONTAINER, dir);
+		 "host: a bpffs mounted here would vanish with the container, so nothing was "
+		 "done; " FIX_CONTAINER " (with HostToContainer, mounting bpffs on the host "
+		 "first, mount -t bpf bpf /sys/fs/bpf, works too)", dir);
 	return -EXDEV;
 }
