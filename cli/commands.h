@@ -3,6 +3,7 @@
 #ifndef VOSFP_CLI_COMMANDS_H
 #define VOSFP_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,6 +16,9 @@
 
 struct cli {
 	const char *pin_root; /* NULL: the library's default */
+	/* --mount-bpffs: the pin root's parent may be any empty directory to
+	 * mount bpffs on, not only /sys/fs/bpf. */
+	bool mount_bpffs;
 	/* --block-capacity/--allow-capacity; 0: not given. Used when the root
 	 * is created; a root made with another capacity is an error. */
 	uint32_t capacity[2];
@@ -22,8 +26,9 @@ struct cli {
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };
 
-/* Open the library on the pin root (mounting bpffs first if needed).
- * Prints the error and returns NULL on failure. */
+/* Open the library on the pin root (mounting bpffs first if needed and
+ * allowed; refused if its pins could not outlive this process). Prints the
+ * error and returns NULL on failure. */
 struct vosfp *cli_open(struct cli *cli);
 /* "vosfp: CMD: detail" on stderr; returns EXIT_FAIL. */
 int cli_fail(struct cli *cli, int err);

@@ -14,7 +14,8 @@
 #include "commands.h"
 
 static const char usage_text[] =
-	"usage: vosfp [--pin-root DIR] [--block-capacity N] [--allow-capacity N] COMMAND [ARGS]\n"
+	"usage: vosfp [--pin-root DIR [--mount-bpffs]] [--block-capacity N] [--allow-capacity N]\n"
+	"             COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"  detach IFACE                                 detach the filter\n"
@@ -37,7 +38,16 @@ static const char usage_text[] =
 	"\n"
 	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
-	"                (default " VOSFP_DEFAULT_PIN_ROOT ")\n"
+	"                (default " VOSFP_DEFAULT_PIN_ROOT "): an absolute path below a\n"
+	"                bpffs mount, not the mount itself. If its parent is not on\n"
+	"                bpffs, vosfp mounts bpffs there only if the parent is\n"
+	"                " BPFFS_DEFAULT_MOUNT " or --mount-bpffs is given, only on an empty\n"
+	"                directory, and says so on stderr\n"
+	"--mount-bpffs   allow mounting bpffs on another empty directory than\n"
+	"                " BPFFS_DEFAULT_MOUNT "\n"
+	"                A bpffs whose pins would vanish with this process (ip netns exec,\n"
+	"                unshare -m, a container without Bidirectional mount propagation)\n"
+	"                is refused: use nsenter --net=/run/netns/NAME instead\n"
 	"--block-capacity N, --allow-capacity N\n"
 	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
 	"                the pin root is created (defaults 65536 and 4096); a root made\n"
@@ -139,7 +149,7 @@ struct vosfp *cli_open(struct cli *cli)
 	char why[512];
 	int err;
 
-	err = bpffs_ensure(root, why, sizeof(why));
+	err = bpffs_prepare(root, cli->mount_bpffs, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "vosfp: %s: %s\n", cli->command, why);
 		return NULL;
@@ -181,10 +191,11 @@ static int parse_capacity(const char *text, uint32_t *out)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	char why[512];
 	char *args[64];
 	int nargs = 0, rc;
 
-	/* --pin-root may stand before or after the command. */
+	/* --pin-root and --mount-bpffs may stand before or after the command. */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--pin-root")) {
 			if (i + 1 >= argc)
@@ -192,6 +203,8 @@ int main(int argc, char **argv)
 			cli.pin_root = argv[++i];
 		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
 			cli.pin_root = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--mount-bpffs")) {
+			cli.mount_bpffs = true;
 		} else if (!strcmp(argv[i], "--block-capacity") ||
 			   !strcmp(argv[i], "--allow-capacity")) {
 			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
@@ -212,6 +225,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.pin_root && !*cli.pin_root)
 		return cli_usage(&cli, "--pin-root needs a directory");
+	/* Before anything is looked at: a relative or odd spelling is a
+	 * mistake, never a place to mount on. */
+	if (cli.pin_root && bpffs_check_path(cli.pin_root, why, sizeof(why)))
+		return cli_usage(&cli, "%s", why);
 	if (nargs == 0)
 		return cli_usage(&cli, "no command given");
 
