@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The systemd units as installed: meson installs them (into a scratch
+# DESTDIR here) with ExecStart naming the installed tool, and
+# `systemd-analyze verify` finds nothing to say about them, a template
+# instance included (also one whose interface name needs escaping). verify
+# runs with --root on the scratch tree, which gets a copy of the host's own
+# system units (sysinit.target and the like) so that only ours are new; it
+# needs no systemd running as PID 1. A deliberately broken unit must make
+# verify speak, or the check could not fail.
+# usage: test_units.sh BUILD_DIR
+set -euo pipefail
+build=$1
+command -v systemd-analyze >/dev/null ||
+	{ echo "SKIP: no systemd-analyze (apt-get install systemd)"; exit 77; }
+tmp=$(mktemp -d /tmp/vosfp-units.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+root=$tmp/root
+fails=0
+check() {
+	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
+}
+
+meson install -C "$build" --destdir "$root" --no-rebuild --quiet >/dev/null
+units=$(find "$root" -name 'vosfp@.service' -printf '%h\n' | head -n1)
+[ -n "$units" ] || { echo "FAIL: no vosfp@.service installed"; exit 1; }
+echo "units installed in ${units#"$root"}"
+for u in vosfp@.service vosfp-sync.service vosfp-exporter.service; do
+	check "$u installed" yes "$([ -f "$units/$u" ] && echo yes || echo no)"
+	[ -f "$units/$u" ] || continue
+	check "$u: no placeholder left" 0 "$(grep -c '@[a-z]*@' "$units/$u" || true)"
+	# Every Exec line names the tool where meson installed it.
+	while read -r exe; do
+		check "$u: $exe is the installed tool" yes \
+			"$([ -x "$root$exe" ] && [ "$(basename "$exe")" = vosfp ] && echo yes || echo no)"
+	done < <(sed -n 's/^Exec[A-Za-z]*=\([^ ]*\).*/\1/p' "$units/$u")
+done
+check "vosfp@ is bound to its interface's device" 1 \
+	"$(grep -c '^BindsTo=sys-subsystem-net-devices-%i.device$' "$units/vosfp@.service")"
+check "and ordered after it" 1 "$(grep -c '^After=sys-subsystem-net-devices-%i.device$' "$units/vosfp@.service")"
+
+# The host's units, so that verify can resolve what ours depend on.
+for d in /lib/systemd/system /usr/lib/systemd/system; do
+	real=$(realpath "$d" 2>/dev/null) || continue
+	[ -d "$real" ] || continue
+	mkdir -p "$root$real"
+	cp -a -n "$real/." "$root$real/"
+done
+if [ -L /lib ] && [ ! -e "$root/lib" ]; then
+	ln -s "$(readlink /lib)" "$root/lib"
+fi
+
+verify() { systemd-analyze verify --man=no --generators=no --root="$root" "$@" 2>&1; }
+out=$(verify vosfp-sync.service vosfp-exporter.service vosfp@vUeth0.service \
+	'vosfp@br\x2dlan.service') && rc=0 || rc=$?
+check "systemd-analyze verify: exit 0" 0 "$rc"
+check "systemd-analyze verify: nothing to say" "" "$out"
+
+sed 's/^Type=simple/Type=simpel/' "$units/vosfp-sync.service" >"$units/vosfp-broken.service"
+out=$(verify vosfp-broken.service) || true
+check "verify does read our files (a broken copy is reported)" 1 \
+	"$(grep -c 'Failed to parse service type' <<<"$out" || true)"
+echo "units: $fails failed"
+[ $fails -eq 0 ]
