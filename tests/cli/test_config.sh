@@ -99,7 +99,7 @@ check "so is a directory" 1 "$(rc_of "$VOSFP" --config "$tmp" --pin-root "$pin-b
 check "\$VOSFP_CONFIG naming a missing file is an error" 1 \
 	"$(VOSFP_CONFIG=$tmp/absent rc_of "$VOSFP" --pin-root "$pin-bad" status)"
 check "an empty \$VOSFP_CONFIG is an error" 1 \
-	"$(VOSFP_CONFIG= rc_of "$VOSFP" --pin-root "$pin-bad" status)"
+	"$(VOSFP_CONFIG='' rc_of "$VOSFP" --pin-root "$pin-bad" status)"
 cp "$conf" "$tmp/open.conf"
 chmod 0666 "$tmp/open.conf"
 check "a world-writable file is refused" 1 "$(rc_of "$VOSFP" --config "$tmp/open.conf" status)"

@@ -59,5 +59,38 @@ sed 's/^Type=simple/Type=simpel/' "$units/vosfp-sync.service" >"$units/vosfp-bro
 out=$(verify vosfp-broken.service) || true
 check "verify does read our files (a broken copy is reported)" 1 \
 	"$(grep -c 'Failed to parse service type' <<<"$out" || true)"
+# vosfp@IFACE's own Exec lines, run as systemd would run them (%I is the
+# instance) with the installed tool, on a veth in a namespace of this test's
+# and a pin root of its own named by the configuration file.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	ns=vUunit$$
+	pin=/sys/fs/bpf/vosfp-tunit-$$-$RANDOM
+	trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp" "$pin"' EXIT
+	ip netns add "$ns"
+	ip -n "$ns" link add vUu0 type veth peer name vUu1
+	ip -n "$ns" link set vUu0 up
+	printf 'pin_root=%s\nblock_capacity=5000\n' "$pin" >"$tmp/vosfp.conf"
+	lib=$(dirname "$(find "$root" -name 'libvosfp.so.0' | head -n1)")
+	# run_exec KEY: runs the unit's line KEY (ExecStart, ExecStop) with %I = vUu0
+	run_exec() {
+		local line
+		line=$(sed -n "s/^$1=//p" "$units/vosfp@.service")
+		line=${line//%I/vUu0}
+		# shellcheck disable=SC2086 # split into words, as systemd does
+		VOSFP_CONFIG=$tmp/vosfp.conf LD_LIBRARY_PATH=$lib \
+			nsenter --net=/run/netns/"$ns" "$root"$line
+	}
+	run_exec ExecStart >/dev/null && rc=0 || rc=$?
+	check "vosfp@vUu0: ExecStart succeeds" 0 "$rc"
+	st=$(VOSFP_CONFIG=$tmp/vosfp.conf "$build/cli/vosfp" status --json)
+	check "and attaches vUu0 on the file's root, with its capacity" 1 \
+		"$(grep -c '"interface":"vUu0".*"capacities":{"block":5000' <<<"$st" || true)"
+	run_exec ExecStop >/dev/null && rc=0 || rc=$?
+	check "vosfp@vUu0: ExecStop succeeds" 0 "$rc"
+	st=$(VOSFP_CONFIG=$tmp/vosfp.conf "$build/cli/vosfp" status --json)
+	check "and detaches it" 0 "$(grep -c '"interface":"vUu0"' <<<"$st" || true)"
+else
+	echo "skip vosfp@'s Exec lines: they need root and iproute2"
+fi
 echo "units: $fails failed"
 [ $fails -eq 0 ]
