@@ -46,7 +46,8 @@ printf '192.0.2.0/24\n198.51.100.7\n' >"$tmp/block.txt"
 
 check "attach with --config" 0 "$(rc_of inns "$VOSFP" --config "$conf" attach vUa --mode generic)"
 st=$("$VOSFP" --config "$conf" status --json)
-check "the root is the file's pin_root, attached" 1 "$(grep -c '"interface":"vUa"' <<<"$st" || true)"
+check "the root is the file's pin_root, attached" 1 \
+	"$(grep -c '"interface":"vUa"' <<<"$st" || true)"
 check "the root has the file's capacities" 1 \
 	"$(grep -c '"capacities":{"block":1000,"allow":100}' <<<"$st" || true)"
 check "sync with the same file (\$VOSFP_CONFIG) agrees with the root" 0 \
@@ -89,9 +90,11 @@ bad "key set twice" "$tmp/bad.conf:3: pin_root set again (first on line 1)" \
 	'# again\npin_root=/sys/fs/bpf/other\n'
 printf 'pin_root=vosfp\n' >"$tmp/rel.conf"
 check "a relative pin_root is refused" 1 \
-	"$("$VOSFP" --config "$tmp/rel.conf" status 2>&1 | grep -c "rel.conf:1: pin_root must be an absolute path" || true)"
+	"$("$VOSFP" --config "$tmp/rel.conf" status 2>&1 |
+		grep -c "rel.conf:1: pin_root must be an absolute path" || true)"
 printf 'block_capacity=1000\0\n' >"$tmp/nul.conf"
-check "a NUL byte is refused" 1 "$(rc_of "$VOSFP" --config "$tmp/nul.conf" --pin-root "$pin-bad" status)"
+check "a NUL byte is refused" 1 \
+	"$(rc_of "$VOSFP" --config "$tmp/nul.conf" --pin-root "$pin-bad" status)"
 
 check "a named file that is missing is an error" 1 \
 	"$(rc_of "$VOSFP" --config "$tmp/absent" --pin-root "$pin-bad" status)"
@@ -103,7 +106,8 @@ check "an empty \$VOSFP_CONFIG is an error" 1 \
 cp "$conf" "$tmp/open.conf"
 chmod 0666 "$tmp/open.conf"
 check "a world-writable file is refused" 1 "$(rc_of "$VOSFP" --config "$tmp/open.conf" status)"
-check "--config twice is a usage error" 2 "$(rc_of "$VOSFP" --config "$conf" --config "$conf" status)"
+check "--config twice is a usage error" 2 \
+	"$(rc_of "$VOSFP" --config "$conf" --config "$conf" status)"
 check "--config without a file is a usage error" 2 "$(rc_of "$VOSFP" status --config)"
 check "--config= empty is a usage error" 2 "$(rc_of "$VOSFP" --config= status)"
 check "no bad case created a root" no "$([ -e "$pin-bad" ] && echo yes || echo no)"

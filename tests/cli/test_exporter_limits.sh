@@ -85,7 +85,8 @@ check "--timeout 0 (no timeout) is a usage error" 2 "$(usage_rc --listen 127.0.0
 check "--timeout x is a usage error" 2 "$(usage_rc --listen 127.0.0.1:1 --timeout x)"
 check "--per-ip-limit above --max-connections is a usage error" 2 \
 	"$(usage_rc --listen 127.0.0.1:1 --per-ip-limit 9 --max-connections 8)"
-check "--max-connections 0 is a usage error" 2 "$(usage_rc --listen 127.0.0.1:1 --max-connections 0)"
+check "--max-connections 0 is a usage error" 2 \
+	"$(usage_rc --listen 127.0.0.1:1 --max-connections 0)"
 check "--max-connections above 1000 is a usage error" 2 \
 	"$(usage_rc --listen 127.0.0.1:1 --max-connections 1001)"
 check "an option without its value is a usage error" 2 "$(usage_rc --listen 127.0.0.1:1 --timeout)"

@@ -36,7 +36,8 @@ for u in vosfp@.service vosfp-sync.service vosfp-exporter.service; do
 done
 check "vosfp@ is bound to its interface's device" 1 \
 	"$(grep -c '^BindsTo=sys-subsystem-net-devices-%i.device$' "$units/vosfp@.service")"
-check "and ordered after it" 1 "$(grep -c '^After=sys-subsystem-net-devices-%i.device$' "$units/vosfp@.service")"
+check "and ordered after it" 1 \
+	"$(grep -c '^After=sys-subsystem-net-devices-%i.device$' "$units/vosfp@.service")"
 
 # The host's units, so that verify can resolve what ours depend on.
 for d in /lib/systemd/system /usr/lib/systemd/system; do
