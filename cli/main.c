@@ -12,10 +12,11 @@
 
 #include "bpffs.h"
 #include "commands.h"
+#include "settings.h"
 
 static const char usage_text[] =
-	"usage: vosfp [--pin-root DIR [--mount-bpffs]] [--block-capacity N] [--allow-capacity N]\n"
-	"             COMMAND [ARGS]\n"
+	"usage: vosfp [--config FILE] [--pin-root DIR [--mount-bpffs]] [--block-capacity N]\n"
+	"             [--allow-capacity N] COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"  detach IFACE                                 detach the filter\n"
@@ -32,7 +33,9 @@ static const char usage_text[] =
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
 	"  stats [--json | --prometheus]                counters per reason\n"
 	"  stats --watch SECONDS [--count N]            live rates per reason\n"
-	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics\n"
+	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics;\n"
+	"    [--timeout SECONDS] [--per-ip-limit N]     idle connections closed after SECONDS\n"
+	"    [--max-connections N]                      (10), N per address (4), N in all (64)\n"
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
 	"  version                                      library version\n"
 	"\n"
@@ -52,6 +55,9 @@ static const char usage_text[] =
 	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
 	"                the pin root is created (defaults 65536 and 4096); a root made\n"
 	"                with another capacity is an error\n"
+	"--config FILE   KEY=VALUE settings (pin_root, block_capacity, allow_capacity)\n"
+	"                that the options above override (default $VOSFP_CONFIG, else\n"
+	"                " VOSFP_DEFAULT_CONFIG " if it exists)\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
 
 /* Each command checks its arguments first (a usage error needs no
@@ -195,6 +201,10 @@ int main(int argc, char **argv)
 	char *args[64];
 	int nargs = 0, rc;
 
+	/* The configuration file first: the options below override it. */
+	rc = settings_load(&cli, &argc, argv);
+	if (rc != EXIT_OK)
+		return rc;
 	/* --pin-root and --mount-bpffs may stand before or after the command. */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--pin-root")) {
