@@ -343,7 +343,8 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  * end); vosfp_config_key_help(i) a one-line description. Keys:
  *   "ports"            "5060,5080"
  *   "stealth_methods"  "OPTIONS" — requests with these methods from sources
- *                      not on the allow list are dropped unanswered
+ *                      not on the allow list are dropped unanswered;
+ *                      "none" for none
  *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port whose first line
  *                      is neither a Request-Line nor a Status-Line
  *                      (keep-alives always pass); default on
@@ -361,7 +362,9 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "autoban"          "on"/"off" — ban scanners and sources over the rate
  *                      limit for ban_ttl seconds (default on)
  *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
- * set: -EINVAL with a detail for an unknown key or a bad value.
+ * set: -EINVAL with a detail for an unknown key or a bad value. An empty
+ * value is a bad value for every key (since 0.2; it used to mean "none"
+ * for stealth_methods and user_agents): say "none" to turn those off.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
 VOSFP_API const char *vosfp_config_key_name(int idx);

@@ -200,7 +200,9 @@ static void test_config_by_name(void **state)
 	assert_int_equal(vosfp_config_set(h, "stealth_methods", "none"), 0);
 	assert_int_equal(vosfp_config_get(h, "stealth_methods", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "none");
-	assert_int_equal(vosfp_config_set(h, "stealth_methods", ""), 0);
+	/* Empty is refused (it once meant none), and the value in force stays. */
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", ""), -EINVAL);
+	assert_non_null(strstr(vosfp_last_error(h), "give 'none'"));
 	assert_int_equal(vosfp_config_get(h, "stealth_methods", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "none");
 	assert_int_equal(vosfp_config_set(h, "malformed_drop", "off"), 0);
