@@ -45,36 +45,6 @@ struct sync_state {
 	int tried[2];
 };
 
-/* The whole file into a malloc'ed buffer; NULL and a message on failure. */
-static char *read_file(const char *path, size_t *len, char *why, size_t why_len)
-{
-	char *text = NULL, buf[65536];
-	FILE *f = fopen(path, "re"), *mem;
-	size_t got;
-	int bad;
-
-	if (!f) {
-		snprintf(why, why_len, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	mem = open_memstream(&text, len);
-	if (!mem) {
-		fclose(f);
-		snprintf(why, why_len, "%s: out of memory", path);
-		return NULL;
-	}
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, got, mem);
-	bad = ferror(f);
-	fclose(f);
-	if (fclose(mem) || bad) {
-		free(text);
-		snprintf(why, why_len, "%s: read error", path);
-		return NULL;
-	}
-	return text;
-}
-
 /* The files of one list, each ending with a newline, one after the other;
  * records where each file starts for the error messages. */
 static char *gather(struct sync_state *s, int list, size_t *len, char *why, size_t why_len)
@@ -93,14 +63,18 @@ static char *gather(struct sync_state *s, int list, size_t *len, char *why, size
 
 		if (s->src[i].list != list)
 			continue;
-		text = read_file(s->src[i].path, &flen, why, why_len);
-		if (!text) {
+		/* The library's reading: regular files only, never more
+		 * than the list could hold (a FIFO or /dev/zero would hang or
+		 * fill memory, and a watcher runs unattended). */
+		if (vosfp_policy_read_file(s->cli->h, list, s->src[i].path, &text, &flen) < 0) {
+			snprintf(why, why_len, "%s", vosfp_last_error(s->cli->h));
 			fclose(mem);
 			free(all);
 			return NULL;
 		}
 		s->src[i].first_line = lines + 1;
-		fwrite(text, 1, flen, mem);
+		if (flen)
+			fwrite(text, 1, flen, mem);
 		for (size_t k = 0; k < flen; k++)
 			lines += text[k] == '\n';
 		if (flen && text[flen - 1] != '\n') {

@@ -281,8 +281,17 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
  * instant does a packet see a mix of old and new, or an empty list, and a
  * writer killed midway leaves the old list in force.
  * Returns the number of entries in the file, or a negative errno.
+ * Refused before anything changes (since 0.2): a path that is not a
+ * regular file (-EISDIR for a directory, -EINVAL for a FIFO, device or
+ * socket; it is opened O_NONBLOCK, so a FIFO never blocks the call), a
+ * line longer than VOSFP_POLICY_LINE_MAX bytes (-EINVAL, "FILE:LINE"),
+ * and a file (or buffer) longer than the list's capacity times
+ * VOSFP_POLICY_LINE_MAX + 1 bytes, which could never fit (-EFBIG; a
+ * file is refused unread, and one that grows while it is read is never
+ * read past that bound).
  */
 #define VOSFP_LOAD_REPLACE 1u
+#define VOSFP_POLICY_LINE_MAX 512
 /* A DURATION as policy files and the tool take it: seconds ("3600"), or a
  * number followed by s, m, h or d ("90s", "15m", "2h", "7d"); 1 s to 10
  * years. 0 and *seconds set, or -EINVAL. No handle needed. */
@@ -292,6 +301,13 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
  * in error messages in place of a file name. */
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags);
+/* Read a policy file for list as vosfp_policy_load does, with the same
+ * refusals (not a regular file, longer than the list could hold), without
+ * parsing it: for callers that put several files together before one
+ * vosfp_policy_load_buffer (vosfp sync). *text (not NUL-terminated, NULL
+ * for an empty file) is malloc'ed: free() it. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path, char **text,
+				     size_t *len);
 
 /* ------------------------------------------------------------------------ */
 /* Temporary bans                                                            */
