@@ -249,9 +249,18 @@ VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
 /* Number of prefixes in the list (IPv4 + IPv6); negative errno on failure. */
 VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list);
 
-/* The list's capacity, as fixed when the pin root was created (see
- * vosfp_open_opts); negative errno on failure. */
+/* The list's capacity, as set when the pin root was created (see
+ * vosfp_open_opts) or since by vosfp_policy_set_capacity; negative errno
+ * on failure. */
 VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list);
+/* Change the list's capacity on the root (1 to 67,108,864 entries), in
+ * every process: the capacity bounds what the list may hold, it is not
+ * memory set aside, so it can be raised on a live, attached root (e.g.
+ * after a load refused with -ENOSPC) and lowered down to what the list
+ * holds. -ENOSPC (nothing changed) if the list holds more than capacity
+ * entries or derived slots; -EINVAL for 0 or above the maximum. Takes the
+ * writers' lock. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capacity);
 
 /*
  * Iterate over a list: open, call next until it returns 0, close.
