@@ -401,6 +401,11 @@ out:
 	return err;
 }
 
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h)
+{
+	return h ? h->pin_root : NULL;
+}
+
 VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)

@@ -149,6 +149,9 @@ VOSFP_API const char *vosfp_open_error(void);
  * NULL is a no-op.
  */
 VOSFP_API void vosfp_close(struct vosfp *h);
+/* The handle's pin root as it uses it (trailing slashes removed), valid
+ * until vosfp_close; NULL for a NULL handle. Since 0.2 (VOSFP_0.2). */
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h);
 
 /*
  * Remove every pin under this handle's root (maps; attachments must be
