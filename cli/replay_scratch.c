@@ -7,7 +7,11 @@
  * (SIGTERM, SIGINT and SIGHUP included, see replay_signals), and a kill
  * -9 or a crash is made up for by the next replay, which sweeps every
  * scratch root of the same live root whose process no longer exists. The
- * PID in the name is what tells: a live PID's root is never touched.
+ * PID in the name is what tells: a live PID's root is never touched. A
+ * PID from another PID namespace (a container sharing bpffs) can look
+ * gone, so the owner also holds a flock on a directory in its root,
+ * "owner" (not on the root itself, which the library's writers lock), and
+ * a root whose owner lock is held is never swept either.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,12 +20,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "replay.h"
 
 volatile sig_atomic_t replay_stop;
+
+#define OWNER "owner"
+
+/* This process's lock on its own scratch root, for as long as it lives. */
+static int owner_fd = -1;
 
 static void on_signal(int sig)
 {
@@ -83,8 +94,8 @@ static pid_t scratch_pid(const char *name, const char *base)
 	return (pid_t)pid;
 }
 
-/* A scratch root holds pinned maps only (it is never attached): unpin
- * them all, then the directory. */
+/* A scratch root holds pinned maps (it is never attached) and the owner
+ * directory: unpin and remove them all, then the root. */
 static int remove_root(const char *path)
 {
 	char entry[PATH_MAX];
@@ -97,14 +108,47 @@ static int remove_root(const char *path)
 	while ((d = readdir(dir))) {
 		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 			continue;
-		if (snprintf(entry, sizeof(entry), "%s/%s", path, d->d_name) >= (int)sizeof(entry) ||
-		    (unlink(entry) < 0 && errno != ENOENT))
+		if (snprintf(entry, sizeof(entry), "%s/%s", path, d->d_name) >= (int)sizeof(entry))
+			err = -ENAMETOOLONG;
+		else if (unlink(entry) < 0 && errno != ENOENT &&
+			 !((errno == EISDIR || errno == EPERM) && !rmdir(entry)))
 			err = -errno;
 	}
 	closedir(dir);
 	if (rmdir(path) < 0 && errno != ENOENT)
 		err = -errno;
 	return err;
+}
+
+/* Whether a process (in any PID namespace) holds the root's owner lock. */
+static int owner_alive(const char *root)
+{
+	char path[PATH_MAX];
+	int fd, held;
+
+	if (snprintf(path, sizeof(path), "%s/" OWNER, root) >= (int)sizeof(path))
+		return 1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* killed before it made it: the PID is all there is */
+	held = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held;
+}
+
+/* Make the owner directory of our scratch root and lock it. */
+static int owner_take(const char *root)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/" OWNER, root) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	owner_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (owner_fd < 0 || flock(owner_fd, LOCK_EX | LOCK_NB) < 0)
+		return -errno;
+	return 0;
 }
 
 void replay_sweep(const char *live)
@@ -122,7 +166,8 @@ void replay_sweep(const char *live)
 		/* EPERM means a process is there: only ESRCH says it is gone. */
 		if (pid <= 0 || pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", parent, d->d_name) >= (int)sizeof(path))
+		if (snprintf(path, sizeof(path), "%s/%s", parent, d->d_name) >= (int)sizeof(path) ||
+		    owner_alive(path))
 			continue;
 		err = remove_root(path);
 		if (err)
@@ -236,6 +281,11 @@ int replay_scratch_open(struct cli *cli, struct vosfp **out, char *root, size_t 
 		fprintf(stderr, "vosfp: replay: scratch root: %s\n", vosfp_open_error());
 		return err;
 	}
+	err = owner_take(root);
+	if (err) {
+		fprintf(stderr, "vosfp: replay: %s/" OWNER ": %s\n", root, strerror(-err));
+		return err;
+	}
 	err = copy_state(cli->h, *out);
 	if (err)
 		fprintf(stderr, "vosfp: replay: copying the policy: %s\n",
@@ -247,9 +297,12 @@ void replay_scratch_close(struct vosfp *h, const char *root)
 {
 	if (!h)
 		return;
+	/* vosfp_unpin removes the maps, then fails to remove the root,
+	 * which still holds the owner directory: remove_root finishes. */
 	vosfp_unpin(h);
 	vosfp_close(h);
-	/* Whatever vosfp_unpin could not remove (a map of a newer
-	 * program), so that nothing of the run stays behind. */
 	remove_root(root);
+	if (owner_fd >= 0)
+		close(owner_fd);
+	owner_fd = -1;
 }

@@ -283,7 +283,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		root = VOSFP_DEFAULT_PIN_ROOT;
 	if (!*root || strlen(root) >= PATH_MAX - 64)
 		return vosfp__open_fail(-EINVAL, "pin root is empty or too long");
-	if (OPT(opts, block_capacity, 0) > VOSFP__MAX_CAPACITY || OPT(opts, allow_capacity, 0) > VOSFP__MAX_CAPACITY)
+	if (OPT(opts, block_capacity, 0) > VOSFP__MAX_CAPACITY ||
+	    OPT(opts, allow_capacity, 0) > VOSFP__MAX_CAPACITY)
 		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
 					VOSFP__MAX_CAPACITY);
 

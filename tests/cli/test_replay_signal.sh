@@ -14,7 +14,7 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	for r in "$pin"-replay-*; do
-		[ -d "$r" ] && { rm -f "$r"/*; rmdir "$r"; } 2>/dev/null || true
+		[ -d "$r" ] && { rm -f "$r"/* 2>/dev/null; rmdir "$r"/owner "$r"; } 2>/dev/null || true
 	done
 	rm -rf "$tmp" "$pin"
 }
@@ -85,6 +85,25 @@ check "and names it" 1 "$(grep -c "removed the stale scratch root $pin-replay-$d
 check "the live replay's root is kept" yes "$([ -d "$pin-replay-$live" ] && echo yes || echo no)"
 check "the sweeping replay's own result" 15 \
 	"$(python3 -c 'import json,sys; print(json.load(sys.stdin)["packets"])' <<<"$out")"
+# A PID from another PID namespace looks dead: a root whose owner lock is
+# held (here by flock(1) on its owner directory) is kept all the same.
+true &
+gone=$!
+wait "$gone"
+planted=$pin-replay-$gone
+mkdir -p "$planted/owner"
+# One process holds it (flock on an inherited descriptor, then exec), so
+# that killing it drops the lock at once.
+bash -c 'exec 9<"$1" && flock 9 && exec sleep 120' _ "$planted/owner" &
+holder=$!
+pids+=("$holder")
+until_ok 10 bash -c "! flock -n '$planted/owner' true" || true
+v replay "$tmp/small.pcap" >/dev/null 2>&1
+check "a root whose owner lock is held is kept" yes "$([ -d "$planted" ] && echo yes || echo no)"
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+v replay "$tmp/small.pcap" >/dev/null 2>&1
+check "once the lock is gone, it is swept" no "$([ -e "$planted" ] && echo yes || echo no)"
 kill -TERM "$live"
 wait "$live" 2>/dev/null || true
 check "no scratch root is left at the end" "" "$(ls -d "$pin"-replay-* 2>/dev/null || true)"
