@@ -230,8 +230,8 @@ int cmd_replay(struct cli *cli, int argc, char **argv)
 	/* Before the scratch root exists: from here on, a signal only asks
 	 * the loops to stop, and the root is removed on the way out. */
 	replay_signals();
-	if (!cli_open(cli) || replay_scratch_open(cli, &scratch, root, sizeof(root)) ||
-	    replay_stop)
+	if (!cli_open(cli) || replay_stop ||
+	    replay_scratch_open(cli, &scratch, root, sizeof(root)) || replay_stop)
 		goto out;
 
 	while (!replay_stop && (res = pcap_next_ex(pc, &hdr, &data)) == 1) {
