@@ -51,6 +51,17 @@ head -c 3000 "$tmp/big.txt" >"$tmp/half1.txt"
 head -c 3000 "$tmp/big.txt" >"$tmp/half2.txt"
 try "sync two files past the bound together" "more than the block list can ever hold" \
 	"$VOSFP" --pin-root "$pin" sync block="$tmp/half1.txt" block="$tmp/half2.txt"
+# A file that says it is small and is not: /proc/self/maps has a size of 0
+# and some kilobytes of content, like a file that grows while it is read.
+# On a root of capacity 1 (513 bytes) the read stops at the bound.
+one=$pin-one
+cleanup_extra() { rm_sync_state "$one"; rm -rf "$one"; }
+set +e
+err=$(bounded "$VOSFP" --pin-root "$one" --block-capacity 1 load block /proc/self/maps 2>&1)
+rc=$?
+set -e
+check "a file growing past the bound: an operational error" 1 "$rc"
+check "the read stops at the bound" 1 "$(grep -c 'maps: grew past 513 bytes' <<<"$err")"
 check "a file of exactly the bound still loads" 0 \
 	"$(head -c 5130 "$tmp/big.txt" >"$tmp/edge.txt"; v load block "$tmp/edge.txt" >/dev/null; echo $?)"
 check "a good file still loads" 2 "$(v load block "$tmp/good.txt" --replace | grep -o '2 entries' | cut -c1)"
