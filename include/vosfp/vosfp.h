@@ -113,8 +113,8 @@ struct vosfp_open_opts {
 	 * the limit of each derived table the program looks up (IPv4 /24s with
 	 * host or expiring entries, expiring IPv4 hosts, expanded IPv6
 	 * prefixes; see docs/policy.md). 0 = default. Only used when the root
-	 * is created: an existing root keeps the capacities it was made with.
-	 * Lookups cost the same at any size. */
+	 * is created: an existing root keeps its capacities (change them with
+	 * vosfp_policy_set_capacity). Lookups cost the same at any size. */
 	uint32_t block_capacity;
 	uint32_t allow_capacity;
 };

@@ -172,7 +172,8 @@ class Vosfp:
         return self._check(_c.vosfp_policy_count(self._h, self._list(list_name)))
 
     def policy_capacity(self, list_name):
-        """Prefixes the list can hold, fixed when the pin root was created."""
+        """Prefixes the list can hold, set when the pin root was created
+        or since by policy_set_capacity."""
         return self._check(_c.vosfp_policy_capacity(self._h, self._list(list_name)))
 
     def policy_set_capacity(self, list_name, capacity):
