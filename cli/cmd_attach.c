@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "sync_state.h"
 
 static int parse_mode(const char *text)
 {
@@ -150,5 +151,6 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		printf("%s list: %lld prefixes (capacity %lld)\n", vosfp_list_name(l),
 		       (long long)st.lists[l], (long long)st.capacity[l]);
 	printf("ports: %s\n", st.ports);
+	sync_status_print(vosfp_pin_root(cli->h), stdout);
 	return EXIT_OK;
 }

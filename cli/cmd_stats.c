@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "sync_state.h"
 #include "json.h"
 
 #define MAX_REASONS 32
@@ -75,6 +76,7 @@ int metrics_write(struct vosfp *h, FILE *out)
 		fprintf(out, "vosfp_attached{interface=\"%s\",mode=\"%s\"} 1\n", name,
 			!prog ? "defunct" : mode ? vosfp_mode_name(mode) : "unknown");
 	}
+	sync_metrics_write(vosfp_pin_root(h), out);
 	return 0;
 }
 

@@ -52,9 +52,9 @@ static const char usage_text[] =
 	"                unshare -m, a container without Bidirectional mount propagation)\n"
 	"                is refused: use nsenter --net=/run/netns/NAME instead\n"
 	"--block-capacity N, --allow-capacity N\n"
-	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
-	"                the pin root is created (defaults 65536 and 4096); a root made\n"
-	"                with another capacity is an error\n"
+	"                entries each list holds (IPv4 and IPv6 together), set when\n"
+	"                the pin root is created (defaults 65536 and 4096); a larger N\n"
+	"                raises an existing root's, a smaller one is an error\n"
 	"--config FILE   KEY=VALUE settings (pin_root, block_capacity, allow_capacity)\n"
 	"                that the options above override (default $VOSFP_CONFIG, else\n"
 	"                " VOSFP_DEFAULT_CONFIG " if it exists)\n"
@@ -120,27 +120,42 @@ int cli_json_flag(int argc, char **argv)
 	return -1;
 }
 
-/* A root keeps the capacities it was made with: asking for others must not
- * pass silently, or a 1M-prefix load would fail later with "list full". */
+/*
+ * A capacity named on the command line is what the operator wants the
+ * root to take: a larger one than the root's raises it (a capacity is a
+ * limit, not memory), so that a load refused for capacity can be retried
+ * with a larger --block-capacity on the same root, attached or not. A
+ * smaller one is refused rather than applied: it is far more often a stale
+ * figure in a script than a wish to shrink, and it would make a later big
+ * load fail.
+ */
 static int check_capacities(struct cli *cli, const char *root)
 {
 	for (int l = 0; l < 2; l++) {
 		int64_t have;
+		int err;
 
 		if (!cli->capacity[l])
 			continue;
 		have = vosfp_policy_capacity(cli->h, l);
 		if (have < 0)
 			return cli_fail(cli, (int)have);
-		if (have != cli->capacity[l]) {
+		if (have == cli->capacity[l])
+			continue;
+		if (have > cli->capacity[l]) {
 			fprintf(stderr,
 				"vosfp: %s: %s was created with %s capacity %lld, not %u; a list's "
-				"capacity is fixed with its pin root (use another --pin-root, or "
-				"detach and rm -r this one)\n",
+				"capacity can be raised, not lowered, from the tool (use another "
+				"--pin-root, or detach and rm -r this one)\n",
 				cli->command, root, vosfp_list_name(l), (long long)have,
 				cli->capacity[l]);
 			return EXIT_FAIL;
 		}
+		err = vosfp_policy_set_capacity(cli->h, l, cli->capacity[l]);
+		if (err)
+			return cli_fail(cli, err);
+		fprintf(stderr, "vosfp: %s: %s: %s capacity raised from %lld to %u\n", cli->command,
+			root, vosfp_list_name(l), (long long)have, cli->capacity[l]);
 	}
 	return EXIT_OK;
 }

@@ -23,7 +23,6 @@
 #include "vosfp.skel.h"
 
 #define VERIFIER_LOG_SIZE (256 * 1024)
-#define MAX_CAPACITY (64u * 1024 * 1024)
 
 #define SAME_ID(r, c) _Static_assert((int)(r) == (int)(c), #r " != " #c)
 SAME_ID(VOSFP_R_PASSED, VOSFP_CTR_PASSED);
@@ -284,9 +283,10 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		root = VOSFP_DEFAULT_PIN_ROOT;
 	if (!*root || strlen(root) >= PATH_MAX - 64)
 		return vosfp__open_fail(-EINVAL, "pin root is empty or too long");
-	if (OPT(opts, block_capacity, 0) > MAX_CAPACITY || OPT(opts, allow_capacity, 0) > MAX_CAPACITY)
+	if (OPT(opts, block_capacity, 0) > VOSFP__MAX_CAPACITY ||
+	    OPT(opts, allow_capacity, 0) > VOSFP__MAX_CAPACITY)
 		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
-					MAX_CAPACITY);
+					VOSFP__MAX_CAPACITY);
 
 	h = calloc(1, sizeof(*h));
 	vlog = calloc(1, VERIFIER_LOG_SIZE);
@@ -400,6 +400,11 @@ int vosfp__prog_fd(struct vosfp *h)
 out:
 	free(vlog);
 	return err;
+}
+
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h)
+{
+	return h ? h->pin_root : NULL;
 }
 
 VOSFP_API void vosfp_close(struct vosfp *h)

@@ -104,6 +104,8 @@ extern const char vosfp__default_scanners[];
 
 /* Policy store (policy_store.c): first-open initialisation of the list
  * capacities; 0 or a recorded negative errno. */
+/* The largest capacity a list may have, at creation or raised later. */
+#define VOSFP__MAX_CAPACITY (64u * 1024 * 1024)
 int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity);
 
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */

@@ -113,8 +113,8 @@ struct vosfp_open_opts {
 	 * the limit of each derived table the program looks up (IPv4 /24s with
 	 * host or expiring entries, expiring IPv4 hosts, expanded IPv6
 	 * prefixes; see docs/policy.md). 0 = default. Only used when the root
-	 * is created: an existing root keeps the capacities it was made with.
-	 * Lookups cost the same at any size. */
+	 * is created: an existing root keeps its capacities (change them with
+	 * vosfp_policy_set_capacity). Lookups cost the same at any size. */
 	uint32_t block_capacity;
 	uint32_t allow_capacity;
 };
@@ -149,6 +149,9 @@ VOSFP_API const char *vosfp_open_error(void);
  * NULL is a no-op.
  */
 VOSFP_API void vosfp_close(struct vosfp *h);
+/* The handle's pin root as it uses it (trailing slashes removed), valid
+ * until vosfp_close; NULL for a NULL handle. Since 0.2 (VOSFP_0.2). */
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h);
 
 /*
  * Remove every pin under this handle's root (maps; attachments must be
@@ -249,9 +252,18 @@ VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
 /* Number of prefixes in the list (IPv4 + IPv6); negative errno on failure. */
 VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list);
 
-/* The list's capacity, as fixed when the pin root was created (see
- * vosfp_open_opts); negative errno on failure. */
+/* The list's capacity, as set when the pin root was created (see
+ * vosfp_open_opts) or since by vosfp_policy_set_capacity; negative errno
+ * on failure. */
 VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list);
+/* Change the list's capacity on the root (1 to 67,108,864 entries), in
+ * every process: the capacity bounds what the list may hold, it is not
+ * memory set aside, so it can be raised on a live, attached root (e.g.
+ * after a load refused with -ENOSPC) and lowered down to what the list
+ * holds. -ENOSPC (nothing changed) if the list holds more than capacity
+ * entries or derived slots; -EINVAL for 0 or above the maximum. Takes the
+ * writers' lock. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capacity);
 
 /*
  * Iterate over a list: open, call next until it returns 0, close.
@@ -281,8 +293,17 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
  * instant does a packet see a mix of old and new, or an empty list, and a
  * writer killed midway leaves the old list in force.
  * Returns the number of entries in the file, or a negative errno.
+ * Refused before anything changes (since 0.2): a path that is not a
+ * regular file (-EISDIR for a directory, -EINVAL for a FIFO, device or
+ * socket; it is opened O_NONBLOCK, so a FIFO never blocks the call), a
+ * line longer than VOSFP_POLICY_LINE_MAX bytes (-EINVAL, "FILE:LINE"),
+ * and a file (or buffer) longer than the list's capacity times
+ * VOSFP_POLICY_LINE_MAX + 1 bytes, which could never fit (-EFBIG; a
+ * file is refused unread, and one that grows while it is read is never
+ * read past that bound).
  */
 #define VOSFP_LOAD_REPLACE 1u
+#define VOSFP_POLICY_LINE_MAX 512
 /* A DURATION as policy files and the tool take it: seconds ("3600"), or a
  * number followed by s, m, h or d ("90s", "15m", "2h", "7d"); 1 s to 10
  * years. 0 and *seconds set, or -EINVAL. No handle needed. */
@@ -292,6 +313,13 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
  * in error messages in place of a file name. */
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags);
+/* Read a policy file for list as vosfp_policy_load does, with the same
+ * refusals (not a regular file, longer than the list could hold), without
+ * parsing it: for callers that put several files together before one
+ * vosfp_policy_load_buffer (vosfp sync). *text (not NUL-terminated, NULL
+ * for an empty file) is malloc'ed: free() it. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path, char **text,
+				     size_t *len);
 
 /* ------------------------------------------------------------------------ */
 /* Temporary bans                                                            */
@@ -343,7 +371,8 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  * end); vosfp_config_key_help(i) a one-line description. Keys:
  *   "ports"            "5060,5080"
  *   "stealth_methods"  "OPTIONS" — requests with these methods from sources
- *                      not on the allow list are dropped unanswered
+ *                      not on the allow list are dropped unanswered;
+ *                      "none" for none
  *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port whose first line
  *                      is neither a Request-Line nor a Status-Line
  *                      (keep-alives always pass); default on
@@ -361,7 +390,9 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "autoban"          "on"/"off" — ban scanners and sources over the rate
  *                      limit for ban_ttl seconds (default on)
  *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
- * set: -EINVAL with a detail for an unknown key or a bad value.
+ * set: -EINVAL with a detail for an unknown key or a bad value. An empty
+ * value is a bad value for every key (since 0.2; it used to mean "none"
+ * for stealth_methods and user_agents): say "none" to turn those off.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
 VOSFP_API const char *vosfp_config_key_name(int idx);

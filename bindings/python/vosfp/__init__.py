@@ -172,8 +172,20 @@ class Vosfp:
         return self._check(_c.vosfp_policy_count(self._h, self._list(list_name)))
 
     def policy_capacity(self, list_name):
-        """Prefixes the list can hold, fixed when the pin root was created."""
+        """Prefixes the list can hold, set when the pin root was created
+        or since by policy_set_capacity."""
         return self._check(_c.vosfp_policy_capacity(self._h, self._list(list_name)))
+
+    def policy_set_capacity(self, list_name, capacity):
+        """Change the list's capacity on the root, for every process: raise
+        it (a live root too), or lower it down to what the list holds
+        (ENOSPC otherwise). libvosfp 0.2."""
+        self._check(_c.vosfp_policy_set_capacity(self._h, self._list(list_name), capacity))
+
+    @property
+    def pin_root(self):
+        """The bpffs directory the handle uses (no trailing slash). libvosfp 0.2."""
+        return _s(_c.vosfp_pin_root(self._h))
 
     def policy(self, list_name):
         """Every prefix of a list, canonical."""

@@ -47,6 +47,8 @@ SIGNATURES = {
     "vosfp_policy_clear": (c_int, [c_void_p, c_int]),
     "vosfp_policy_count": (c_int64, [c_void_p, c_int]),
     "vosfp_policy_capacity": (c_int64, [c_void_p, c_int]),
+    "vosfp_policy_set_capacity": (c_int, [c_void_p, c_int, c_uint32]),
+    "vosfp_pin_root": (c_char_p, [c_void_p]),
     "vosfp_policy_iter_open": (c_int, [c_void_p, c_int, P(c_void_p)]),
     "vosfp_policy_iter_next": (c_int, [c_void_p, c_char_p, c_size_t]),
     "vosfp_policy_iter_close": (None, [c_void_p]),
