@@ -53,8 +53,8 @@ check "the root has the file's capacities" 1 \
 check "sync with the same file (\$VOSFP_CONFIG) agrees with the root" 0 \
 	"$(VOSFP_CONFIG=$conf rc_of "$VOSFP" sync "block=$tmp/block.txt")"
 check "and changed its block list" 2 "$("$VOSFP" --config="$conf" list block | wc -l)"
-check "a command with other capacities than the root's is refused" 1 \
-	"$(rc_of "$VOSFP" --config /dev/null --pin-root "$pin" --block-capacity 2000 status)"
+check "a command with a smaller capacity than the root's is refused" 1 \
+	"$(rc_of "$VOSFP" --config /dev/null --pin-root "$pin" --block-capacity 500 status)"
 
 check "--pin-root and --block-capacity override the file's" 0 \
 	"$(rc_of "$VOSFP" --config "$conf" --pin-root "$pin-b" --block-capacity 3000 status)"
