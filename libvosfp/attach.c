@@ -21,6 +21,7 @@
 
 #include "attach_pins.h"
 #include "internal.h"
+#include "multiprog.h"
 #include "xdp_other.h"
 
 VOSFP_API const char *vosfp_mode_name(int mode)
@@ -92,7 +93,7 @@ static int attach_error(struct vosfp *h, const char *ifname, uint32_t ifindex, i
 	case EBUSY:
 	case EEXIST:
 		/* Attached since vosfp__xdp_check_free() looked: name it. */
-		if (vosfp__xdp_check_free(h, ifname, ifindex))
+		if (vosfp__xdp_check_free(h, ifname, ifindex, false))
 			return -EBUSY;
 		return vosfp__fail(h, -EBUSY,
 				   "%s: another XDP program is attached (see `ip link show %s`)",
@@ -173,7 +174,7 @@ static int find_ours(struct vosfp *h, struct target *t)
 	}
 	if (found < 0)
 		return -1;
-	vosfp__pin_file(file, t->ifname, t->netns, t->ifindex);
+	vosfp__pin_file(file, t->pins[found].multiprog, t->ifname, t->netns, t->ifindex);
 	if (!strcmp(file, t->pins[found].file))
 		return found;
 	if (vosfp__pin_path(h, t->pins[found].file, from) || vosfp__pin_path(h, file, to))
@@ -198,7 +199,7 @@ static const struct vosfp_pin *moved_away(const struct target *t)
 
 static int moved_error(struct vosfp *h, const struct target *t, const struct vosfp_pin *p)
 {
-	char here[96], was[64];
+	char here[96], was[64], now[64] = "not visible from here";
 
 	if (t->ifindex)
 		snprintf(here, sizeof(here), "the %s here is ifindex %u in netns %" PRIu64,
@@ -209,12 +210,14 @@ static int moved_error(struct vosfp *h, const struct target *t, const struct vos
 		snprintf(was, sizeof(was), "ifindex %u in netns %" PRIu64, p->ifindex, p->netns);
 	else
 		snprintf(was, sizeof(was), "an interface of that name (pinned without a netns)");
+	if (p->now_ifindex)
+		snprintf(now, sizeof(now), "now ifindex %u", p->now_ifindex);
 	return vosfp__fail(h, -ENOENT, "%s: not attached here: the pinned attachment %s belongs "
-			   "to %s, which is now ifindex %u of another network namespace (it moved, "
-			   "or was renamed), and %s; its filter stays. Detach it from the namespace "
-			   "it is in (nsenter --net=/proc/PID/ns/net vosfp detach NAME; `lsns -t "
-			   "net` lists them), or remove %s/%s to drop its filter",
-			   t->ifname, p->file, was, p->now_ifindex, here, h->pin_root, p->file);
+			   "to %s, which is %s in another network namespace (it moved, or was "
+			   "renamed), and %s; its filter stays. Detach it from the namespace it is "
+			   "in (nsenter --net=/proc/PID/ns/net vosfp detach NAME; `lsns -t net` "
+			   "lists them), or remove %s/%s to drop its filter",
+			   t->ifname, p->file, was, now, here, h->pin_root, p->file);
 }
 
 /* Pins recorded under this name whose interface is gone: stale, removed. */
@@ -260,14 +263,17 @@ static int xdp_link(struct vosfp *h, const struct target *t, int mode, int *got)
  * added later (TC egress) goes after it, and undoes the earlier ones when
  * it fails, so that an attach is whole or nothing.
  */
-static int attach_hooks(struct vosfp *h, const struct target *t, int mode, int *got)
+static int attach_hooks(struct vosfp *h, const struct target *t, int mode, bool multiprog,
+			int *got)
 {
 	char file[sizeof(t->pins->file)], path[PATH_MAX];
 	int fd, err;
 
-	vosfp__pin_file(file, t->ifname, t->netns, t->ifindex);
+	vosfp__pin_file(file, multiprog, t->ifname, t->netns, t->ifindex);
 	if (vosfp__pin_path(h, file, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
+	if (multiprog)
+		return vosfp__mprog_attach(h, t->ifname, t->ifindex, mode, path, got);
 	fd = xdp_link(h, t, mode, got);
 	if (fd < 0)
 		return attach_error(h, t->ifname, t->ifindex, *got, fd);
@@ -288,6 +294,12 @@ static int detach_hooks(struct vosfp *h, const struct target *t, const struct vo
 
 	if (vosfp__pin_path(h, p->file, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
+	if (p->multiprog) {
+		err = vosfp__mprog_detach(h, t->ifname, t->ifindex, p->prog_id);
+		if (err)
+			return err;
+		goto unpin;
+	}
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return pin_error(h, t->ifname, path, errno);
@@ -299,21 +311,59 @@ static int detach_hooks(struct vosfp *h, const struct target *t, const struct vo
 		return vosfp__fail(h, err, "%s: detach failed: %s", t->ifname, strerror(-err));
 	}
 	close(fd);
+unpin:
 	if (unlink(path) < 0 && errno != ENOENT)
 		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", t->ifname, path,
 				   strerror(errno));
 	return 0;
 }
 
+/* libbpf's OPTS rule: fields past the caller's sz read as 0; fields past
+ * ours must be 0 (a newer caller asking for what this library lacks). */
+static int read_opts(struct vosfp *h, const struct vosfp_attach_opts *opts, int *mode,
+		     unsigned int *flags)
+{
+	struct vosfp_attach_opts o = { .sz = sizeof(o) };
+
+	if (!opts)
+		return 0;
+	if (opts->sz < sizeof(opts->sz))
+		return vosfp__fail(h, -EINVAL, "vosfp_attach_opts.sz %zu is too small", opts->sz);
+	for (size_t i = sizeof(o); i < opts->sz; i++)
+		if (((const char *)opts)[i])
+			return vosfp__fail(h, -EINVAL, "vosfp_attach_opts has fields this libvosfp "
+					   "(%s) does not know", vosfp_version());
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (o.flags & ~(unsigned int)VOSFP_ATTACH_MULTIPROG)
+		return vosfp__fail(h, -EINVAL, "unknown attach flags 0x%x", o.flags);
+	*mode = o.mode;
+	*flags = o.flags;
+	return 0;
+}
+
 VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used)
 {
+	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = mode };
+
+	return vosfp_attach_ex(h, ifname, &opts, mode_used);
+}
+
+VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
+			      const struct vosfp_attach_opts *opts, int *mode_used)
+{
 	const struct vosfp_pin *away;
+	int err, mode = VOSFP_MODE_AUTO, got, idx;
+	unsigned int flags = 0;
+	bool multiprog;
 	struct target t;
-	int err, got = mode, idx;
 
 	err = check_ifname(h, ifname);
+	if (!err)
+		err = read_opts(h, opts, &mode, &flags);
 	if (err)
 		return err;
+	multiprog = flags & VOSFP_ATTACH_MULTIPROG;
+	got = mode;
 	if (!vosfp_mode_name(mode))
 		return vosfp__fail(h, -EINVAL, "unknown attach mode %d", mode);
 	if (!if_nametoindex(ifname))
@@ -338,19 +388,20 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 	if (away)
 		vosfp__log(VOSFP_LOG_INFO, "%s: pin %s is for an interface that moved away; its "
 			   "filter stays, and this %s gets its own", ifname, away->file, ifname);
-	err = vosfp__xdp_check_free(h, ifname, t.ifindex);
-	if (!err)
+	err = vosfp__xdp_check_free(h, ifname, t.ifindex, multiprog);
+	if (!err && !multiprog)
 		err = vosfp__prog_fd(h);
 	if (err < 0)
 		goto out;
 	err = remove_defunct(h, &t);
 	if (!err)
-		err = attach_hooks(h, &t, mode, &got);
+		err = attach_hooks(h, &t, mode, multiprog, &got);
 	if (err)
 		goto out;
 	if (mode_used)
 		*mode_used = got;
-	vosfp__log(VOSFP_LOG_INFO, "%s: attached in %s mode", ifname, vosfp_mode_name(got));
+	vosfp__log(VOSFP_LOG_INFO, "%s: attached in %s mode%s", ifname, vosfp_mode_name(got),
+		   multiprog ? " through libxdp's dispatcher" : "");
 	err = vosfp__ok(h);
 out:
 	free(t.pins);
@@ -466,8 +517,13 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 		else
 			snprintf(ifname, len, "%s", now);
 	}
-	if (mode && !err)
-		*mode = p->where == PIN_HERE ? query_mode(p->now_ifindex) : VOSFP_MODE_AUTO;
+	if (mode && !err) {
+		*mode = VOSFP_MODE_AUTO;
+		if (p->where == PIN_HERE && p->multiprog)
+			vosfp__mprog_has(p->now_ifindex, p->prog_id, mode);
+		else if (p->where == PIN_HERE)
+			*mode = query_mode(p->now_ifindex);
+	}
 	if (prog_id && !err)
 		*prog_id = p->where == PIN_DEFUNCT ? 0 : p->prog_id;
 	free(pins);

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach_pins.h"
+#include "multiprog.h"
 
 int64_t vosfp__netns_self(struct vosfp *h)
 {
@@ -26,26 +27,33 @@ int64_t vosfp__netns_self(struct vosfp *h)
 	return (int64_t)st.st_ino;
 }
 
-void vosfp__pin_file(char *buf, const char *ifname, uint64_t netns, uint32_t ifindex)
+void vosfp__pin_file(char *buf, bool multiprog, const char *ifname, uint64_t netns,
+		     uint32_t ifindex)
 {
-	snprintf(buf, sizeof(((struct vosfp_pin *)0)->file), VOSFP_LINK_PREFIX "%s:%" PRIu64 ":%u",
-		 ifname, netns, ifindex);
+	snprintf(buf, sizeof(((struct vosfp_pin *)0)->file), "%s%s:%" PRIu64 ":%u",
+		 multiprog ? VOSFP_MPROG_PREFIX : VOSFP_LINK_PREFIX, ifname, netns, ifindex);
 }
 
 /* Fills ifname, netns and ifindex from a pin's name; -1 if it is not one of
  * ours (a name the library never makes is left alone). */
 static int parse_file(const char *file, struct vosfp_pin *p)
 {
-	const char *rest = file + strlen(VOSFP_LINK_PREFIX), *colon = strchr(rest, ':');
+	bool mprog = !strncmp(file, VOSFP_MPROG_PREFIX, strlen(VOSFP_MPROG_PREFIX));
+	const char *rest, *colon;
 	unsigned long long netns;
 	unsigned int ifindex;
-	size_t n = colon ? (size_t)(colon - rest) : strlen(rest);
+	size_t n;
 	char tail;
 
-	if (strncmp(file, VOSFP_LINK_PREFIX, strlen(VOSFP_LINK_PREFIX)) || !n ||
-	    n >= IF_NAMESIZE || strlen(file) >= sizeof(p->file))
+	if (!mprog && strncmp(file, VOSFP_LINK_PREFIX, strlen(VOSFP_LINK_PREFIX)))
+		return -1;
+	rest = file + strlen(mprog ? VOSFP_MPROG_PREFIX : VOSFP_LINK_PREFIX);
+	colon = strchr(rest, ':');
+	n = colon ? (size_t)(colon - rest) : strlen(rest);
+	if (!n || n >= IF_NAMESIZE || strlen(file) >= sizeof(p->file) || (mprog && !colon))
 		return -1;
 	memset(p, 0, sizeof(*p));
+	p->multiprog = mprog;
 	snprintf(p->file, sizeof(p->file), "%s", file);
 	memcpy(p->ifname, rest, n);
 	p->ifname[n] = '\0';
@@ -79,6 +87,29 @@ uint32_t vosfp__xdp_prog_on(uint32_t ifindex)
  * there; another interface of the same ifindex elsewhere does not show
  * here). A first-layout pin has no namespace: its name must match instead.
  */
+/*
+ * A dispatcher component is a program, not a link: it knows no interface.
+ * It is here if the recorded interface, in this namespace, has it in its
+ * dispatcher; gone (defunct) if this is the recorded namespace and it is
+ * not there; elsewhere if the namespace is another one.
+ */
+static void locate_mprog(uint64_t netns, struct vosfp_pin *p, int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	p->where = PIN_DEFUNCT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return;
+	p->prog_id = info.id;
+	if (p->netns != netns) {
+		p->where = PIN_ELSEWHERE;
+	} else if (vosfp__mprog_has(p->ifindex, p->prog_id, NULL)) {
+		p->where = PIN_HERE;
+		p->now_ifindex = p->ifindex;
+	}
+}
+
 static void locate(struct vosfp *h, uint64_t netns, struct vosfp_pin *p)
 {
 	struct bpf_link_info info = {};
@@ -93,6 +124,11 @@ static void locate(struct vosfp *h, uint64_t netns, struct vosfp_pin *p)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return;
+	if (p->multiprog) {
+		locate_mprog(netns, p, fd);
+		close(fd);
+		return;
+	}
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP) {
 		p->now_ifindex = info.xdp.ifindex;
 		p->prog_id = info.prog_id;

@@ -8,12 +8,15 @@
  * "link_<ifname>:<netns>:<ifindex>" (':' cannot occur in an interface name).
  * Pins of the first layout, "link_<ifname>", carry no namespace; they are
  * read as such and renamed to the new layout by the first attach or detach
- * that can prove where their interface is.
+ * that can prove where their interface is. Attachments through libxdp's
+ * dispatcher pin vosfp's component program instead of a link, named the
+ * same way with "mprog_" for "link_" (multiprog.h).
  */
 #ifndef VOSFP_ATTACH_PINS_H
 #define VOSFP_ATTACH_PINS_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -32,13 +35,16 @@ struct vosfp_pin {
 	uint32_t now_ifindex;   /* the link's interface now (in its namespace) */
 	uint32_t prog_id;
 	int where;              /* enum pin_where, seen from this namespace */
+	bool multiprog;         /* a component of libxdp's dispatcher */
 };
 
 /* The inode of the caller's network namespace, or a recorded negative errno. */
 int64_t vosfp__netns_self(struct vosfp *h);
 
-/* "link_<ifname>:<netns>:<ifindex>" into buf (sizeof(vosfp_pin.file)). */
-void vosfp__pin_file(char *buf, const char *ifname, uint64_t netns, uint32_t ifindex);
+/* "link_<ifname>:<netns>:<ifindex>" (or "mprog_...") into buf
+ * (sizeof(vosfp_pin.file)). */
+void vosfp__pin_file(char *buf, bool multiprog, const char *ifname, uint64_t netns,
+		     uint32_t ifindex);
 
 /*
  * Every attachment pin of h's root, sorted by recorded name then file, each

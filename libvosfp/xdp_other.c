@@ -49,12 +49,23 @@ int vosfp__xdp_other(uint32_t ifindex, struct vosfp_xdp_other *o)
 	return 0;
 }
 
-int vosfp__xdp_check_free(struct vosfp *h, const char *ifname, uint32_t ifindex)
+int vosfp__xdp_check_free(struct vosfp *h, const char *ifname, uint32_t ifindex,
+			  bool multiprog)
 {
 	struct vosfp_xdp_other o;
 
 	if (vosfp__xdp_other(ifindex, &o) || !o.id)
 		return 0; /* the kernel's answer to the attach decides */
+	if (multiprog && o.dispatcher)
+		return 0; /* what --multiprog is for */
+	if (multiprog)
+		return vosfp__fail(h, -EBUSY, "%s: another XDP program is attached: program %u "
+				   "\"%s\" (%s mode), which is not libxdp's dispatcher, so libxdp "
+				   "cannot add vosfp next to it. Detach it first (`ip link set dev "
+				   "%s xdp off`, or stop the program that holds its link), or load "
+				   "it through libxdp too (xdp-loader; where the kernel cannot run "
+				   "the dispatcher, libxdp attaches programs alone)", ifname, o.id,
+				   o.name[0] ? o.name : "?", o.mode, ifname);
 	if (o.dispatcher)
 		return vosfp__fail(h, -EBUSY, "%s: another XDP program is attached: libxdp's "
 				   "dispatcher (program %u \"%s\", %s mode), which runs programs "

@@ -21,8 +21,10 @@ struct vosfp_xdp_other {
 /* The XDP program on ifindex in this namespace, if any; 0 or -errno. */
 int vosfp__xdp_other(uint32_t ifindex, struct vosfp_xdp_other *o);
 
-/* 0 if ifindex has no XDP program, else a recorded -EBUSY naming it and
- * the operator's choices. */
-int vosfp__xdp_check_free(struct vosfp *h, const char *ifname, uint32_t ifindex);
+/* 0 if ifindex has no XDP program (or, for multiprog, libxdp's
+ * dispatcher), else a recorded -EBUSY naming it and the operator's
+ * choices. */
+int vosfp__xdp_check_free(struct vosfp *h, const char *ifname, uint32_t ifindex,
+			  bool multiprog);
 
 #endif /* VOSFP_XDP_OTHER_H */

@@ -1,7 +1,7 @@
 # Debian 12 packages that building, the demo and the tests need; sourced by
 # tools/demo.sh and tools/test.sh so the list lives in one place.
-VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev"
-VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox"
+VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libxdp-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev"
+VOSFP_RUN_DEPS="iproute2 xdp-tools kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox"
 # The tests only: Debian's stock kernels booted in QEMU (tests/kernel/).
 VOSFP_VM_DEPS="qemu-system-x86 busybox-static cpio file"
 

@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -26,25 +25,10 @@
 #include <linux/if_link.h>
 #include <cmocka.h>
 
+#include "netns_env.h"
 #include "root_env.h"
 
-/* The test's namespace and another one, both held by fds (no /run/netns
- * name to leak: the other one and what is in it go when its fd closes). */
-static int ns_home = -1, ns_other = -1;
-static char ns_other_path[64];
 static char if_e[16];
-
-static int make_other_ns(void)
-{
-	ns_home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (ns_home < 0 || unshare(CLONE_NEWNET) < 0)
-		return -1;
-	ns_other = open("/proc/self/ns/net", O_RDONLY);
-	if (ns_other < 0 || setns(ns_home, CLONE_NEWNET) < 0)
-		return -1;
-	snprintf(ns_other_path, sizeof(ns_other_path), "/proc/%d/fd/%d", (int)getpid(), ns_other);
-	return 0;
-}
 
 static int setup(void **state)
 {
@@ -53,15 +37,12 @@ static int setup(void **state)
 	if (err || env.skip_reason)
 		return err;
 	snprintf(if_e, sizeof(if_e), "vue%.12s", env.if_a + 3);
-	return make_other_ns();
+	return netns_env_make();
 }
 
 static int teardown(void **state)
 {
-	if (ns_other >= 0)
-		close(ns_other);
-	if (ns_home >= 0)
-		close(ns_home);
+	netns_env_close();
 	return root_env_teardown(state);
 }
 
