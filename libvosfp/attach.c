@@ -66,7 +66,8 @@ static int check_ifname(struct vosfp *h, const char *ifname)
 {
 	if (!h)
 		return -EINVAL;
-	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strchr(ifname, '/'))
+	/* The kernel refuses '/' and ':' in names; pins use ':' as a separator. */
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strpbrk(ifname, "/:"))
 		return vosfp__fail(h, -EINVAL, "'%s': not a valid interface name",
 				   ifname ? ifname : "(null)");
 	return 0;

@@ -238,6 +238,10 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
  * interface is gone, or lives in another network namespace than the
  * caller's) and the kernel program id (0 if the link is defunct because its
  * interface is gone). Any out pointer may be NULL. -ERANGE if idx >= n.
+ * An interface that moved to another network namespace is listed under the
+ * name it had (mode AUTO, its program id); one still here under its name
+ * now. For a VOSFP_ATTACH_MULTIPROG attachment the program id is vosfp's
+ * program in libxdp's dispatcher (0 once it is no longer in it).
  */
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,

@@ -253,10 +253,48 @@ static void test_multiprog_next_to_plain_program(void **state)
 	vosfp_close(h);
 }
 
+/* The options struct follows libbpf's OPTS rule; bad ones leave nothing. */
+static void test_attach_opts(void **state)
+{
+	struct {
+		struct vosfp_attach_opts o;
+		int newer_field;
+	} big = { .o = { .sz = sizeof(big), .mode = VOSFP_MODE_GENERIC } };
+	struct vosfp_attach_opts opts = { .sz = 4 };
+	struct vosfp *h;
+	int mode = -1;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	h = open_root(env.root[ROOT_MAIN], 0);
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, &opts, &mode), -EINVAL);
+	assert_non_null(strstr(vosfp_last_error(h), "too small"));
+	big.newer_field = 1;
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, &big.o, &mode), -EINVAL);
+	assert_non_null(strstr(vosfp_last_error(h), "does not know"));
+	opts = (struct vosfp_attach_opts){ .sz = sizeof(opts), .mode = 9 };
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, &opts, &mode), -EINVAL);
+	assert_int_equal(vosfp_attach_ex(h, "a:b", NULL, &mode), -EINVAL);
+	assert_int_equal(vosfp_attach_ex(NULL, env.if_a, NULL, &mode), -EINVAL);
+	assert_int_equal(xdp_prog_id(env.if_a), 0);
+	assert_int_equal(vosfp_attachment_count(h), 0);
+
+	/* A newer caller's zero tail is fine; NULL options mean AUTO. */
+	big.newer_field = 0;
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, &big.o, &mode), 0);
+	assert_int_equal(mode, VOSFP_MODE_GENERIC);
+	assert_int_equal(vosfp_detach(h, env.if_a), 0);
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, NULL, &mode), 0);
+	assert_int_equal(mode, VOSFP_MODE_NATIVE);
+	assert_int_equal(vosfp_detach(h, env.if_a), 0);
+	vosfp_close(h);
+}
+
 int main(int argc, char **argv)
 {
 	int failed;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_attach_opts),
 		cmocka_unit_test(test_multiprog_next_to_plain_program),
 		cmocka_unit_test(test_multiprog_with_xdp_filter),
 	};
