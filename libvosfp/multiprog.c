@@ -14,6 +14,11 @@
 #include "multiprog.h"
 #include "vosfp.skel.h"
 
+/* libxdp's own reason for a failure is in its messages, not its errno
+ * ("Invalid argument"): the last warning, else the last debug line, goes
+ * into the error detail. Reset at the start of each call. */
+static char xdp_said[256], xdp_warned[256];
+
 /* libxdp prints to stderr unless told otherwise; the library never prints. */
 static int xdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
@@ -22,14 +27,16 @@ static int xdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
 
 	if (n > 0 && buf[strlen(buf) - 1] == '\n')
 		buf[strlen(buf) - 1] = '\0';
+	snprintf(level == LIBXDP_WARN ? xdp_warned : xdp_said, sizeof(xdp_said), "%s", buf);
 	vosfp__log(level == LIBXDP_WARN ? VOSFP_LOG_WARN :
-		   level == LIBXDP_INFO ? VOSFP_LOG_INFO : VOSFP_LOG_DEBUG, "libxdp: %s", buf);
+		   level == LIBXDP_INFO ? VOSFP_LOG_INFO : VOSFP_LOG_DEBUG, "%s", buf);
 	return n;
 }
 
 static void quiet_libxdp(void)
 {
 	libxdp_set_print(xdp_print);
+	xdp_said[0] = xdp_warned[0] = '\0';
 }
 
 static enum xdp_attach_mode xdp_mode(int mode)
@@ -81,10 +88,21 @@ bool vosfp__mprog_has(uint32_t ifindex, uint32_t prog_id, int *mode)
 static int xdp_error(struct vosfp *h, const char *ifname, const char *what, int err)
 {
 	char buf[128];
+	const char *said = xdp_warned[0] ? xdp_warned : xdp_said;
+	char why[sizeof(xdp_said) + 16] = "";
 
 	libxdp_strerror(err, buf, sizeof(buf));
-	return vosfp__fail(h, err, "%s: %s through libxdp's dispatcher failed: %s", ifname,
-			   what, buf);
+	if (said[0])
+		snprintf(why, sizeof(why), " (libxdp: %s)", said);
+	return vosfp__fail(h, err, "%s: %s through libxdp's dispatcher failed: %s%s", ifname,
+			   what, buf, why);
+}
+
+/* Did the verifier refuse vosfp's program as the dispatcher's component?
+ * libxdp gives only EINVAL; its message tells that step from the others. */
+static bool component_refused(void)
+{
+	return strstr(xdp_said, "Failed to load program") || strstr(xdp_warned, "Failed to load");
 }
 
 /*
@@ -128,7 +146,14 @@ int vosfp__mprog_attach(struct vosfp *h, const char *ifname, uint32_t ifindex, i
 	}
 	err = xdp_program__attach(xp, (int)ifindex, xdp_mode(mode), 0);
 	if (err) {
-		if (err == -EBUSY || err == -EEXIST)
+		if (err == -EINVAL && component_refused())
+			err = vosfp__fail(h, -EOPNOTSUPP, "%s: this kernel's verifier refuses vosfp's "
+					  "program as a component of libxdp's dispatcher (an "
+					  "freplace extension; seen on Linux 5.10), so vosfp cannot "
+					  "share the interface with other XDP programs here; nothing "
+					  "was attached. Attach without --multiprog (vosfp then owns "
+					  "the XDP hook)", ifname);
+		else if (err == -EBUSY || err == -EEXIST)
 			err = vosfp__fail(h, -EBUSY, "%s: libxdp cannot add to the XDP program on "
 					  "it (not a dispatcher it can extend; `xdp-loader "
 					  "status %s`); unload it first", ifname, ifname);

@@ -35,7 +35,8 @@ kernel=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
 
 # Debian 12's kernel runs libxdp's dispatcher: there vosfp must share an
 # interface with xdp-filter, not merely be refused (as on kernels that
-# refuse freplace programs; Debian 11's is not required to).
+# refuse freplace programs). Debian 11's 5.10 verifier refuses vosfp's
+# program as the dispatcher's component: there the refusal is tested.
 multiprog_args=
 [ "$name" = debian12 ] && multiprog_args=--expect-dispatcher
 
