@@ -163,14 +163,17 @@ static int find_ours(struct vosfp *h, struct target *t)
 		if (p->where != PIN_ELSEWHERE || p->now_ifindex != t->ifindex ||
 		    p->prog_id != prog_here)
 			continue;
-		for (int j = i + 1; j < t->n; j++)
-			if (t->pins[j].where == PIN_ELSEWHERE &&
-			    t->pins[j].now_ifindex == t->ifindex && t->pins[j].prog_id == prog_here)
-				return vosfp__fail(h, -ENOTUNIQ, "%s: pins %s and %s both may be its "
-						   "attachment (interfaces moved between network "
-						   "namespaces); detach from the namespace they were "
-						   "made in, or remove the pins", t->ifname,
-						   p->file, t->pins[j].file);
+		for (int j = i + 1; j < t->n; j++) {
+			const struct vosfp_pin *q = &t->pins[j];
+
+			if (q->where != PIN_ELSEWHERE || q->now_ifindex != t->ifindex ||
+			    q->prog_id != prog_here)
+				continue;
+			return vosfp__fail(h, -ENOTUNIQ, "%s: pins %s and %s both may be its "
+					   "attachment (interfaces moved between network namespaces); "
+					   "detach from the namespace they were made in, or remove the "
+					   "pins", t->ifname, p->file, q->file);
+		}
 		found = i;
 	}
 	if (found < 0)

@@ -137,7 +137,8 @@ static void locate(struct vosfp *h, uint64_t netns, struct vosfp_pin *p)
 	if (!p->now_ifindex)
 		return;
 	p->where = PIN_ELSEWHERE;
-	if (!if_indextoname(p->now_ifindex, name) || vosfp__xdp_prog_on(p->now_ifindex) != p->prog_id)
+	if (!if_indextoname(p->now_ifindex, name) ||
+	    vosfp__xdp_prog_on(p->now_ifindex) != p->prog_id)
 		return;
 	same = p->netns ? p->netns == netns && p->ifindex == p->now_ifindex
 			: !strcmp(name, p->ifname);

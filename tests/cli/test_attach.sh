@@ -33,7 +33,12 @@ v1() { in1 "$VOSFP" --pin-root "$pin" "$@"; }
 v2() { in2 "$VOSFP" --pin-root "$pin" "$@"; }
 fails=0
 check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
+	if [ "$2" = "$3" ]; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: expected '$2', got '$3'"
+		fails=$((fails + 1))
+	fi
 }
 has_xdp() { "$@" 2>/dev/null | grep -cE 'prog/xdp[a-z]* id' || true; }
 
@@ -55,7 +60,8 @@ check "the moved one keeps its filter" 1 "$(has_xdp in2 ip link show dev "$dev")
 check "attach works on the new one" 0 "$(v1 attach "$dev" --mode generic >/dev/null 2>&1; echo $?)"
 st=$(v1 status)
 check "status lists both" 2 "$(grep -c "^attached: $dev " <<<"$st")"
-check "one of them in another namespace" 1 "$(grep -c 'interface in another network namespace' <<<"$st")"
+check "one of them in another namespace" 1 \
+	"$(grep -c 'interface in another network namespace' <<<"$st")"
 check "detach takes the new one" 0 "$(v1 detach "$dev" >/dev/null 2>&1; echo $?)"
 check "and only the new one" 0 "$(has_xdp in1 ip link show dev "$dev")"
 check "the moved one still filters" 1 "$(has_xdp in2 ip link show dev "$dev")"
@@ -68,7 +74,8 @@ check "nothing is attached any more" 1 "$(v1 status | grep -c '^attached: none')
 in1 xdp-filter load -m skb "$dev" >/dev/null 2>&1
 err=$(v1 attach "$dev" 2>&1 >/dev/null) && rc=0 || rc=$?
 check "attach next to xdp-filter without --multiprog fails (exit 1)" 1 "$rc"
-check "naming the program" 1 "$(grep -cE 'program [0-9]+ "(xdp_dispatcher|xdpfilt_[a-z_]+)"' <<<"$err")"
+check "naming the program" 1 \
+	"$(grep -cE 'program [0-9]+ "(xdp_dispatcher|xdpfilt_[a-z_]+)"' <<<"$err")"
 check "and --multiprog as a choice" 1 "$(grep -c -- '--multiprog' <<<"$err")"
 if grep -q xdp_dispatcher <<<"$err"; then
 	err=$(v1 attach "$dev" --multiprog --mode generic 2>&1 >/dev/null) && rc=0 || rc=$?
@@ -76,8 +83,8 @@ if grep -q xdp_dispatcher <<<"$err"; then
 		check "detach leaves xdp-filter" 0 "$(v1 detach "$dev" >/dev/null 2>&1; echo $?)"
 	else
 		# The dispatcher runs, but this kernel's verifier refuses vosfp in it.
-		check "--multiprog refused says why" 1 \
-			"$(grep -c 'cannot share the interface with other XDP programs here' <<<"$err")"
+		why='cannot share the interface with other XDP programs here'
+		check "--multiprog refused says why" 1 "$(grep -c "$why" <<<"$err")"
 	fi
 	check "xdp-filter is still there" 1 "$(in1 xdp-loader status "$dev" | grep -c xdpfilt_)"
 	check "vosfp is not" 0 "$(in1 xdp-loader status "$dev" | grep -c vosfp_xdp || true)"
@@ -87,7 +94,8 @@ else
 	in1 xdp-filter unload "$dev" >/dev/null 2>&1
 	err=$(v1 attach "$dev" --multiprog 2>&1 >/dev/null) && rc=0 || rc=$?
 	check "--multiprog where the dispatcher cannot run fails (exit 1)" 1 "$rc"
-	check "and says why" 1 "$(grep -c 'cannot share the interface with other XDP programs here' <<<"$err")"
+	check "and says why" 1 \
+		"$(grep -c 'cannot share the interface with other XDP programs here' <<<"$err")"
 	check "leaving nothing attached" 0 "$(has_xdp in1 ip link show dev "$dev")"
 	check "and nothing pinned" 1 "$(v1 status | grep -c '^attached: none')"
 fi
