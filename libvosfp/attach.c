@@ -160,6 +160,14 @@ static int find_ours(struct vosfp *h, struct target *t)
 	for (int i = 0; found < 0 && i < t->n; i++) {
 		struct vosfp_pin *p = &t->pins[i];
 
+		/* A dispatcher component moved with its interface's
+		 * dispatcher: it is in the one here. */
+		if (p->where == PIN_ELSEWHERE && p->multiprog &&
+		    vosfp__mprog_has(t->ifindex, p->prog_id, NULL)) {
+			p->now_ifindex = t->ifindex;
+			found = i;
+			break;
+		}
 		if (p->where != PIN_ELSEWHERE || p->now_ifindex != t->ifindex ||
 		    p->prog_id != prog_here)
 			continue;

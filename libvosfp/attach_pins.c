@@ -89,9 +89,9 @@ uint32_t vosfp__xdp_prog_on(uint32_t ifindex)
  */
 /*
  * A dispatcher component is a program, not a link: it knows no interface.
- * It is here if the recorded interface, in this namespace, has it in its
- * dispatcher; gone (defunct) if this is the recorded namespace and it is
- * not there; elsewhere if the namespace is another one.
+ * It is here if the recorded interface, in the recorded namespace (this
+ * one), has it in its dispatcher; elsewhere if it runs in some other
+ * dispatcher (its interface moved, with the dispatcher); else gone.
  */
 static void locate_mprog(uint64_t netns, struct vosfp_pin *p, int fd)
 {
@@ -102,11 +102,11 @@ static void locate_mprog(uint64_t netns, struct vosfp_pin *p, int fd)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return;
 	p->prog_id = info.id;
-	if (p->netns != netns) {
-		p->where = PIN_ELSEWHERE;
-	} else if (vosfp__mprog_has(p->ifindex, p->prog_id, NULL)) {
+	if (p->netns == netns && vosfp__mprog_has(p->ifindex, p->prog_id, NULL)) {
 		p->where = PIN_HERE;
 		p->now_ifindex = p->ifindex;
+	} else if (vosfp__mprog_linked(p->prog_id)) {
+		p->where = PIN_ELSEWHERE;
 	}
 }
 

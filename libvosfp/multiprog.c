@@ -85,6 +85,28 @@ bool vosfp__mprog_has(uint32_t ifindex, uint32_t prog_id, int *mode)
 	return found;
 }
 
+bool vosfp__mprog_linked(uint32_t prog_id)
+{
+	__u32 id = 0;
+
+	/* libxdp pins one freplace link per component: while one exists for
+	 * prog_id, the program runs in some dispatcher, wherever it is. */
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+		bool ours;
+
+		if (fd < 0)
+			continue;
+		ours = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.prog_id == prog_id;
+		close(fd);
+		if (ours)
+			return true;
+	}
+	return false;
+}
+
 static int xdp_error(struct vosfp *h, const char *ifname, const char *what, int err)
 {
 	char buf[128];

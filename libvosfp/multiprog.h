@@ -29,4 +29,8 @@ int vosfp__mprog_detach(struct vosfp *h, const char *ifname, uint32_t ifindex, u
  * *mode (may be NULL) receives the dispatcher's vosfp mode. */
 bool vosfp__mprog_has(uint32_t ifindex, uint32_t prog_id, int *mode);
 
+/* Does any bpf_link (libxdp's freplace link) run prog_id? Its dispatcher
+ * may be on an interface of another namespace. */
+bool vosfp__mprog_linked(uint32_t prog_id);
+
 #endif /* VOSFP_MULTIPROG_H */

@@ -3,7 +3,9 @@
  * vosfp next to another libxdp program (xdp-filter) on one interface,
  * through libxdp's dispatcher (VOSFP_ATTACH_MULTIPROG), with real traffic:
  * a packet xdp-filter blocks is dropped, one vosfp blocks is dropped, a
- * clean one passes; detaching vosfp leaves xdp-filter filtering.
+ * clean one passes; detaching vosfp leaves xdp-filter filtering. The
+ * interface then moves to another namespace with its dispatcher: detach
+ * is refused where it was and works where it went.
  *
  * The dispatcher needs a kernel that lets it run freplace programs, and
  * whose verifier takes vosfp's program as one (Linux 5.10's does not).
@@ -159,6 +161,27 @@ static void check_traffic(int rx_sip, int rx_filtered, bool vosfp_filters)
 	close(bad);
 }
 
+static int detach_here(void *ifname)
+{
+	struct vosfp_open_opts opts = { .sz = sizeof(opts), .pin_root = env.root[ROOT_MAIN] };
+	struct vosfp *h;
+	int err;
+
+	if (vosfp_open(&opts, &h))
+		return 10;
+	err = vosfp_detach(h, ifname);
+	if (err)
+		print_error("detach: %s\n", vosfp_last_error(h));
+	vosfp_close(h);
+	return err ? 11 : 0;
+}
+
+/* In a child, so that a failure cannot leave this process elsewhere. */
+static int child_detach_in_other(void *ifname)
+{
+	return in_other(detach_here, ifname);
+}
+
 static uint64_t blocked(struct vosfp *h)
 {
 	uint64_t packets = 0;
@@ -228,11 +251,24 @@ static void test_multiprog_with_xdp_filter(void **state)
 	assert_int_not_equal(sh("xdp-loader status %s | grep -q vosfp_xdp", env.if_a), 0);
 	check_traffic(rx_sip, rx_filtered, false);
 	assert_int_equal(blocked(h), 1);
-
-	assert_int_equal(sh("xdp-filter unload %s", env.if_a), 0);
-	assert_int_equal(xdp_prog_id(env.if_a), 0);
 	close(rx_sip);
 	close(rx_filtered);
+
+	/* The interface moves away with its dispatcher: detach here refuses
+	 * and leaves it; detach where it went takes vosfp out, only vosfp. */
+	assert_int_equal(vosfp_attach_ex(h, env.if_a, &opts, &mode), 0);
+	assert_int_equal(sh("ip link set %s netns %s", env.if_a, ns_other_path), 0);
+	assert_int_equal(vosfp_attachment_get(h, 0, NULL, 0, &mode, &prog), 0);
+	assert_int_equal(mode, VOSFP_MODE_AUTO); /* not here */
+	assert_int_not_equal(prog, 0);           /* but running */
+	assert_int_equal(vosfp_detach(h, env.if_a), -ENOENT);
+	assert_non_null(strstr(vosfp_last_error(h), "not attached here"));
+	assert_int_equal(sh_other("xdp-loader status %s | grep -q vosfp_xdp", env.if_a), 0);
+	assert_int_equal(run_in_child(child_detach_in_other, env.if_a), 0);
+	assert_int_equal(sh_other("xdp-loader status %s | grep -q xdpfilt_", env.if_a), 0);
+	assert_int_not_equal(sh_other("xdp-loader status %s | grep -q vosfp_xdp", env.if_a), 0);
+	assert_int_equal(vosfp_attachment_count(h), 0);
+	assert_int_equal(sh_other("xdp-filter unload %s", env.if_a), 0);
 	assert_int_equal(vosfp_policy_clear(h, VOSFP_LIST_BLOCK), 0);
 	vosfp_close(h);
 }
