@@ -143,16 +143,18 @@ static int target_init(struct vosfp *h, const char *ifname, struct target *t)
  * or else the one live pin whose interface now has this ifindex and runs
  * its program (the interface moved here from another namespace). Its pin is
  * renamed to record where it is now (also migrating a first-layout pin).
- * Returns the index, -1 if none, or a recorded negative errno.
+ * *idx gets its index, or -1 if none. Returns 0 or a recorded negative
+ * errno (which may be -EPERM, -1: hence the out parameter).
  */
-static int find_ours(struct vosfp *h, struct target *t)
+static int find_ours(struct vosfp *h, struct target *t, int *idx)
 {
 	char file[sizeof(t->pins->file)], from[PATH_MAX], to[PATH_MAX];
 	uint32_t prog_here;
 	int found = -1;
 
+	*idx = -1;
 	if (!t->ifindex)
-		return -1;
+		return 0;
 	for (int i = 0; i < t->n; i++)
 		if (t->pins[i].where == PIN_HERE && t->pins[i].now_ifindex == t->ifindex)
 			found = i;
@@ -185,10 +187,12 @@ static int find_ours(struct vosfp *h, struct target *t)
 		found = i;
 	}
 	if (found < 0)
-		return -1;
+		return 0;
 	vosfp__pin_file(file, t->pins[found].multiprog, t->ifname, t->netns, t->ifindex);
-	if (!strcmp(file, t->pins[found].file))
-		return found;
+	if (!strcmp(file, t->pins[found].file)) {
+		*idx = found;
+		return 0;
+	}
 	if (vosfp__pin_path(h, t->pins[found].file, from) || vosfp__pin_path(h, file, to))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
 	if (rename(from, to) < 0)
@@ -196,7 +200,8 @@ static int find_ours(struct vosfp *h, struct target *t)
 	vosfp__log(VOSFP_LOG_INFO, "%s: pin %s renamed %s", t->ifname, t->pins[found].file, file);
 	snprintf(t->pins[found].file, sizeof(t->pins[found].file), "%s", file);
 	snprintf(t->pins[found].ifname, sizeof(t->pins[found].ifname), "%s", t->ifname);
-	return found;
+	*idx = found;
+	return 0;
 }
 
 /* Live attachments recorded under this name whose interface is not this
@@ -390,11 +395,11 @@ VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
 		err = vosfp__fail(h, -ENODEV, "%s: no such interface", ifname);
 		goto out;
 	}
-	idx = find_ours(h, &t);
-	if (idx >= 0)
+	err = find_ours(h, &t, &idx);
+	if (!err && idx >= 0)
 		err = vosfp__fail(h, -EEXIST, "%s: already attached (pinned link %s/%s)", ifname,
 				  h->pin_root, t.pins[idx].file);
-	if (idx != -1)
+	if (err)
 		goto out;
 	away = moved_away(&t);
 	if (away)
@@ -435,11 +440,9 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
 	err = target_init(h, ifname, &t);
 	if (err)
 		goto out;
-	idx = find_ours(h, &t);
-	if (idx < -1) {
-		err = idx;
+	err = find_ours(h, &t, &idx);
+	if (err)
 		goto out;
-	}
 	if (idx >= 0) {
 		err = detach_hooks(h, &t, &t.pins[idx]);
 		if (!err)
