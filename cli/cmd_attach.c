@@ -17,21 +17,30 @@ static int parse_mode(const char *text)
 
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
-	int mode = VOSFP_MODE_AUTO, got = 0, err;
+	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = VOSFP_MODE_AUTO };
+	const char *usage = "expected IFACE [--mode auto|native|generic] [--multiprog]";
+	int got = 0, err;
 
-	if (argc == 3 && !strcmp(argv[1], "--mode")) {
-		mode = parse_mode(argv[2]);
-		if (mode < 0)
-			return cli_usage(cli, "--mode must be auto, native or generic");
-	} else if (argc != 1) {
-		return cli_usage(cli, "expected IFACE [--mode auto|native|generic]");
+	if (argc < 1 || argv[0][0] == '-')
+		return cli_usage(cli, usage);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
+			opts.mode = parse_mode(argv[++i]);
+			if (opts.mode < 0)
+				return cli_usage(cli, "--mode must be auto, native or generic");
+		} else if (!strcmp(argv[i], "--multiprog")) {
+			opts.flags |= VOSFP_ATTACH_MULTIPROG;
+		} else {
+			return cli_usage(cli, usage);
+		}
 	}
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_attach(cli->h, argv[0], mode, &got);
+	err = vosfp_attach_ex(cli->h, argv[0], &opts, &got);
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: attached in %s mode\n", argv[0], vosfp_mode_name(got));
+	printf("%s: attached in %s mode%s\n", argv[0], vosfp_mode_name(got),
+	       opts.flags & VOSFP_ATTACH_MULTIPROG ? " through libxdp's dispatcher" : "");
 	return EXIT_OK;
 }
 

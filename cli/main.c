@@ -19,6 +19,8 @@ static const char usage_text[] =
 	"             [--allow-capacity N] COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
+	"         [--multiprog]                         ... through libxdp's dispatcher, next to\n"
+	"                                               other libxdp programs (xdp-filter)\n"
 	"  detach IFACE                                 detach the filter\n"
 	"  status [--json]                              attachments, list sizes, ports\n"
 	"  block CIDR [--ttl DURATION] | unblock CIDR   change the block list\n"

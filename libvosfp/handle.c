@@ -407,6 +407,26 @@ VOSFP_API const char *vosfp_pin_root(const struct vosfp *h)
 	return h ? h->pin_root : NULL;
 }
 
+/* For libxdp, which loads the program itself (as a dispatcher's component):
+ * the object opened with the pinned maps planned in, not loaded. */
+int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out)
+{
+	struct map_plan plan = { .n = 0 };
+	struct vosfp_bpf *skel = vosfp_bpf__open();
+	int err;
+
+	*out = NULL;
+	if (!skel)
+		return vosfp__fail(h, -errno, "cannot open the embedded XDP object");
+	err = plan_maps(h, skel, &plan);
+	if (err) {
+		vosfp_bpf__destroy(skel);
+		return vosfp__fail(h, err, "%s", vosfp_open_error());
+	}
+	*out = skel;
+	return 0;
+}
+
 VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)

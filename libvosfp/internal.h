@@ -73,6 +73,10 @@ void vosfp__log(int level, const char *fmt, ...) __attribute__((format(printf, 2
  * verifier's message in h's error on failure): fd or a negative errno. */
 int vosfp__prog_fd(struct vosfp *h);
 
+/* The program's object with the pinned maps planned in, not loaded (for
+ * libxdp); 0 or a recorded negative errno. Free with vosfp_bpf__destroy(). */
+int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
+
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);
 

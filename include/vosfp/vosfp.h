@@ -180,7 +180,9 @@ VOSFP_API const char *vosfp_mode_name(int mode);
  * mode obtained (NATIVE or GENERIC).
  *   -ENODEV   no such interface
  *   -EEXIST   this pin root already has ifname attached
- *   -EBUSY    another XDP program is attached to ifname
+ *   -EBUSY    another XDP program is attached to ifname (the detail names
+ *             it, and says whether it is libxdp's dispatcher, which
+ *             vosfp_attach_ex() with VOSFP_ATTACH_MULTIPROG can join)
  *   -EOPNOTSUPP the driver does not support the requested mode
  *   -ERANGE   the MTU is too large for native XDP (AUTO falls back to
  *             generic on this and on -EOPNOTSUPP)
@@ -189,9 +191,45 @@ VOSFP_API const char *vosfp_mode_name(int mode);
  */
 VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used);
 
+/* vosfp_attach_opts.flags */
+enum vosfp_attach_flags {
+	/* Attach through libxdp's dispatcher (libxdp's multi-program
+	 * loading), as one program among others such as xdp-filter, instead
+	 * of owning the interface's XDP hook. Needs a kernel that lets the
+	 * dispatcher run programs as freplace extensions; where it cannot,
+	 * the attach fails with -EOPNOTSUPP and leaves nothing. vosfp runs at
+	 * libxdp's default priority (50) and lets the next program see what
+	 * it passes. */
+	VOSFP_ATTACH_MULTIPROG = 1u << 0,
+};
+
+/* Options of vosfp_attach_ex(); zero-fill, then set sz = sizeof(opts). */
+struct vosfp_attach_opts {
+	size_t sz;
+	int mode;           /* enum vosfp_attach_mode */
+	unsigned int flags; /* enum vosfp_attach_flags */
+};
+
+/*
+ * vosfp_attach() with options (opts NULL = AUTO, no flags). Errors as
+ * vosfp_attach(), and with VOSFP_ATTACH_MULTIPROG:
+ *   -EOPNOTSUPP libxdp cannot run its dispatcher on this kernel
+ *   -EBUSY      an XDP program that is not libxdp's dispatcher is attached
+ * -EINVAL for unknown flags or option fields. vosfp_detach() removes only
+ * vosfp's program from the dispatcher; the others keep running.
+ * Since VOSFP_0.2.
+ */
+VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
+			      const struct vosfp_attach_opts *opts, int *mode_used);
+
 /*
  * Detach from ifname and remove its pinned link. -ENOENT if this pin root has
  * no attachment on ifname. Also clears a stale pin whose interface is gone.
+ * Attachments are recorded with the network namespace and ifindex of their
+ * interface: if ifname's attachment belongs to an interface that has since
+ * moved to another namespace (and ifname is now another interface, or
+ * none), it is left alone and -ENOENT names it; detach it from the
+ * namespace it is in, where it is found by its ifindex there.
  */
 VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
 
@@ -203,6 +241,10 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
  * interface is gone, or lives in another network namespace than the
  * caller's) and the kernel program id (0 if the link is defunct because its
  * interface is gone). Any out pointer may be NULL. -ERANGE if idx >= n.
+ * An interface that moved to another network namespace is listed under the
+ * name it had (mode AUTO, its program id); one still here under its name
+ * now. For a VOSFP_ATTACH_MULTIPROG attachment the program id is vosfp's
+ * program in libxdp's dispatcher (0 once it is no longer in it).
  */
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,

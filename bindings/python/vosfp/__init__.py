@@ -124,12 +124,21 @@ class Vosfp:
         self._check(_c.vosfp_unpin(self._h))
 
     # -- attachment
-    def attach(self, ifname, mode="auto"):
-        """Attach; returns the mode obtained ("native" or "generic")."""
+    def attach(self, ifname, mode="auto", multiprog=False):
+        """Attach; returns the mode obtained ("native" or "generic").
+        multiprog: through libxdp's dispatcher, next to other libxdp
+        programs (EOPNOTSUPP where this kernel cannot run vosfp in it)."""
         if mode not in MODES:
             raise ValueError("mode must be one of %s" % ", ".join(MODES))
         got = ctypes.c_int()
-        self._check(_c.vosfp_attach(self._h, ifname.encode(), MODES[mode], ctypes.byref(got)))
+        if not multiprog:
+            self._check(_c.vosfp_attach(self._h, ifname.encode(), MODES[mode],
+                                        ctypes.byref(got)))
+        else:
+            opts = _lib.AttachOpts(sz=ctypes.sizeof(_lib.AttachOpts), mode=MODES[mode],
+                                   flags=_lib.ATTACH_MULTIPROG)
+            self._check(_c.vosfp_attach_ex(self._h, ifname.encode(), ctypes.byref(opts),
+                                           ctypes.byref(got)))
         return _s(_c.vosfp_mode_name(got.value))
 
     def detach(self, ifname):
