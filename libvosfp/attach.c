@@ -185,9 +185,15 @@ VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *m
 	if (fd < 0)
 		return attach_error(h, ifname, got, fd);
 
+	err = vosfp__egress_attach(h, ifname, ifindex); /* egress.c: verified sources */
+	if (err) {
+		close(fd); /* the last reference: the link detaches */
+		return err;
+	}
 	if (bpf_obj_pin(fd, path)) {
 		err = errno;
 		close(fd); /* the last reference: the link detaches */
+		vosfp__egress_detach(h, ifname);
 		return pin_error(h, ifname, path, err);
 	}
 	close(fd);
@@ -228,7 +234,8 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", ifname, path,
 				   strerror(errno));
-	return vosfp__ok(h);
+	err = vosfp__egress_detach(h, ifname); /* egress.c */
+	return err ? err : vosfp__ok(h);
 }
 
 static int by_name(const void *a, const void *b)

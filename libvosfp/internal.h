@@ -26,6 +26,9 @@ enum vosfp_map_id {
 	MAP_BANS_PRESENT,
 	MAP_RATE,
 	MAP_UA,
+	MAP_MBANS,
+	MAP_VERIFIED,
+	MAP_BSTATS,
 	MAP__COUNT
 };
 
@@ -72,6 +75,13 @@ void vosfp__log(int level, const char *fmt, ...) __attribute__((format(printf, 2
 /* The XDP program's fd, verified and loaded on the first call (the
  * verifier's message in h's error on failure): fd or a negative errno. */
 int vosfp__prog_fd(struct vosfp *h);
+
+/* The TC egress program's fd (egress.c), loaded with the XDP program. */
+int vosfp__egress_prog_fd(struct vosfp *h);
+/* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on
+ * the interface's clsact egress hook, and off it again. */
+int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex);
+int vosfp__egress_detach(struct vosfp *h, const char *ifname);
 
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);

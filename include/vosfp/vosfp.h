@@ -323,6 +323,33 @@ VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t 
 				  uint32_t *ttl_left, int *reason);
 VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it);
 
+/*
+ * Bans that an attacker cannot turn against the operator (since 0.2):
+ * - Bans made by hand (vosfp_ban_add) have a table of their own that
+ *   nothing evicts: an add to a full table fails with -ENOSPC ("ban table
+ *   full (N)"). Automatic bans have another; when it is full the program
+ *   makes no new automatic ban (the scanner's packets are still dropped)
+ *   and counts it in auto_refused.
+ * - Verified sources: while attached, a TC egress program learns every
+ *   address the server answered with a 2xx final response to a REGISTER or
+ *   an INVITE (config "verified_ttl"). Such a source is never banned on
+ *   spoofable evidence (scanner User-Agent, rate limit): its offending
+ *   packets are dropped, no ban is made, and auto_spared counts it.
+ * vosfp_ban_stats() fills the fill levels and event counts. out->sz must be
+ * set (OPTS rule: an older, smaller struct gets the fields it has). The
+ * *_used counts walk the tables and remove expired entries on the way.
+ */
+struct vosfp_ban_stats {
+	size_t sz;
+	uint32_t manual_used, manual_capacity;     /* bans by hand */
+	uint32_t auto_used, auto_capacity;         /* automatic bans */
+	uint32_t verified_used, verified_capacity; /* verified sources */
+	uint64_t auto_refused;     /* automatic bans not made: table full */
+	uint64_t auto_spared;      /* automatic bans not made: source verified */
+	uint64_t verified_learned; /* 2xx responses that verified a source */
+};
+VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out);
+
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
 
@@ -361,6 +388,10 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "autoban"          "on"/"off" — ban scanners and sources over the rate
  *                      limit for ban_ttl seconds (default on)
  *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
+ *   "verified_ttl"     seconds a source stays verified after the server's
+ *                      last 2xx to its REGISTER or INVITE; a verified
+ *                      source is never auto-banned (default 604800, 7 days;
+ *                      0 = learn none, spare none)
  * set: -EINVAL with a detail for an unknown key or a bad value.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
@@ -430,6 +461,15 @@ enum vosfp_verdict {
  * an enum vosfp_verdict. The counters move as they would for real traffic.
  */
 VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/*
+ * The same for a frame leaving the server (since 0.2): runs it through the
+ * TC egress program that learns verified sources (see vosfp_ban_stats), as
+ * if the server had sent it. The program never drops: *verdict is the TC
+ * action it returned (0, TC_ACT_OK). Its effect shows in the verified
+ * sources.
+ */
+VOSFP_API int vosfp_test_egress(struct vosfp *h, const void *frame, size_t len, int *verdict);
 
 #ifdef __cplusplus
 }
