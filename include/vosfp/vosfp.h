@@ -221,7 +221,12 @@ VOSFP_API const char *vosfp_list_name(int list);
  * prefix: "192.0.2.0/24", "2001:db8::/32", or a bare address (a host
  * prefix, /32 or /128). Host bits beyond the prefix length are an error
  * (-EINVAL "192.0.2.1/24: host bits set"), as are spaces and every other
- * malformed form. Block takes precedence over allow.
+ * malformed form. An IPv4-mapped IPv6 prefix of /96 or longer
+ * ("::ffff:192.0.2.1", "::ffff:192.0.2.0/120") means the IPv4 prefix
+ * ("192.0.2.1/32", "192.0.2.0/24") and is stored and listed as such (since
+ * 0.2; as IPv6 it could never match, IPv4 packets carrying IPv4 sources).
+ * The same holds for vosfp_prefix_check() and for ban addresses.
+ * Block takes precedence over allow.
  *   add:    0 if added, 1 if it was already present (idempotent; the
  *           difference lets a caller undo exactly what it added);
  *           -ENOSPC if the list is full.
@@ -301,10 +306,14 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
  * the expiry itself, so a ban ends on time with no process running.
  * Automatic bans come from scanner User-Agents and from the per-source rate
  * limit (config "autoban", "ban_ttl"); vosfp_ban_add() adds one by hand.
- * addr is one IPv4 or IPv6 address (no prefix). Block and allow lists are
+ * addr is one IPv4 or IPv6 address (no prefix; "::ffff:192.0.2.7" bans
+ * 192.0.2.7). Block and allow lists are
  * checked around bans: block list first, then bans, then the allow list.
- *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban.
- *   remove: -ENOENT if the address is not banned.
+ *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban;
+ *           -ENOSPC ("ban table full (N)") when the table of bans by hand
+ *           is full (automatic bans never take its room).
+ *   remove: lifts a ban by hand or an automatic one; -ENOENT if the
+ *           address is not banned.
  */
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
