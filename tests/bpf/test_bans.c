@@ -396,6 +396,34 @@ static void test_v4_mapped_policy(void **state)
 		    VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 }
 
+/* Bad input to the new calls: a clear error, nothing done. */
+static void test_bad_arguments(void **state)
+{
+	struct vosfp_ban_stats st = { .sz = sizeof(st) }, small = { .sz = sizeof(size_t) };
+	uint8_t frame[16] = { 0 };
+	int v = -1;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_ban_stats(NULL, &st), -EINVAL);
+	assert_int_equal(vosfp_ban_stats(h, NULL), -EINVAL);
+	assert_int_equal(vosfp_ban_stats(h, &small), -EINVAL);
+	assert_non_null(strstr(vosfp_last_error(h), "sz"));
+	assert_int_equal(vosfp_test_egress(NULL, frame, sizeof(frame), &v), -EINVAL);
+	assert_int_equal(vosfp_test_egress(h, NULL, sizeof(frame), &v), -EINVAL);
+	assert_int_equal(vosfp_test_egress(h, frame, sizeof(frame), NULL), -EINVAL);
+	assert_int_equal(vosfp_test_egress(h, frame, 13, &v), -EINVAL);
+	assert_int_equal(vosfp_test_egress(h, frame, 4000, &v), -EINVAL);
+	assert_int_equal(v, -1);
+	/* A frame that is no response learns nothing and is not dropped. */
+	assert_int_equal(vosfp_test_egress(h, frame, sizeof(frame), &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(vosfp_config_set(h, "verified_ttl", "2592001"), -EINVAL);
+	assert_int_equal(vosfp_config_set(h, "verified_ttl", "-1"), -EINVAL);
+	assert_int_equal(vosfp_ban_stats(h, &st), 0);
+	assert_int_equal(st.verified_used, 0);
+}
+
 int main(void)
 {
 	int failed;
@@ -406,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ban_tables_flood, open_root, close_root),
 		cmocka_unit_test_setup_teardown(test_later_fragment_passes, open_root, close_root),
 		cmocka_unit_test_setup_teardown(test_v4_mapped_policy, open_root, close_root),
+		cmocka_unit_test_setup_teardown(test_bad_arguments, open_root, close_root),
 	};
 
 	srand((unsigned)getpid());
