@@ -151,7 +151,8 @@ __attribute__((noinline)) int vosfp_eg_completes(__u32 n)
 			return 0;
 		nl = sip_zero_bytes(*(const __u64 *)(b + i) ^ nls);
 		x1 = *(const __u64 *)(b + i + 1);
-		eoh = nl & (sip_zero_bytes(x1 ^ (ones * '\r')) | sip_zero_bytes(x1 ^ (ones * '\n')));
+		eoh = nl &
+		      (sip_zero_bytes(x1 ^ (ones * '\r')) | sip_zero_bytes(x1 ^ (ones * '\n')));
 		hit = nl & sip_zero_bytes((x1 | VOSFP_UA_FOLD) ^ (ones * 'c')) &
 		      sip_zero_bytes((*(const __u64 *)(b + i + 2) | VOSFP_UA_FOLD) ^ (ones * 's')) &
 		      sip_zero_bytes((*(const __u64 *)(b + i + 3) | VOSFP_UA_FOLD) ^ (ones * 'e')) &
