@@ -644,22 +644,9 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return XDP_PASS;
 	}
 
-	/* An IPv6 header chain longer than the walk hides the L4 header: the
-	 * source decisions apply, and a frame we cannot classify from a
-	 * source on no list is dropped, or a chain of seven extension headers
-	 * would carry a scanner past every check. */
-	if (f.unparsed) {
-		if (listed(st, VOSFP_L_BLOCK, &f, &now))
-			return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
-		addr_key(&f, &src);
-		if (is_banned(&src))
-			return count(VOSFP_R_BANNED, bytes, XDP_DROP);
-		if (listed(st, VOSFP_L_ALLOW, &f, &now))
-			return deliver(ctx, VOSFP_R_ALLOWED, bytes);
-		return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
-	}
-
-	if (!to_sip_port(data, data_end, cfg, &f))
+	/* An IPv6 header chain longer than the walk hides the L4 header and
+	 * its port: such a frame is ours (see below). */
+	if (!f.unparsed && !to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 
 	if (listed(st, VOSFP_L_BLOCK, &f, &now))
@@ -669,6 +656,12 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return count(VOSFP_R_BANNED, bytes, XDP_DROP);
 	if (listed(st, VOSFP_L_ALLOW, &f, &now))
 		return deliver(ctx, VOSFP_R_ALLOWED, bytes);
+
+	/* Past the source decisions, a frame whose L4 header we cannot see is
+	 * dropped: passed, a chain of seven extension headers would carry a
+	 * scanner past every check below. */
+	if (f.unparsed)
+		return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */
 	if (f.l4proto != IPPROTO_UDP)
