@@ -110,7 +110,6 @@ static __always_inline int count(__u32 reason, __u64 bytes, int verdict)
 	return verdict;
 }
 
-
 /* The ban tables and verified sources, and the egress program that learns
  * them; after the maps above, which they use. */
 #include "bans.h"

@@ -44,20 +44,26 @@ int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = EGRESS_HANDLE, .priority = EGRESS_PRIO,
 		    .flags = BPF_TC_F_REPLACE);
-	int fd = vosfp__egress_prog_fd(h), err;
+	int fd = vosfp__egress_prog_fd(h), err, hook_err;
 
 	if (fd < 0)
 		return fd;
 	opts.prog_fd = fd;
 	/* -EEXIST: the clsact qdisc is there already (ours or another's). */
-	err = bpf_tc_hook_create(&hook);
-	if (err && err != -EEXIST)
-		return vosfp__fail(h, err, "%s: cannot add the clsact qdisc for the egress "
-				   "program: %s", ifname, strerror(-err));
+	hook_err = bpf_tc_hook_create(&hook);
+	if (hook_err && hook_err != -EEXIST)
+		return vosfp__fail(h, hook_err, "%s: cannot add the clsact qdisc for the egress "
+				   "program: %s", ifname, strerror(-hook_err));
 	err = bpf_tc_attach(&hook, &opts);
-	if (err)
+	if (err) {
+		/* Leave no qdisc of ours behind (both hooks: the qdisc itself). */
+		if (!hook_err) { /* we made the qdisc */
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
 		return vosfp__fail(h, err, "%s: cannot attach the egress program: %s", ifname,
 				   strerror(-err));
+	}
 	return 0;
 }
 
