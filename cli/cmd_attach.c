@@ -70,6 +70,7 @@ struct status {
 	} att[64];
 	int64_t lists[2], capacity[2];
 	char ports[128];
+	struct vosfp_ban_stats bans;
 };
 
 static int gather(struct cli *cli, struct status *st)
@@ -95,6 +96,10 @@ static int gather(struct cli *cli, struct status *st)
 		if (st->capacity[l] < 0)
 			return (int)st->capacity[l];
 	}
+	st->bans.sz = sizeof(st->bans);
+	err = vosfp_ban_stats(cli->h, &st->bans); /* printed by cmd_bans.c */
+	if (err)
+		return err;
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
 
@@ -143,6 +148,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 			json_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
 		json_end_object(&j);
 		json_string(&j, "ports", st.ports);
+		bans_json(&j, &st.bans);
 		json_end_object(&j);
 		json_finish(&j);
 		return EXIT_OK;
@@ -161,5 +167,6 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		       (long long)st.lists[l], (long long)st.capacity[l]);
 	printf("ports: %s\n", st.ports);
 	sync_status_print(vosfp_pin_root(cli->h), stdout);
+	bans_text(stdout, &st.bans);
 	return EXIT_OK;
 }

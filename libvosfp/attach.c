@@ -276,9 +276,10 @@ static int xdp_link(struct vosfp *h, const struct target *t, int mode, int *got)
 }
 
 /*
- * The hooks of one attachment, each pinned: today the XDP link. A hook
- * added later (TC egress) goes after it, and undoes the earlier ones when
- * it fails, so that an attach is whole or nothing.
+ * The hooks of one attachment: the TC egress program that learns verified
+ * sources (egress.c), then the XDP link or dispatcher component, pinned. A
+ * hook that fails undoes the ones before it, so that an attach is whole or
+ * nothing.
  */
 static int attach_hooks(struct vosfp *h, const struct target *t, int mode, bool multiprog,
 			int *got)
@@ -289,14 +290,25 @@ static int attach_hooks(struct vosfp *h, const struct target *t, int mode, bool 
 	vosfp__pin_file(file, multiprog, t->ifname, t->netns, t->ifindex);
 	if (vosfp__pin_path(h, file, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
-	if (multiprog)
-		return vosfp__mprog_attach(h, t->ifname, t->ifindex, mode, path, got);
+	err = vosfp__egress_attach(h, t->ifname, (int)t->ifindex);
+	if (err)
+		return err;
+	if (multiprog) {
+		err = vosfp__mprog_attach(h, t->ifname, t->ifindex, mode, path, got);
+		if (err)
+			vosfp__egress_detach(h, t->ifname);
+		return err;
+	}
 	fd = xdp_link(h, t, mode, got);
-	if (fd < 0)
-		return attach_error(h, t->ifname, t->ifindex, *got, fd);
+	if (fd < 0) {
+		err = attach_error(h, t->ifname, t->ifindex, *got, fd);
+		vosfp__egress_detach(h, t->ifname);
+		return err;
+	}
 	if (bpf_obj_pin(fd, path)) {
 		err = errno;
 		close(fd); /* the last reference: the link detaches */
+		vosfp__egress_detach(h, t->ifname);
 		return pin_error(h, t->ifname, path, err);
 	}
 	close(fd);
@@ -332,7 +344,7 @@ unpin:
 	if (unlink(path) < 0 && errno != ENOENT)
 		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", t->ifname, path,
 				   strerror(errno));
-	return 0;
+	return vosfp__egress_detach(h, t->ifname); /* egress.c */
 }
 
 /* libbpf's OPTS rule: fields past the caller's sz read as 0; fields past

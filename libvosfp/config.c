@@ -32,6 +32,7 @@ void vosfp__config_defaults(struct vosfp_config *cfg)
 	cfg->magic = VOSFP_CFG_MAGIC;
 	cfg->flags = VOSFP_CFG_MALFORMED_DROP | VOSFP_CFG_AUTOBAN;
 	cfg->ban_ttl_ns = 3600ull * 1000000000ull;
+	cfg->verified_ttl_ns = 7ull * 24 * 3600 * 1000000000ull;
 	cfg->rate_tau_ns = 20 - 1; /* burst 20, no rate: see set_rate() */
 	cfg->stealth_methods = 1u << VOSFP_M_OPTIONS;
 	cfg->port_bitmap[5060 / 32] |= 1u << (5060 % 32);
@@ -362,6 +363,25 @@ static int format_ban_ttl(struct vosfp *h, const struct vosfp_config *cfg, char 
 		       (int)len ? -ENOSPC : 0;
 }
 
+/* 0 turns learning off: no source is verified, so none is spared. */
+static int parse_verified_ttl(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	unsigned long ttl;
+	int err = parse_number(h, value, 0, MAX_BAN_TTL, &ttl);
+
+	if (!err)
+		cfg->verified_ttl_ns = ttl * NSEC;
+	return err;
+}
+
+static int format_verified_ttl(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			       size_t len)
+{
+	(void)h;
+	return snprintf(buf, len, "%llu", (unsigned long long)(cfg->verified_ttl_ns / NSEC)) >=
+		       (int)len ? -ENOSPC : 0;
+}
+
 struct config_key {
 	const char *name;
 	const char *help;
@@ -399,6 +419,10 @@ static const struct config_key keys[] = {
 	  NULL, parse_autoban, format_autoban },
 	{ "ban_ttl", "seconds an automatic ban lasts (default 3600)", NULL, parse_ban_ttl,
 	  format_ban_ttl },
+	{ "verified_ttl",
+	  "seconds a source stays verified (never auto-banned) after the server's 2xx to its "
+	  "REGISTER or INVITE, 0 for off (default 604800)",
+	  parse_verified_ttl, format_verified_ttl },
 };
 
 #define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))

@@ -42,6 +42,8 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_CONFIG] = VOSFP_MAP_CONFIG,     [MAP_COUNTERS] = VOSFP_MAP_COUNTERS,
 	[MAP_XSKS] = VOSFP_MAP_XSKS,	     [MAP_BANS] = VOSFP_MAP_BANS, [MAP_BANS_PRESENT] = VOSFP_MAP_BANS_PRESENT,
 	[MAP_RATE] = VOSFP_MAP_RATE,	     [MAP_UA] = VOSFP_MAP_UA,
+	[MAP_MBANS] = VOSFP_MAP_MBANS,	     [MAP_VERIFIED] = VOSFP_MAP_VERIFIED,
+	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)
@@ -320,6 +322,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 	 * (vosfp__prog_fd), so that a handle that only changes policy or
 	 * reads counters opens in milliseconds, not the verifier's time. */
 	bpf_program__set_autoload(h->skel->progs.vosfp_xdp, false);
+	bpf_program__set_autoload(h->skel->progs.vosfp_egress, false);
 	err = vosfp_bpf__load(h->skel);
 	if (err) {
 		err = load_error(h->pin_root, err, vlog, &plan);

@@ -26,6 +26,9 @@ enum vosfp_map_id {
 	MAP_BANS_PRESENT,
 	MAP_RATE,
 	MAP_UA,
+	MAP_MBANS,
+	MAP_VERIFIED,
+	MAP_BSTATS,
 	MAP__COUNT
 };
 
@@ -76,6 +79,12 @@ int vosfp__prog_fd(struct vosfp *h);
 /* The program's object with the pinned maps planned in, not loaded (for
  * libxdp); 0 or a recorded negative errno. Free with vosfp_bpf__destroy(). */
 int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
+/* The TC egress program's fd (egress.c), loaded with the XDP program. */
+int vosfp__egress_prog_fd(struct vosfp *h);
+/* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on
+ * the interface's clsact egress hook, and off it again. */
+int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex);
+int vosfp__egress_detach(struct vosfp *h, const char *ifname);
 
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);

@@ -266,7 +266,12 @@ VOSFP_API const char *vosfp_list_name(int list);
  * prefix: "192.0.2.0/24", "2001:db8::/32", or a bare address (a host
  * prefix, /32 or /128). Host bits beyond the prefix length are an error
  * (-EINVAL "192.0.2.1/24: host bits set"), as are spaces and every other
- * malformed form. Block takes precedence over allow.
+ * malformed form. An IPv4-mapped IPv6 prefix of /96 or longer
+ * ("::ffff:192.0.2.1", "::ffff:192.0.2.0/120") means the IPv4 prefix
+ * ("192.0.2.1/32", "192.0.2.0/24") and is stored and listed as such (since
+ * 0.2; as IPv6 it could never match, IPv4 packets carrying IPv4 sources).
+ * The same holds for vosfp_prefix_check() and for ban addresses.
+ * Block takes precedence over allow.
  *   add:    0 if added, 1 if it was already present (idempotent; the
  *           difference lets a caller undo exactly what it added);
  *           -ENOSPC if the list is full.
@@ -371,10 +376,14 @@ VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path
  * the expiry itself, so a ban ends on time with no process running.
  * Automatic bans come from scanner User-Agents and from the per-source rate
  * limit (config "autoban", "ban_ttl"); vosfp_ban_add() adds one by hand.
- * addr is one IPv4 or IPv6 address (no prefix). Block and allow lists are
+ * addr is one IPv4 or IPv6 address (no prefix; "::ffff:192.0.2.7" bans
+ * 192.0.2.7). Block and allow lists are
  * checked around bans: block list first, then bans, then the allow list.
- *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban.
- *   remove: -ENOENT if the address is not banned.
+ *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban;
+ *           -ENOSPC ("ban table full (N)") when the table of bans by hand
+ *           is full (automatic bans never take its room).
+ *   remove: lifts a ban by hand or an automatic one; -ENOENT if the
+ *           address is not banned.
  */
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
@@ -392,6 +401,33 @@ VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out);
 VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
 				  uint32_t *ttl_left, int *reason);
 VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it);
+
+/*
+ * Bans that an attacker cannot turn against the operator (since 0.2):
+ * - Bans made by hand (vosfp_ban_add) have a table of their own that
+ *   nothing evicts: an add to a full table fails with -ENOSPC ("ban table
+ *   full (N)"). Automatic bans have another; when it is full the program
+ *   makes no new automatic ban (the scanner's packets are still dropped)
+ *   and counts it in auto_refused.
+ * - Verified sources: while attached, a TC egress program learns every
+ *   address the server answered with a 2xx final response to a REGISTER or
+ *   an INVITE (config "verified_ttl"). Such a source is never banned on
+ *   spoofable evidence (scanner User-Agent, rate limit): its offending
+ *   packets are dropped, no ban is made, and auto_spared counts it.
+ * vosfp_ban_stats() fills the fill levels and event counts. out->sz must be
+ * set (OPTS rule: an older, smaller struct gets the fields it has). The
+ * *_used counts walk the tables and remove expired entries on the way.
+ */
+struct vosfp_ban_stats {
+	size_t sz;
+	uint32_t manual_used, manual_capacity;     /* bans by hand */
+	uint32_t auto_used, auto_capacity;         /* automatic bans */
+	uint32_t verified_used, verified_capacity; /* verified sources */
+	uint64_t auto_refused;     /* automatic bans not made: table full */
+	uint64_t auto_spared;      /* automatic bans not made: source verified */
+	uint64_t verified_learned; /* 2xx responses that verified a source */
+};
+VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
@@ -432,6 +468,10 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "autoban"          "on"/"off" — ban scanners and sources over the rate
  *                      limit for ban_ttl seconds (default on)
  *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
+ *   "verified_ttl"     seconds a source stays verified after the server's
+ *                      last 2xx to its REGISTER or INVITE; a verified
+ *                      source is never auto-banned (default 604800, 7 days;
+ *                      0 = learn none, spare none)
  * set: -EINVAL with a detail for an unknown key or a bad value. An empty
  * value is a bad value for every key (since 0.2; it used to mean "none"
  * for stealth_methods and user_agents): say "none" to turn those off.
@@ -503,6 +543,15 @@ enum vosfp_verdict {
  * an enum vosfp_verdict. The counters move as they would for real traffic.
  */
 VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/*
+ * The same for a frame leaving the server (since 0.2): runs it through the
+ * TC egress program that learns verified sources (see vosfp_ban_stats), as
+ * if the server had sent it. The program never drops: *verdict is the TC
+ * action it returned (0, TC_ACT_OK). Its effect shows in the verified
+ * sources.
+ */
+VOSFP_API int vosfp_test_egress(struct vosfp *h, const void *frame, size_t len, int *verdict);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,7 @@ multiprog_args=
 # The tests run in the guest: meson name, then the command line.
 tests=(
 	"bpf-program	$build/tests/bpf/test_prog"
+	"bpf-bans	$build/tests/bpf/test_bans"
 	"corpus	$build/tests/corpus/test_corpus $src/tests/corpus"
 	"api-state	$build/tests/unit/test_api_state"
 	"api-attach	$build/tests/unit/test_api_attach"
