@@ -422,7 +422,7 @@ static const struct config_key keys[] = {
 	{ "verified_ttl",
 	  "seconds a source stays verified (never auto-banned) after the server's 2xx to its "
 	  "REGISTER or INVITE, 0 for off (default 604800)",
-	  parse_verified_ttl, format_verified_ttl },
+	  NULL, parse_verified_ttl, format_verified_ttl },
 };
 
 #define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))
