@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "control_client.h"
 #include "json.h"
 
 #define DEFAULT_BAN_TTL 3600
@@ -25,6 +26,8 @@ int cmd_ban(struct cli *cli, int argc, char **argv)
 	} else if (argc != 1) {
 		return cli_usage(cli, "expected ADDRESS [--ttl SECONDS]");
 	}
+	if (control_wanted(cli)) /* no CAP_BPF: the agent bans for us */
+		return control_ban(cli, control_wanted(cli), argv[0], (uint32_t)ttl);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_ban_add(cli->h, argv[0], (uint32_t)ttl);
@@ -44,6 +47,8 @@ int cmd_unban(struct cli *cli, int argc, char **argv)
 
 	if (argc != 1)
 		return cli_usage(cli, "expected ADDRESS");
+	if (control_wanted(cli))
+		return control_unban(cli, control_wanted(cli), argv[0]);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_ban_remove(cli->h, argv[0]);
@@ -62,6 +67,8 @@ int cmd_list_bans(struct cli *cli, int json)
 	int reason, err;
 	struct json j;
 
+	if (control_wanted(cli))
+		return control_list_bans(cli, control_wanted(cli), json);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_ban_iter_open(cli->h, &it);

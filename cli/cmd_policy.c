@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "control_client.h"
 #include "json.h"
 
 int cli_list_by_name(const char *name)
@@ -40,6 +41,8 @@ int cmd_policy_change(struct cli *cli, int argc, char **argv)
 	}
 	if (vosfp_prefix_check(argv[0], NULL, 0, why, sizeof(why)))
 		return cli_usage(cli, "%s", why);
+	if (list == VOSFP_LIST_BLOCK && control_wanted(cli))
+		return control_block(cli, control_wanted(cli), remove, argv[0], ttl);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = remove ? vosfp_policy_remove(cli->h, list, argv[0])

@@ -22,6 +22,7 @@ struct cli {
 	/* --block-capacity/--allow-capacity; 0: not given. Used when the root
 	 * is created; a root made with another capacity is an error. */
 	uint32_t capacity[2];
+	const char *control;  /* --control PATH: the agent's socket; NULL: not given */
 	const char *command;
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };
@@ -61,6 +62,7 @@ void bans_text(FILE *out, const struct vosfp_ban_stats *st);
 void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);
 int cmd_replay(struct cli *cli, int argc, char **argv);
 int cmd_exporter(struct cli *cli, int argc, char **argv);
+int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* The Prometheus text exposition of the handle's state; 0 or -errno. */
 int metrics_write(struct vosfp *h, FILE *out);

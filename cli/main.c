@@ -16,7 +16,7 @@
 
 static const char usage_text[] =
 	"usage: vosfp [--config FILE] [--pin-root DIR [--mount-bpffs]] [--block-capacity N]\n"
-	"             [--allow-capacity N] COMMAND [ARGS]\n"
+	"             [--allow-capacity N] [--control PATH] COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
 	"         [--multiprog]                         ... through libxdp's dispatcher, next to\n"
@@ -39,6 +39,10 @@ static const char usage_text[] =
 	"    [--timeout SECONDS] [--per-ip-limit N]     idle connections closed after SECONDS\n"
 	"    [--max-connections N]                      (10), N per address (4), N in all (64)\n"
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
+	"  agent [--control-group GROUP] [--amqp URL] [--amqp-credentials FILE]\n"
+	"        [--amqp-ca FILE] [--exchange NAME] [--node NAME]\n"
+	"        [--metrics ADDR:PORT] [--min-prefix4 N] [--min-prefix6 N] [--max-ttl DURATION]\n"
+	"        [--sync LIST=FILE...]                  the node agent: control socket, fleet\n"
 	"  version                                      library version\n"
 	"\n"
 	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
@@ -60,6 +64,9 @@ static const char usage_text[] =
 	"--config FILE   KEY=VALUE settings (pin_root, block_capacity, allow_capacity)\n"
 	"                that the options above override (default $VOSFP_CONFIG, else\n"
 	"                " VOSFP_DEFAULT_CONFIG " if it exists)\n"
+	"--control PATH  the agent's socket (also VOSFP_CONTROL; default /run/vosfp/control.sock):\n"
+	"                a caller without CAP_BPF bans, unbans, blocks, unblocks and lists\n"
+	"                bans through it\n"
 	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
 
 /* Each command checks its arguments first (a usage error needs no
@@ -87,7 +94,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config },	  { "stats", cmd_stats },
 	{ "ban", cmd_ban },		  { "unban", cmd_unban },
 	{ "replay", cmd_replay },	  { "exporter", cmd_exporter },
-	{ "sync", cmd_sync },
+	{ "sync", cmd_sync },		  { "agent", cmd_agent },
 	{ "version", cmd_version },
 };
 
@@ -232,6 +239,14 @@ int main(int argc, char **argv)
 			cli.pin_root = argv[i] + 11;
 		} else if (!strcmp(argv[i], "--mount-bpffs")) {
 			cli.mount_bpffs = true;
+		} else if (!strcmp(argv[i], "--control")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return cli_usage(&cli, "--control needs a socket path");
+			cli.control = argv[++i];
+		} else if (!strncmp(argv[i], "--control=", 10)) {
+			if (!argv[i][10])
+				return cli_usage(&cli, "--control needs a socket path");
+			cli.control = argv[i] + 10;
 		} else if (!strcmp(argv[i], "--block-capacity") ||
 			   !strcmp(argv[i], "--allow-capacity")) {
 			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
