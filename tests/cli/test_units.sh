@@ -24,7 +24,7 @@ meson install -C "$build" --destdir "$root" --no-rebuild --quiet >/dev/null
 units=$(find "$root" -name 'vosfp@.service' -printf '%h\n' | head -n1)
 [ -n "$units" ] || { echo "FAIL: no vosfp@.service installed"; exit 1; }
 echo "units installed in ${units#"$root"}"
-for u in vosfp@.service vosfp-sync.service vosfp-exporter.service; do
+for u in vosfp@.service vosfp-sync.service vosfp-exporter.service vosfp-agent.service; do
 	check "$u installed" yes "$([ -f "$units/$u" ] && echo yes || echo no)"
 	[ -f "$units/$u" ] || continue
 	check "$u: no placeholder left" 0 "$(grep -c '@[a-z]*@' "$units/$u" || true)"
@@ -51,7 +51,7 @@ if [ -L /lib ] && [ ! -e "$root/lib" ]; then
 fi
 
 verify() { systemd-analyze verify --man=no --generators=no --root="$root" "$@" 2>&1; }
-out=$(verify vosfp-sync.service vosfp-exporter.service vosfp@vUeth0.service \
+out=$(verify vosfp-sync.service vosfp-exporter.service vosfp-agent.service vosfp@vUeth0.service \
 	'vosfp@br\x2dlan.service') && rc=0 || rc=$?
 check "systemd-analyze verify: exit 0" 0 "$rc"
 check "systemd-analyze verify: nothing to say" "" "$out"
