@@ -3,7 +3,10 @@
  * L2-L4 parsing for the XDP program: Ethernet with up to two VLAN tags,
  * IPv4 with options, IPv6 with a bounded walk of extension headers, then
  * UDP or TCP. Every read is bounds-checked against data_end; anything we
- * cannot parse is reported as "not ours" so that the caller passes it.
+ * cannot parse is reported as "not ours" so that the caller passes it,
+ * with one exception: an IPv6 chain of extension headers longer than the
+ * walk is ours (flow.unparsed), or a chain of seven would carry a scanner
+ * past every check.
  */
 #ifndef VOSFP_PARSE_HEADERS_H
 #define VOSFP_PARSE_HEADERS_H
@@ -58,6 +61,9 @@ struct flow {
 	enum l3_kind family;
 	__u8 l4proto;
 	__u8 later_fragment; /* a non-first fragment: no L4 header in it */
+	/* IPv6: the walk ended on an extension header (more than
+	 * VOSFP_MAX_V6_EXT of them): the L4 header is beyond what we parse. */
+	__u8 unparsed;
 	__be32 saddr4;
 	struct in6_addr saddr6;
 	__u16 dport;          /* host order */
@@ -150,13 +156,21 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 					return -1;
 				payload_len -= sizeof(*frag);
 				next = frag->nexthdr;
-				if (frag->frag_off & bpf_htons(0xfff8))
-					f->later_fragment = 1;
 				cur = frag + 1;
+				/* What follows a later fragment's header is
+				 * data, not headers: stop there. */
+				if (frag->frag_off & bpf_htons(0xfff8)) {
+					f->later_fragment = 1;
+					break;
+				}
 			} else {
 				break;
 			}
 		}
+		if (!f->later_fragment &&
+		    (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING ||
+		     next == IPPROTO_DSTOPTS || next == IPPROTO_FRAGMENT))
+			f->unparsed = 1;
 		f->l4proto = next;
 		f->l4_off = cur - data;
 		f->l3_payload_len = payload_len;
@@ -167,7 +181,9 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 }
 
 /* The flow's scalars packed into one argument for a global function. */
-#define FLOW_META(f) ((__u32)(f)->family | (__u32)(f)->l4proto << 8 | (__u32)(f)->later_fragment << 16)
+#define FLOW_META(f)                                                                  \
+	((__u32)(f)->family | (__u32)(f)->l4proto << 8 | (__u32)(f)->later_fragment << 16 | \
+	 (__u32)(f)->unparsed << 17)
 
 /* Rebuilds a flow from the offsets and the packed scalars: the source
  * address is read again from the IP header at l3_off. 0, or -1 if the
@@ -180,6 +196,7 @@ static __always_inline int flow_restore(void *data, void *data_end, __u32 l3_off
 	f->family = meta & 0xff;
 	f->l4proto = (meta >> 8) & 0xff;
 	f->later_fragment = (meta >> 16) & 1;
+	f->unparsed = (meta >> 17) & 1;
 	f->l3_off = l3_off;
 	f->l4_off = l4_off;
 	f->l3_payload_len = l3_len;

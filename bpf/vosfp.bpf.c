@@ -87,20 +87,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__type(key, struct vosfp_addr_key);
-	__type(value, struct vosfp_ban_val);
-	__uint(max_entries, VOSFP_BAN_SLOTS);
-} vosfp_bans SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, 1);
-} vosfp_banflag SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, struct vosfp_addr_key);
 	__type(value, struct vosfp_rate_val);
 	__uint(max_entries, VOSFP_RATE_SLOTS);
 } vosfp_rate SEC(".maps");
@@ -123,6 +109,11 @@ static __always_inline int count(__u32 reason, __u64 bytes, int verdict)
 	}
 	return verdict;
 }
+
+/* The ban tables and verified sources, and the egress program that learns
+ * them; after the maps above, which they use. */
+#include "bans.h"
+#include "egress.h"
 
 /* The clock, read once per packet and only when an expiry needs it. */
 static __always_inline __u64 clock_now(__u64 *now)
@@ -303,52 +294,6 @@ static __always_inline int listed(const struct vosfp_pol_state *st, int list,
 		return st->v4_used[list][gen] && listed4(st, list, gen, bpf_ntohl(f->saddr4), now);
 	return st->v6_levels[list][gen] &&
 	       listed6(st, list, gen, st->v6_levels[list][gen], &f->saddr6, now);
-}
-
-static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key *k)
-{
-	__builtin_memset(k, 0, sizeof(*k));
-	if (f->family == L3_V4) {
-		k->family = 4;
-		__builtin_memcpy(k->addr, &f->saddr4, 4);
-	} else {
-		k->family = 6;
-		__builtin_memcpy(k->addr, &f->saddr6, 16);
-	}
-}
-
-/* 1 while the source has an unexpired ban; an expired one is removed. The
- * clock is read only when there is a ban to compare it with. */
-static __always_inline int is_banned(const struct vosfp_addr_key *k)
-{
-	__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
-	struct vosfp_ban_val *ban;
-
-	if (present && !*present)
-		return 0; /* no ban anywhere: skip the hash */
-	ban = bpf_map_lookup_elem(&vosfp_bans, k);
-	if (!ban)
-		return 0;
-	if (ban->expires_ns > bpf_ktime_get_ns())
-		return 1;
-	bpf_map_delete_elem(&vosfp_bans, k);
-	return 0;
-}
-
-static __always_inline void ban(const struct vosfp_config *cfg, const struct vosfp_addr_key *k,
-				__u32 reason)
-{
-	struct vosfp_ban_val val = { .reason = reason };
-
-	if (!(cfg->flags & VOSFP_CFG_AUTOBAN))
-		return;
-	val.expires_ns = bpf_ktime_get_ns() + cfg->ban_ttl_ns;
-	if (!bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY)) {
-		__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
-
-		if (present)
-			*present = 1;
-	}
 }
 
 /* GCRA: 1 if this request goes over the source's rate. Two CPUs updating
@@ -698,7 +643,9 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return XDP_PASS;
 	}
 
-	if (!to_sip_port(data, data_end, cfg, &f))
+	/* An IPv6 header chain longer than the walk hides the L4 header and
+	 * its port: such a frame is ours (see below). */
+	if (!f.unparsed && !to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 
 	if (listed(st, VOSFP_L_BLOCK, &f, &now))
@@ -708,6 +655,12 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return count(VOSFP_R_BANNED, bytes, XDP_DROP);
 	if (listed(st, VOSFP_L_ALLOW, &f, &now))
 		return deliver(ctx, VOSFP_R_ALLOWED, bytes);
+
+	/* Past the source decisions, a frame whose L4 header we cannot see is
+	 * dropped: passed, a chain of seven extension headers would carry a
+	 * scanner past every check below. */
+	if (f.unparsed)
+		return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */
 	if (f.l4proto != IPPROTO_UDP)
@@ -766,7 +719,7 @@ int vosfp_xdp(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
 	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC)
 		return XDP_PASS; /* not configured yet: stay out of the way */
-	if (!f.later_fragment && !to_sip_port(data, data_end, cfg, &f))
+	if (!f.later_fragment && !f.unparsed && !to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 	return vosfp_decide(ctx, f.l3_off, f.l4_off, FLOW_META(&f), f.l3_payload_len);
 }

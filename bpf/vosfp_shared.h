@@ -27,6 +27,9 @@
 #define VOSFP_MAP_BANS_PRESENT "vosfp_banflag"
 #define VOSFP_MAP_RATE "vosfp_rate"
 #define VOSFP_MAP_UA "vosfp_ua_sigs"
+#define VOSFP_MAP_MBANS "vosfp_mbans"
+#define VOSFP_MAP_VERIFIED "vosfp_verified"
+#define VOSFP_MAP_BSTATS "vosfp_bstats"
 /* Pinned bpf_link of an attachment: VOSFP_LINK_PREFIX + ifname. */
 #define VOSFP_LINK_PREFIX "link_"
 
@@ -317,6 +320,9 @@ struct vosfp_config {
 	__u64 rate_interval_ns; /* 1e9 / requests per second */
 	__u64 rate_tau_ns;      /* (burst - 1) * rate_interval_ns */
 	__u64 ban_ttl_ns;       /* how long an automatic ban lasts */
+	/* How long a source stays verified after the server's last 2xx final
+	 * response to its REGISTER or INVITE; 0 = learn none (and spare none). */
+	__u64 verified_ttl_ns;
 	/* SIP ports, one bit per port: word port / 32, bit port % 32. One
 	 * lookup tells whether a packet is ours, whatever the number of ports. */
 	__u32 port_bitmap[VOSFP_PORT_WORDS];
@@ -350,8 +356,45 @@ struct vosfp_rate_val {
 	__u64 tat_ns; /* the GCRA's theoretical arrival time */
 };
 
+/*
+ * Two ban tables, so that spoofable evidence can never push out the
+ * operator's own entries: VOSFP_MAP_MBANS holds the bans made by hand (a
+ * plain hash: an add to a full table is refused with ENOSPC, nothing is
+ * ever evicted), VOSFP_MAP_BANS the automatic ones (a plain hash too: when
+ * it is full the program refuses the new ban and counts it, so a flood of
+ * spoofed sources cannot evict the bans of real scanners either; their
+ * packets are still dropped one by one). The program reads both.
+ */
 #define VOSFP_BAN_SLOTS 65536
+#define VOSFP_MBAN_SLOTS 65536
 #define VOSFP_RATE_SLOTS 65536
+
+/*
+ * Verified sources (VOSFP_MAP_VERIFIED, an LRU hash keyed by struct
+ * vosfp_addr_key): addresses the server itself answered with a 2xx final
+ * response to a REGISTER or an INVITE, learned by the TC egress program
+ * from the server's responses. A verified source is never banned on
+ * spoofable evidence (a scanner User-Agent, a burst over the rate limit):
+ * the packet is dropped, the ban is not made. An entry lives until
+ * expires_ns (config verified_ttl, refreshed by every such response); an
+ * LRU because losing an old entry only loses that protection.
+ */
+#define VOSFP_VERIFIED_SLOTS 65536
+
+struct vosfp_verified_val {
+	__u64 expires_ns;
+};
+
+/* Slots of VOSFP_MAP_BSTATS, a per-CPU array of __u64 event counts about
+ * the ban tables (not packet reasons: a packet can cause one of these and
+ * still be counted under its reason). */
+enum vosfp_ban_stat {
+	VOSFP_BS_AUTO_REFUSED = 0, /* automatic ban not made: the table was full */
+	VOSFP_BS_SPARED = 1,       /* automatic ban not made: the source is verified */
+	VOSFP_BS_LEARNED = 2,      /* 2xx responses that verified (or refreshed) a source */
+	VOSFP_BS__COUNT
+};
+#define VOSFP_BSTATS_SLOTS 8
 
 /* Scanner User-Agent signatures: prefixes of the header value, 4 to 32
  * bytes, keyed by their first 4 bytes so that one hash lookup finds the

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "sync_state.h"
 
 static int parse_mode(const char *text)
 {
@@ -16,21 +17,30 @@ static int parse_mode(const char *text)
 
 int cmd_attach(struct cli *cli, int argc, char **argv)
 {
-	int mode = VOSFP_MODE_AUTO, got = 0, err;
+	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = VOSFP_MODE_AUTO };
+	const char *usage = "expected IFACE [--mode auto|native|generic] [--multiprog]";
+	int got = 0, err;
 
-	if (argc == 3 && !strcmp(argv[1], "--mode")) {
-		mode = parse_mode(argv[2]);
-		if (mode < 0)
-			return cli_usage(cli, "--mode must be auto, native or generic");
-	} else if (argc != 1) {
-		return cli_usage(cli, "expected IFACE [--mode auto|native|generic]");
+	if (argc < 1 || argv[0][0] == '-')
+		return cli_usage(cli, usage);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
+			opts.mode = parse_mode(argv[++i]);
+			if (opts.mode < 0)
+				return cli_usage(cli, "--mode must be auto, native or generic");
+		} else if (!strcmp(argv[i], "--multiprog")) {
+			opts.flags |= VOSFP_ATTACH_MULTIPROG;
+		} else {
+			return cli_usage(cli, usage);
+		}
 	}
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_attach(cli->h, argv[0], mode, &got);
+	err = vosfp_attach_ex(cli->h, argv[0], &opts, &got);
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: attached in %s mode\n", argv[0], vosfp_mode_name(got));
+	printf("%s: attached in %s mode%s\n", argv[0], vosfp_mode_name(got),
+	       opts.flags & VOSFP_ATTACH_MULTIPROG ? " through libxdp's dispatcher" : "");
 	return EXIT_OK;
 }
 
@@ -60,6 +70,7 @@ struct status {
 	} att[64];
 	int64_t lists[2], capacity[2];
 	char ports[128];
+	struct vosfp_ban_stats bans;
 };
 
 static int gather(struct cli *cli, struct status *st)
@@ -85,6 +96,10 @@ static int gather(struct cli *cli, struct status *st)
 		if (st->capacity[l] < 0)
 			return (int)st->capacity[l];
 	}
+	st->bans.sz = sizeof(st->bans);
+	err = vosfp_ban_stats(cli->h, &st->bans); /* printed by cmd_bans.c */
+	if (err)
+		return err;
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
 
@@ -133,6 +148,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 			json_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
 		json_end_object(&j);
 		json_string(&j, "ports", st.ports);
+		bans_json(&j, &st.bans);
 		json_end_object(&j);
 		json_finish(&j);
 		return EXIT_OK;
@@ -150,5 +166,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		printf("%s list: %lld prefixes (capacity %lld)\n", vosfp_list_name(l),
 		       (long long)st.lists[l], (long long)st.capacity[l]);
 	printf("ports: %s\n", st.ports);
+	sync_status_print(vosfp_pin_root(cli->h), stdout);
+	bans_text(stdout, &st.bans);
 	return EXIT_OK;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* ban, unban, list bans */
+/* ban, unban, list bans; the ban tables in status, stats and metrics */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +100,64 @@ int cmd_list_bans(struct cli *cli, int json)
 		json_finish(&j);
 	}
 	return err < 0 ? cli_fail(cli, err) : EXIT_OK;
+}
+
+/* The ban tables as a "bans" member of the current JSON object. */
+void bans_json(struct json *j, const struct vosfp_ban_stats *st)
+{
+	json_begin_object(j, "bans");
+	json_begin_object(j, "manual");
+	json_uint(j, "used", st->manual_used);
+	json_uint(j, "capacity", st->manual_capacity);
+	json_end_object(j);
+	json_begin_object(j, "auto");
+	json_uint(j, "used", st->auto_used);
+	json_uint(j, "capacity", st->auto_capacity);
+	json_uint(j, "refused", st->auto_refused);
+	json_uint(j, "spared", st->auto_spared);
+	json_end_object(j);
+	json_begin_object(j, "verified");
+	json_uint(j, "used", st->verified_used);
+	json_uint(j, "capacity", st->verified_capacity);
+	json_uint(j, "learned", st->verified_learned);
+	json_end_object(j);
+	json_end_object(j);
+}
+
+void bans_text(FILE *out, const struct vosfp_ban_stats *st)
+{
+	fprintf(out, "bans by hand: %u (capacity %u)\n", st->manual_used, st->manual_capacity);
+	fprintf(out, "automatic bans: %u (capacity %u); not made: %llu table full, %llu source "
+		     "verified\n",
+		st->auto_used, st->auto_capacity, (unsigned long long)st->auto_refused,
+		(unsigned long long)st->auto_spared);
+	fprintf(out, "verified sources: %u (capacity %u); %llu responses learnt from\n",
+		st->verified_used, st->verified_capacity,
+		(unsigned long long)st->verified_learned);
+}
+
+void bans_metrics(FILE *out, const struct vosfp_ban_stats *st)
+{
+	static const char *const names[3] = { "manual_bans", "auto_bans", "verified_sources" };
+	const uint32_t used[3] = { st->manual_used, st->auto_used, st->verified_used };
+	const uint32_t cap[3] = { st->manual_capacity, st->auto_capacity,
+				  st->verified_capacity };
+
+	fprintf(out, "# HELP vosfp_table_entries Live entries of the ban tables and of the "
+		     "verified sources.\n# TYPE vosfp_table_entries gauge\n");
+	for (int t = 0; t < 3; t++)
+		fprintf(out, "vosfp_table_entries{table=\"%s\"} %u\n", names[t], used[t]);
+	fprintf(out, "# HELP vosfp_table_capacity Capacity of the ban tables and of the "
+		     "verified sources.\n# TYPE vosfp_table_capacity gauge\n");
+	for (int t = 0; t < 3; t++)
+		fprintf(out, "vosfp_table_capacity{table=\"%s\"} %u\n", names[t], cap[t]);
+	fprintf(out, "# HELP vosfp_ban_events_total Automatic bans not made (auto_refused: "
+		     "table full; auto_spared: verified source) and responses that verified a "
+		     "source (verified_learned).\n# TYPE vosfp_ban_events_total counter\n");
+	fprintf(out, "vosfp_ban_events_total{event=\"auto_refused\"} %llu\n",
+		(unsigned long long)st->auto_refused);
+	fprintf(out, "vosfp_ban_events_total{event=\"auto_spared\"} %llu\n",
+		(unsigned long long)st->auto_spared);
+	fprintf(out, "vosfp_ban_events_total{event=\"verified_learned\"} %llu\n",
+		(unsigned long long)st->verified_learned);
 }

@@ -4,6 +4,11 @@
  * HTTP on /metrics with libmicrohttpd, until SIGINT or SIGTERM. Requests
  * are answered one at a time by libmicrohttpd's single internal thread,
  * the only user of the handle while it runs.
+ *
+ * Anyone who can reach the port can open connections and send nothing.
+ * Without limits they pile up until libmicrohttpd stops accepting, and
+ * every later scrape fails for good; so idle connections time out, and
+ * one address may hold only a few of a bounded total.
  */
 #include <errno.h>
 #include <microhttpd.h>
@@ -86,16 +91,101 @@ static int parse_listen(const char *text, struct addrinfo **out)
 	return getaddrinfo(host, colon + 1, &hints, out) ? -1 : 0;
 }
 
+/* Defaults: a scrape takes milliseconds and Prometheus scrapes each target
+ * over one connection, so a handful per address is plenty, and a
+ * connection silent for 10 s (Prometheus' default scrape timeout) is not
+ * a scraper waiting for an answer. */
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_PER_IP 4
+#define DEFAULT_MAX_CONNECTIONS 64
+#define MAX_TIMEOUT 86400
+/* Below the 1024 descriptors a process gets by default, with room for the
+ * maps' own. */
+#define MAX_CONNECTIONS 1000
+
+struct exporter_opts {
+	const char *listen;
+	unsigned timeout, per_ip, max_connections;
+};
+
+/* Decimal 1..max, nothing else. */
+static int parse_count(const char *text, unsigned max, unsigned *out)
+{
+	unsigned long v = 0;
+
+	if (!*text)
+		return -1;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (unsigned)(*c - '0');
+		if (v > max)
+			return -1;
+	}
+	if (!v)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_opts(struct cli *cli, int argc, char **argv, struct exporter_opts *o)
+{
+	static const char expected[] =
+		"expected --listen ADDRESS:PORT [--timeout SECONDS] [--per-ip-limit N] "
+		"[--max-connections N]";
+
+	for (int i = 0; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			return cli_usage(cli, "%s needs a value; %s", opt, expected);
+		if (!strcmp(opt, "--listen")) {
+			o->listen = val;
+		} else if (!strcmp(opt, "--timeout")) {
+			if (parse_count(val, MAX_TIMEOUT, &o->timeout))
+				return cli_usage(cli, "--timeout must be 1 to %u seconds (a connection "
+						 "idle that long is closed)", MAX_TIMEOUT);
+		} else if (!strcmp(opt, "--per-ip-limit")) {
+			if (parse_count(val, MAX_CONNECTIONS, &o->per_ip))
+				return cli_usage(cli, "--per-ip-limit must be 1 to %u connections",
+						 MAX_CONNECTIONS);
+		} else if (!strcmp(opt, "--max-connections")) {
+			if (parse_count(val, MAX_CONNECTIONS, &o->max_connections))
+				return cli_usage(cli, "--max-connections must be 1 to %u",
+						 MAX_CONNECTIONS);
+		} else {
+			return cli_usage(cli, "unknown option '%s'; %s", opt, expected);
+		}
+	}
+	if (!o->listen)
+		return cli_usage(cli, "%s", expected);
+	/* Unset: the default, or all of a smaller total the operator chose. */
+	if (!o->per_ip)
+		o->per_ip = o->max_connections < DEFAULT_PER_IP ? o->max_connections
+								 : DEFAULT_PER_IP;
+	if (o->per_ip > o->max_connections)
+		return cli_usage(cli, "--per-ip-limit %u is above --max-connections %u: one "
+				 "address could take every connection", o->per_ip,
+				 o->max_connections);
+	return EXIT_OK;
+}
+
 int cmd_exporter(struct cli *cli, int argc, char **argv)
 {
+	struct exporter_opts o = { .timeout = DEFAULT_TIMEOUT,
+				   .max_connections = DEFAULT_MAX_CONNECTIONS };
 	struct addrinfo *addr = NULL;
 	sigset_t stop_signals;
-	int sig;
+	int sig, rc;
 	struct MHD_Daemon *d;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	/* AUTO: epoll or poll, so descriptors above FD_SETSIZE are no limit. */
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
 
-	if (argc != 2 || strcmp(argv[0], "--listen") || parse_listen(argv[1], &addr))
-		return cli_usage(cli, "expected --listen ADDRESS:PORT (e.g. 127.0.0.1:9436 or "
+	rc = parse_opts(cli, argc, argv, &o);
+	if (rc != EXIT_OK)
+		return rc;
+	if (parse_listen(o.listen, &addr))
+		return cli_usage(cli, "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:9436 or "
 				 "[::1]:9436)");
 	if (!cli_open(cli)) {
 		freeaddrinfo(addr);
@@ -113,14 +203,19 @@ int cmd_exporter(struct cli *cli, int argc, char **argv)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	d = MHD_start_daemon(flags, 0, NULL, NULL, answer, cli->h, MHD_OPTION_SOCK_ADDR,
-			     addr->ai_addr, MHD_OPTION_END);
+			     addr->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o.timeout,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)o.per_ip,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o.max_connections,
+			     MHD_OPTION_END);
 	freeaddrinfo(addr);
 	if (!d) {
 		fprintf(stderr, "vosfp: exporter: cannot listen on %s (in use, or not an address "
-			"of this host)\n", argv[1]);
+			"of this host)\n", o.listen);
 		return EXIT_FAIL;
 	}
-	fprintf(stderr, "vosfp: exporter: serving http://%s/metrics\n", argv[1]);
+	fprintf(stderr, "vosfp: exporter: serving http://%s/metrics (idle timeout %u s, %u "
+		"connections per address, %u in all)\n", o.listen, o.timeout, o.per_ip,
+		o.max_connections);
 	sigwait(&stop_signals, &sig);
 	MHD_stop_daemon(d);
 	return EXIT_OK;

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "replay.h"
 
 #define MAX_REASONS 32
 #define TOP 5
@@ -98,59 +99,6 @@ static void frame_source(const uint8_t *f, size_t len, char *out, size_t cap)
 		inet_ntop(AF_INET, f + off + 12, out, (socklen_t)cap);
 	else if (type == 0x86dd && off + 40 <= len)
 		inet_ntop(AF_INET6, f + off + 8, out, (socklen_t)cap);
-}
-
-/* A scratch handle beside the live one, with a copy of its state. */
-static int open_scratch(struct cli *cli, struct vosfp **out, char *root, size_t root_len)
-{
-	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
-	const char *live = cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT;
-	struct vosfp_policy_iter *it;
-	struct vosfp_ban_iter *bi;
-	char buf[4096];
-	uint32_t ttl;
-	int err, reason;
-
-	snprintf(root, root_len, "%s-replay-%d", live, (int)getpid());
-	opts.pin_root = root;
-	err = vosfp_open(&opts, out);
-	if (err) {
-		fprintf(stderr, "vosfp: replay: scratch root: %s\n", vosfp_open_error());
-		return err;
-	}
-	for (int i = 0; vosfp_config_key_name(i) && !err; i++) {
-		err = vosfp_config_get(cli->h, vosfp_config_key_name(i), buf, sizeof(buf));
-		if (!err)
-			err = vosfp_config_set(*out, vosfp_config_key_name(i), buf);
-	}
-	for (int l = 0; l < vosfp_list_count() && !err; l++) {
-		err = vosfp_policy_iter_open(cli->h, l, &it);
-		if (err)
-			break;
-		while ((err = vosfp_policy_iter_next(it, buf, sizeof(buf))) == 1)
-			if (vosfp_policy_add(*out, l, buf) < 0) {
-				err = -EIO;
-				break;
-			}
-		vosfp_policy_iter_close(it);
-	}
-	if (!err && !(err = vosfp_ban_iter_open(cli->h, &bi))) {
-		while ((err = vosfp_ban_iter_next(bi, buf, sizeof(buf), &ttl, &reason)) == 1)
-			err = vosfp_ban_add(*out, buf, ttl);
-		vosfp_ban_iter_close(bi);
-	}
-	if (err)
-		fprintf(stderr, "vosfp: replay: copying the policy: %s\n",
-			*vosfp_last_error(*out) ? vosfp_last_error(*out) : vosfp_last_error(cli->h));
-	return err;
-}
-
-static void close_scratch(struct vosfp *h)
-{
-	if (h) {
-		vosfp_unpin(h);
-		vosfp_close(h);
-	}
 }
 
 /* Runs one frame; returns the reason whose counter moved, NOT_OURS, or
@@ -247,7 +195,7 @@ static void report(struct tally *t, int json, const char *file)
 
 int cmd_replay(struct cli *cli, int argc, char **argv)
 {
-	char errbuf[PCAP_ERRBUF_SIZE], root[4200];
+	char errbuf[PCAP_ERRBUF_SIZE], root[4200] = "";
 	const char *file = NULL;
 	int json = 0, verbose = 0, rc = EXIT_FAIL, res;
 	struct tally t = { 0 };
@@ -279,10 +227,14 @@ int cmd_replay(struct cli *cli, int argc, char **argv)
 		pcap_close(pc);
 		return EXIT_FAIL;
 	}
-	if (!cli_open(cli) || open_scratch(cli, &scratch, root, sizeof(root)))
+	/* Before the scratch root exists: from here on, a signal only asks
+	 * the loops to stop, and the root is removed on the way out. */
+	replay_signals();
+	if (!cli_open(cli) || replay_stop ||
+	    replay_scratch_open(cli, &scratch, root, sizeof(root)) || replay_stop)
 		goto out;
 
-	while ((res = pcap_next_ex(pc, &hdr, &data)) == 1) {
+	while (!replay_stop && (res = pcap_next_ex(pc, &hdr, &data)) == 1) {
 		char src[48];
 		int verdict = -1, reason;
 
@@ -305,6 +257,8 @@ int cmd_replay(struct cli *cli, int argc, char **argv)
 			       reason == -2 ? "skipped" : verdict == 1 ? "drop" : "pass",
 			       reason >= 0 ? vosfp_counter_name(reason) : "not-ours", src);
 	}
+	if (replay_stop)
+		goto out;
 	if (res == -1) {
 		fprintf(stderr, "vosfp: replay: %s: %s\n", file, pcap_geterr(pc));
 		goto out;
@@ -312,8 +266,13 @@ int cmd_replay(struct cli *cli, int argc, char **argv)
 	report(&t, json, file);
 	rc = EXIT_OK;
 out:
-	close_scratch(scratch);
+	replay_scratch_close(scratch, root);
 	pcap_close(pc);
 	free(t.slots);
+	if (replay_stop) {
+		fprintf(stderr, "vosfp: replay: %s, stopped; scratch root removed\n",
+			strsignal(replay_stop));
+		rc = 128 + replay_stop;
+	}
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "sync_state.h"
 #include "json.h"
 
 #define MAX_REASONS 32
@@ -30,17 +31,22 @@ static int read_counters(struct vosfp *h, uint64_t *packets, uint64_t *bytes)
 }
 
 /* Prometheus text format (version 0.0.4), for node_exporter's textfile
- * collector and for `vosfp exporter`: counters by reason, list sizes,
+ * collector and for `vosfp exporter`: counters by reason, list sizes, ban
+ * tables (fill levels, bans not made, sources verified),
  * attachments by mode. Everything is read before anything is written. */
 int metrics_write(struct vosfp *h, FILE *out)
 {
 	static const char *const kinds[2] = { "packets", "bytes" };
 	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
+	struct vosfp_ban_stats bans = { .sz = sizeof(bans) };
 	int64_t lists[2];
-	int n = read_counters(h, packets, bytes), att = vosfp_attachment_count(h);
+	int n = read_counters(h, packets, bytes), att = vosfp_attachment_count(h), err;
 
 	if (n < 0)
 		return n;
+	err = vosfp_ban_stats(h, &bans);
+	if (err)
+		return err;
 	if (att < 0)
 		return att;
 	for (int l = 0; l < 2; l++)
@@ -61,6 +67,7 @@ int metrics_write(struct vosfp *h, FILE *out)
 	for (int l = 0; l < 2; l++)
 		fprintf(out, "vosfp_list_entries{list=\"%s\"} %lld\n", vosfp_list_name(l),
 			(long long)lists[l]);
+	bans_metrics(out, &bans);
 	fprintf(out, "# HELP vosfp_attached Interfaces the filter is attached to, by mode "
 		     "(unknown: another network namespace; defunct: interface gone).\n"
 		     "# TYPE vosfp_attached gauge\n");
@@ -75,10 +82,12 @@ int metrics_write(struct vosfp *h, FILE *out)
 		fprintf(out, "vosfp_attached{interface=\"%s\",mode=\"%s\"} 1\n", name,
 			!prog ? "defunct" : mode ? vosfp_mode_name(mode) : "unknown");
 	}
+	sync_metrics_write(vosfp_pin_root(h), out);
 	return 0;
 }
 
-static void print_json(int n, const uint64_t *packets, const uint64_t *bytes)
+static void print_json(int n, const uint64_t *packets, const uint64_t *bytes,
+		       const struct vosfp_ban_stats *bans)
 {
 	struct json j;
 
@@ -93,17 +102,20 @@ static void print_json(int n, const uint64_t *packets, const uint64_t *bytes)
 		json_end_object(&j);
 	}
 	json_end_object(&j);
+	bans_json(&j, bans);
 	json_end_object(&j);
 	json_finish(&j);
 }
 
-static void print_table(int n, const uint64_t *packets, const uint64_t *bytes)
+static void print_table(int n, const uint64_t *packets, const uint64_t *bytes,
+			const struct vosfp_ban_stats *bans)
 {
 	printf("%-12s %14s %16s  %s\n", "reason", "packets", "bytes", "verdict");
 	for (int id = 0; id < n; id++)
 		printf("%-12s %14llu %16llu  %s\n", vosfp_counter_name(id),
 		       (unsigned long long)packets[id], (unsigned long long)bytes[id],
 		       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+	bans_text(stdout, bans);
 }
 
 /* now - before, or now if the counters went back (reset, or a new pin
@@ -157,6 +169,7 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
 	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
+	struct vosfp_ban_stats bans = { .sz = sizeof(bans) };
 	int json = 0, prometheus = 0, n, err;
 	unsigned interval = 0, count = 0;
 
@@ -190,9 +203,12 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	n = read_counters(cli->h, packets, bytes);
 	if (n < 0)
 		return cli_fail(cli, n);
+	err = vosfp_ban_stats(cli->h, &bans);
+	if (err)
+		return cli_fail(cli, err);
 	if (json)
-		print_json(n, packets, bytes);
+		print_json(n, packets, bytes, &bans);
 	else
-		print_table(n, packets, bytes);
+		print_table(n, packets, bytes, &bans);
 	return EXIT_OK;
 }

@@ -6,7 +6,11 @@
  * the directories holding the files are watched with inotify, because the
  * usual ways of updating a file replace the directory entry rather than
  * writing into it: an editor's rename-on-save, rsync's temporary file, and
- * the Kubernetes ConfigMap volume, which swaps the "..data" symlink.
+ * the Kubernetes ConfigMap volume, which swaps the "..data" symlink. The
+ * parents of those directories are watched too, so that a directory
+ * removed and made again (a volume remounted, a deploy that replaces the
+ * whole directory) is watched again. One sync per pin root: the lock, and
+ * the outcome that status and the exporter show, are in sync_state.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,9 +25,16 @@
 #include <sys/signalfd.h>
 
 #include "commands.h"
+#include "sync_state.h"
 
 #define MAX_SOURCES 32
-#define MAX_WATCHES (2 * MAX_SOURCES)
+/* Each file's directory and its parent, and those of its symlink's target. */
+#define MAX_WATCHES (4 * MAX_SOURCES)
+/* One mask for every watch, so that a directory watched for two reasons
+ * (a file's, and another's parent) keeps all of it. */
+#define WATCH_MASK                                                                      \
+	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB |  \
+	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 /* Quiet time after the last event before applying: one save or one
  * ConfigMap swap is a burst of several events. */
 #define DEBOUNCE_MS 200
@@ -43,37 +54,9 @@ struct sync_state {
 	char *last[2];
 	size_t last_len[2];
 	int tried[2];
+	struct sync_run run;
+	char why[1100]; /* the last apply's error, for the state file */
 };
-
-/* The whole file into a malloc'ed buffer; NULL and a message on failure. */
-static char *read_file(const char *path, size_t *len, char *why, size_t why_len)
-{
-	char *text = NULL, buf[65536];
-	FILE *f = fopen(path, "re"), *mem;
-	size_t got;
-	int bad;
-
-	if (!f) {
-		snprintf(why, why_len, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	mem = open_memstream(&text, len);
-	if (!mem) {
-		fclose(f);
-		snprintf(why, why_len, "%s: out of memory", path);
-		return NULL;
-	}
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, got, mem);
-	bad = ferror(f);
-	fclose(f);
-	if (fclose(mem) || bad) {
-		free(text);
-		snprintf(why, why_len, "%s: read error", path);
-		return NULL;
-	}
-	return text;
-}
 
 /* The files of one list, each ending with a newline, one after the other;
  * records where each file starts for the error messages. */
@@ -93,14 +76,18 @@ static char *gather(struct sync_state *s, int list, size_t *len, char *why, size
 
 		if (s->src[i].list != list)
 			continue;
-		text = read_file(s->src[i].path, &flen, why, why_len);
-		if (!text) {
+		/* The library's reading: regular files only, never more
+		 * than the list could hold (a FIFO or /dev/zero would hang or
+		 * fill memory, and a watcher runs unattended). */
+		if (vosfp_policy_read_file(s->cli->h, list, s->src[i].path, &text, &flen) < 0) {
+			snprintf(why, why_len, "%s", vosfp_last_error(s->cli->h));
 			fclose(mem);
 			free(all);
 			return NULL;
 		}
 		s->src[i].first_line = lines + 1;
-		fwrite(text, 1, flen, mem);
+		if (flen)
+			fwrite(text, 1, flen, mem);
 		for (size_t k = 0; k < flen; k++)
 			lines += text[k] == '\n';
 		if (flen && text[flen - 1] != '\n') {
@@ -153,7 +140,8 @@ static void file_names(const struct sync_state *s, int list, char *out, size_t l
 }
 
 /* Applies one list if its files changed since the last try (or always if
- * force). Logs one line. 0, or -1 if the list was kept because of an error. */
+ * force). Logs one line. 1 if applied, 0 if unchanged, or -1 if the list
+ * was kept because of an error (s->why says which). */
 static int apply_list(struct sync_state *s, int list, int force)
 {
 	char why[1024], names[1024], name[32];
@@ -165,6 +153,7 @@ static int apply_list(struct sync_state *s, int list, int force)
 	text = gather(s, list, &len, why, sizeof(why));
 	if (!text) {
 		fprintf(stderr, "vosfp: sync: %s list kept: %s\n", vosfp_list_name(list), why);
+		snprintf(s->why, sizeof(s->why), "%s list kept: %s", vosfp_list_name(list), why);
 		return -1;
 	}
 	if (!force && s->tried[list] && len == s->last_len[list] &&
@@ -181,66 +170,117 @@ static int apply_list(struct sync_state *s, int list, int force)
 	if (n < 0) {
 		locate_error(s, list, name, vosfp_last_error(s->cli->h), why, sizeof(why));
 		fprintf(stderr, "vosfp: sync: %s list kept: %s\n", vosfp_list_name(list), why);
+		snprintf(s->why, sizeof(s->why), "%s list kept: %s", vosfp_list_name(list), why);
 		return -1;
 	}
 	fprintf(stderr, "vosfp: sync: %s list replaced: %d entries from %s\n",
 		vosfp_list_name(list), n, names);
-	return 0;
+	return 1;
 }
 
 static int apply_all(struct sync_state *s, int force)
 {
-	int failed = 0;
+	int failed = 0, applied = 0;
 
 	for (int list = 0; list < vosfp_list_count() && list < 2; list++) {
-		int named = 0;
+		int named = 0, r = 0;
 
 		for (int i = 0; i < s->n; i++)
 			named |= s->src[i].list == list;
-		if (named && apply_list(s, list, force))
+		if (named)
+			r = apply_list(s, list, force);
+		if (r < 0) {
 			failed = 1;
+			sync_run_result(&s->run, 0, s->why);
+		}
+		applied |= r > 0;
 	}
+	/* A success is an apply that went through; an unchanged text is no
+	 * news, and an apply that failed is recorded as an error above. */
+	if (applied)
+		sync_run_result(&s->run, 1, NULL);
 	return failed ? -1 : 0;
 }
 
+/* The parent of directory p, in place: "a/b" -> "a", "a" -> ".",
+ * "/a" -> "/", "/" -> "/". */
+static void parent_dir(char *p)
+{
+	size_t n = strlen(p);
+	char *slash;
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	slash = strrchr(p, '/');
+	if (!slash)
+		strcpy(p, ".");
+	else if (slash == p)
+		p[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+static int watch_one(int fd, const char *dir, char dirs[][PATH_MAX], int *nd)
+{
+	for (int d = 0; d < *nd; d++)
+		if (!strcmp(dirs[d], dir))
+			return 0;
+	if (*nd == MAX_WATCHES)
+		return 0;
+	if (inotify_add_watch(fd, dir, WATCH_MASK) < 0)
+		return -errno;
+	snprintf(dirs[(*nd)++], PATH_MAX, "%s", dir);
+	return 0;
+}
+
+/*
+ * Watch dir and its parent; if dir is gone, its nearest ancestor that is
+ * there, to learn when it comes back. Only a directory that exists and
+ * still cannot be watched is an error.
+ */
+static int watch_dir(int fd, const char *dir, char dirs[][PATH_MAX], int *nd)
+{
+	char up[PATH_MAX], real[PATH_MAX];
+	int err;
+
+	snprintf(up, sizeof(up), "%s", dir);
+	for (int depth = 0; depth < 64 && !realpath(up, real); depth++)
+		parent_dir(up);
+	if (!realpath(up, real))
+		return 0;
+	err = watch_one(fd, real, dirs, nd);
+	if (err && strcmp(up, dir))
+		return 0; /* an ancestor that vanished meanwhile: the next burst retries */
+	if (err) {
+		fprintf(stderr, "vosfp: sync: cannot watch %s: %s\n", dir, strerror(-err));
+		return -1;
+	}
+	parent_dir(real);
+	if (!strcmp(up, dir))
+		watch_one(fd, real, dirs, nd); /* best effort: re-watching needs it */
+	return 0;
+}
+
 /* Watches the directory of each file, and that of its target if it is a
- * symlink elsewhere. Called again after each burst of events, since a swap
- * may retarget a symlink; inotify merges a watch added twice. */
+ * symlink elsewhere, and their parents. Called again after each burst of
+ * events, since a swap may retarget a symlink and a directory may have
+ * come back; inotify merges a watch added twice. */
 static int add_watches(const struct sync_state *s, int fd)
 {
 	char dirs[MAX_WATCHES][PATH_MAX];
 	int nd = 0;
 
 	for (int i = 0; i < s->n; i++) {
-		char real[PATH_MAX], *cands[2] = { NULL, NULL };
-		char copy[PATH_MAX];
+		char real[PATH_MAX], copy[PATH_MAX];
 
 		snprintf(copy, sizeof(copy), "%s", s->src[i].path);
-		cands[0] = copy;
-		if (realpath(s->src[i].path, real))
-			cands[1] = real;
-		for (int c = 0; c < 2 && cands[c]; c++) {
-			char *slash = strrchr(cands[c], '/');
-			int seen = 0;
-
-			if (!slash)
-				strcpy(cands[c], ".");
-			else if (slash == cands[c])
-				slash[1] = '\0';
-			else
-				*slash = '\0';
-			for (int d = 0; d < nd; d++)
-				seen |= !strcmp(dirs[d], cands[c]);
-			if (seen || nd == MAX_WATCHES)
-				continue;
-			if (inotify_add_watch(fd, cands[c],
-					      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-						      IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
-				fprintf(stderr, "vosfp: sync: cannot watch %s: %s\n", cands[c],
-					strerror(errno));
+		parent_dir(copy);
+		if (watch_dir(fd, copy, dirs, &nd))
+			return -1;
+		if (realpath(s->src[i].path, real)) {
+			parent_dir(real);
+			if (watch_dir(fd, real, dirs, &nd))
 				return -1;
-			}
-			snprintf(dirs[nd++], PATH_MAX, "%s", cands[c]);
 		}
 	}
 	return 0;
@@ -337,7 +377,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "%s", expected);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
+	if (sync_run_begin(&s.run, cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT,
+			   watching))
+		return EXIT_FAIL;
 	rc = watching ? watch(&s) : apply_all(&s, 1) ? EXIT_FAIL : EXIT_OK;
+	sync_run_end(&s.run);
 	free(s.last[0]);
 	free(s.last[1]);
 	return rc;

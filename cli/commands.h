@@ -3,6 +3,7 @@
 #ifndef VOSFP_CLI_COMMANDS_H
 #define VOSFP_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,6 +16,9 @@
 
 struct cli {
 	const char *pin_root; /* NULL: the library's default */
+	/* --mount-bpffs: the pin root's parent may be any empty directory to
+	 * mount bpffs on, not only /sys/fs/bpf. */
+	bool mount_bpffs;
 	/* --block-capacity/--allow-capacity; 0: not given. Used when the root
 	 * is created; a root made with another capacity is an error. */
 	uint32_t capacity[2];
@@ -23,8 +27,9 @@ struct cli {
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };
 
-/* Open the library on the pin root (mounting bpffs first if needed).
- * Prints the error and returns NULL on failure. */
+/* Open the library on the pin root (mounting bpffs first if needed and
+ * allowed; refused if its pins could not outlive this process). Prints the
+ * error and returns NULL on failure. */
 struct vosfp *cli_open(struct cli *cli);
 /* "vosfp: CMD: detail" on stderr; returns EXIT_FAIL. */
 int cli_fail(struct cli *cli, int err);
@@ -49,6 +54,12 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_ban(struct cli *cli, int argc, char **argv);
 int cmd_unban(struct cli *cli, int argc, char **argv);
 int cmd_list_bans(struct cli *cli, int json);
+/* The ban tables' fill levels and events (cmd_bans.c), for status, stats
+ * and metrics: a member of a JSON object, lines of text, Prometheus. */
+struct json;
+void bans_json(struct json *j, const struct vosfp_ban_stats *st);
+void bans_text(FILE *out, const struct vosfp_ban_stats *st);
+void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);
 int cmd_replay(struct cli *cli, int argc, char **argv);
 int cmd_exporter(struct cli *cli, int argc, char **argv);
 int cmd_agent(struct cli *cli, int argc, char **argv);

@@ -12,14 +12,17 @@
 
 #include "bpffs.h"
 #include "commands.h"
+#include "settings.h"
 
 static const char usage_text[] =
-	"usage: vosfp [--pin-root DIR] [--block-capacity N] [--allow-capacity N] [--control PATH]\n"
-	"             COMMAND [ARGS]\n"
+	"usage: vosfp [--config FILE] [--pin-root DIR [--mount-bpffs]] [--block-capacity N]\n"
+	"             [--allow-capacity N] [--control PATH] COMMAND [ARGS]\n"
 	"\n"
 	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
+	"         [--multiprog]                         ... through libxdp's dispatcher, next to\n"
+	"                                               other libxdp programs (xdp-filter)\n"
 	"  detach IFACE                                 detach the filter\n"
-	"  status [--json]                              attachments, list sizes, ports\n"
+	"  status [--json]                              attachments, lists, ports, ban tables\n"
 	"  block CIDR [--ttl DURATION] | unblock CIDR   change the block list\n"
 	"  allow CIDR [--ttl DURATION] | unallow CIDR   change the allow list (trusted peers)\n"
 	"  list block|allow|bans [--json]               print a list, with the TTL left\n"
@@ -30,9 +33,11 @@ static const char usage_text[] =
 	"                                               files; --watch: again on every change\n"
 	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
 	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
-	"  stats [--json | --prometheus]                counters per reason\n"
+	"  stats [--json | --prometheus]                counters per reason, ban tables\n"
 	"  stats --watch SECONDS [--count N]            live rates per reason\n"
-	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics\n"
+	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics;\n"
+	"    [--timeout SECONDS] [--per-ip-limit N]     idle connections closed after SECONDS\n"
+	"    [--max-connections N]                      (10), N per address (4), N in all (64)\n"
 	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
 	"  agent [--control-group GROUP] [--amqp URL] [--amqp-credentials FILE]\n"
 	"        [--amqp-ca FILE] [--exchange NAME] [--node NAME]\n"
@@ -42,11 +47,23 @@ static const char usage_text[] =
 	"\n"
 	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
 	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
-	"                (default " VOSFP_DEFAULT_PIN_ROOT ")\n"
+	"                (default " VOSFP_DEFAULT_PIN_ROOT "): an absolute path below a\n"
+	"                bpffs mount, not the mount itself. If its parent is not on\n"
+	"                bpffs, vosfp mounts bpffs there only if the parent is\n"
+	"                " BPFFS_DEFAULT_MOUNT " or --mount-bpffs is given, only on an empty\n"
+	"                directory, and says so on stderr\n"
+	"--mount-bpffs   allow mounting bpffs on another empty directory than\n"
+	"                " BPFFS_DEFAULT_MOUNT "\n"
+	"                A bpffs whose pins would vanish with this process (ip netns exec,\n"
+	"                unshare -m, a container without Bidirectional mount propagation)\n"
+	"                is refused: use nsenter --net=/run/netns/NAME instead\n"
 	"--block-capacity N, --allow-capacity N\n"
-	"                entries each list holds (IPv4 and IPv6 together), fixed when\n"
-	"                the pin root is created (defaults 65536 and 4096); a root made\n"
-	"                with another capacity is an error\n"
+	"                entries each list holds (IPv4 and IPv6 together), set when\n"
+	"                the pin root is created (defaults 65536 and 4096); a larger N\n"
+	"                raises an existing root's, a smaller one is an error\n"
+	"--config FILE   KEY=VALUE settings (pin_root, block_capacity, allow_capacity)\n"
+	"                that the options above override (default $VOSFP_CONFIG, else\n"
+	"                " VOSFP_DEFAULT_CONFIG " if it exists)\n"
 	"--control PATH  the agent's socket (also VOSFP_CONTROL; default /run/vosfp/control.sock):\n"
 	"                a caller without CAP_BPF bans, unbans, blocks, unblocks and lists\n"
 	"                bans through it\n"
@@ -112,27 +129,42 @@ int cli_json_flag(int argc, char **argv)
 	return -1;
 }
 
-/* A root keeps the capacities it was made with: asking for others must not
- * pass silently, or a 1M-prefix load would fail later with "list full". */
+/*
+ * A capacity named on the command line is what the operator wants the
+ * root to take: a larger one than the root's raises it (a capacity is a
+ * limit, not memory), so that a load refused for capacity can be retried
+ * with a larger --block-capacity on the same root, attached or not. A
+ * smaller one is refused rather than applied: it is far more often a stale
+ * figure in a script than a wish to shrink, and it would make a later big
+ * load fail.
+ */
 static int check_capacities(struct cli *cli, const char *root)
 {
 	for (int l = 0; l < 2; l++) {
 		int64_t have;
+		int err;
 
 		if (!cli->capacity[l])
 			continue;
 		have = vosfp_policy_capacity(cli->h, l);
 		if (have < 0)
 			return cli_fail(cli, (int)have);
-		if (have != cli->capacity[l]) {
+		if (have == cli->capacity[l])
+			continue;
+		if (have > cli->capacity[l]) {
 			fprintf(stderr,
 				"vosfp: %s: %s was created with %s capacity %lld, not %u; a list's "
-				"capacity is fixed with its pin root (use another --pin-root, or "
-				"detach and rm -r this one)\n",
+				"capacity can be raised, not lowered, from the tool (use another "
+				"--pin-root, or detach and rm -r this one)\n",
 				cli->command, root, vosfp_list_name(l), (long long)have,
 				cli->capacity[l]);
 			return EXIT_FAIL;
 		}
+		err = vosfp_policy_set_capacity(cli->h, l, cli->capacity[l]);
+		if (err)
+			return cli_fail(cli, err);
+		fprintf(stderr, "vosfp: %s: %s: %s capacity raised from %lld to %u\n", cli->command,
+			root, vosfp_list_name(l), (long long)have, cli->capacity[l]);
 	}
 	return EXIT_OK;
 }
@@ -147,7 +179,7 @@ struct vosfp *cli_open(struct cli *cli)
 	char why[512];
 	int err;
 
-	err = bpffs_ensure(root, why, sizeof(why));
+	err = bpffs_prepare(root, cli->mount_bpffs, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "vosfp: %s: %s\n", cli->command, why);
 		return NULL;
@@ -189,10 +221,15 @@ static int parse_capacity(const char *text, uint32_t *out)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
+	char why[512];
 	char *args[64];
 	int nargs = 0, rc;
 
-	/* --pin-root may stand before or after the command. */
+	/* The configuration file first: the options below override it. */
+	rc = settings_load(&cli, &argc, argv);
+	if (rc != EXIT_OK)
+		return rc;
+	/* --pin-root and --mount-bpffs may stand before or after the command. */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--pin-root")) {
 			if (i + 1 >= argc)
@@ -200,6 +237,8 @@ int main(int argc, char **argv)
 			cli.pin_root = argv[++i];
 		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
 			cli.pin_root = argv[i] + 11;
+		} else if (!strcmp(argv[i], "--mount-bpffs")) {
+			cli.mount_bpffs = true;
 		} else if (!strcmp(argv[i], "--control")) {
 			if (i + 1 >= argc || !*argv[i + 1])
 				return cli_usage(&cli, "--control needs a socket path");
@@ -228,6 +267,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.pin_root && !*cli.pin_root)
 		return cli_usage(&cli, "--pin-root needs a directory");
+	/* Before anything is looked at: a relative or odd spelling is a
+	 * mistake, never a place to mount on. */
+	if (cli.pin_root && bpffs_check_path(cli.pin_root, why, sizeof(why)))
+		return cli_usage(&cli, "%s", why);
 	if (nargs == 0)
 		return cli_usage(&cli, "no command given");
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Attachments are bpf_links pinned as <pin root>/link_<ifname>: the pin
- * keeps the program attached after the process exits, and a link, unlike a
- * netlink attachment, cannot be silently replaced by another program.
+ * Attachments are bpf_links pinned under the pin root (attach_pins.h names
+ * them by interface, network namespace and ifindex): the pin keeps the
+ * program attached after the process exits, and a link, unlike a netlink
+ * attachment, cannot be silently replaced by another program.
  */
-#include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
@@ -18,7 +19,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attach_pins.h"
 #include "internal.h"
+#include "multiprog.h"
+#include "xdp_other.h"
 
 VOSFP_API const char *vosfp_mode_name(int mode)
 {
@@ -28,14 +32,6 @@ VOSFP_API const char *vosfp_mode_name(int mode)
 	case VOSFP_MODE_GENERIC: return "generic";
 	default: return NULL;
 	}
-}
-
-static int link_pin_path(struct vosfp *h, const char *ifname, char *path)
-{
-	char name[IF_NAMESIZE + sizeof(VOSFP_LINK_PREFIX)];
-
-	snprintf(name, sizeof(name), VOSFP_LINK_PREFIX "%s", ifname);
-	return vosfp__pin_path(h, name, path);
 }
 
 /*
@@ -70,40 +66,10 @@ static int check_ifname(struct vosfp *h, const char *ifname)
 {
 	if (!h)
 		return -EINVAL;
-	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strchr(ifname, '/'))
+	/* The kernel refuses '/' and ':' in names; pins use ':' as a separator. */
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strpbrk(ifname, "/:"))
 		return vosfp__fail(h, -EINVAL, "'%s': not a valid interface name",
 				   ifname ? ifname : "(null)");
-	return 0;
-}
-
-/* The ifindex a pinned XDP link is attached to; 0 once its interface is
- * gone (the kernel detaches the link then, and it is defunct). */
-static int link_ifindex(int link_fd, __u32 *ifindex, __u32 *prog_id)
-{
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(link_fd, &info, &len))
-		return -errno;
-	*ifindex = info.xdp.ifindex;
-	if (prog_id)
-		*prog_id = info.prog_id;
-	return 0;
-}
-
-/* An existing pin is either a live attachment (-EEXIST) or stale (removed). */
-static int check_existing_pin(struct vosfp *h, const char *ifname, const char *path)
-{
-	__u32 ifindex = 0;
-	int fd = bpf_obj_get(path);
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : pin_error(h, ifname, path, errno);
-	link_ifindex(fd, &ifindex, NULL);
-	close(fd);
-	if (ifindex)
-		return vosfp__fail(h, -EEXIST, "%s: already attached (pinned link %s)", ifname, path);
-	unlink(path);
 	return 0;
 }
 
@@ -117,7 +83,8 @@ static int create_link(struct vosfp *h, int ifindex, int mode)
 	return fd < 0 ? -errno : fd;
 }
 
-static int attach_error(struct vosfp *h, const char *ifname, int mode, int err)
+static int attach_error(struct vosfp *h, const char *ifname, uint32_t ifindex, int mode,
+			int err)
 {
 	switch (-err) {
 	case EPERM:
@@ -126,6 +93,9 @@ static int attach_error(struct vosfp *h, const char *ifname, int mode, int err)
 				   ifname);
 	case EBUSY:
 	case EEXIST:
+		/* Attached since vosfp__xdp_check_free() looked: name it. */
+		if (vosfp__xdp_check_free(h, ifname, ifindex, false))
+			return -EBUSY;
 		return vosfp__fail(h, -EBUSY,
 				   "%s: another XDP program is attached (see `ip link show %s`)",
 				   ifname, ifname);
@@ -143,168 +113,397 @@ static int attach_error(struct vosfp *h, const char *ifname, int mode, int err)
 	}
 }
 
-VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used)
+
+/* The interface an attach or detach is about, as seen from this namespace,
+ * and the pin root's attachments. */
+struct target {
+	const char *ifname;
+	uint32_t ifindex; /* 0: no such interface here */
+	uint64_t netns;
+	struct vosfp_pin *pins;
+	int n;
+};
+
+static int target_init(struct vosfp *h, const char *ifname, struct target *t)
+{
+	int64_t netns = vosfp__netns_self(h);
+
+	memset(t, 0, sizeof(*t));
+	if (netns < 0)
+		return (int)netns;
+	t->ifname = ifname;
+	t->netns = (uint64_t)netns;
+	t->ifindex = if_nametoindex(ifname);
+	t->n = vosfp__pins_list(h, t->netns, &t->pins);
+	return t->n < 0 ? t->n : 0;
+}
+
+/*
+ * The pin of this interface's attachment: one located here on its ifindex,
+ * or else the one live pin whose interface now has this ifindex and runs
+ * its program (the interface moved here from another namespace). Its pin is
+ * renamed to record where it is now (also migrating a first-layout pin).
+ * *idx gets its index, or -1 if none. Returns 0 or a recorded negative
+ * errno (which may be -EPERM, -1: hence the out parameter).
+ */
+static int find_ours(struct vosfp *h, struct target *t, int *idx)
+{
+	char file[sizeof(t->pins->file)], from[PATH_MAX], to[PATH_MAX];
+	uint32_t prog_here;
+	int found = -1;
+
+	*idx = -1;
+	if (!t->ifindex)
+		return 0;
+	for (int i = 0; i < t->n; i++)
+		if (t->pins[i].where == PIN_HERE && t->pins[i].now_ifindex == t->ifindex)
+			found = i;
+	prog_here = vosfp__xdp_prog_on(t->ifindex);
+	for (int i = 0; found < 0 && i < t->n; i++) {
+		struct vosfp_pin *p = &t->pins[i];
+
+		/* A dispatcher component moved with its interface's
+		 * dispatcher: it is in the one here. */
+		if (p->where == PIN_ELSEWHERE && p->multiprog &&
+		    vosfp__mprog_has(t->ifindex, p->prog_id, NULL)) {
+			p->now_ifindex = t->ifindex;
+			found = i;
+			break;
+		}
+		if (p->where != PIN_ELSEWHERE || p->now_ifindex != t->ifindex ||
+		    p->prog_id != prog_here)
+			continue;
+		for (int j = i + 1; j < t->n; j++) {
+			const struct vosfp_pin *q = &t->pins[j];
+
+			if (q->where != PIN_ELSEWHERE || q->now_ifindex != t->ifindex ||
+			    q->prog_id != prog_here)
+				continue;
+			return vosfp__fail(h, -ENOTUNIQ, "%s: pins %s and %s both may be its "
+					   "attachment (interfaces moved between network namespaces); "
+					   "detach from the namespace they were made in, or remove the "
+					   "pins", t->ifname, p->file, q->file);
+		}
+		found = i;
+	}
+	if (found < 0)
+		return 0;
+	vosfp__pin_file(file, t->pins[found].multiprog, t->ifname, t->netns, t->ifindex);
+	if (!strcmp(file, t->pins[found].file)) {
+		*idx = found;
+		return 0;
+	}
+	if (vosfp__pin_path(h, t->pins[found].file, from) || vosfp__pin_path(h, file, to))
+		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
+	if (rename(from, to) < 0)
+		return pin_error(h, t->ifname, from, errno);
+	vosfp__log(VOSFP_LOG_INFO, "%s: pin %s renamed %s", t->ifname, t->pins[found].file, file);
+	snprintf(t->pins[found].file, sizeof(t->pins[found].file), "%s", file);
+	snprintf(t->pins[found].ifname, sizeof(t->pins[found].ifname), "%s", t->ifname);
+	*idx = found;
+	return 0;
+}
+
+/* Live attachments recorded under this name whose interface is not this
+ * one here: it moved to another namespace (or was renamed). */
+static const struct vosfp_pin *moved_away(const struct target *t)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->pins[i].where == PIN_ELSEWHERE && !strcmp(t->pins[i].ifname, t->ifname))
+			return &t->pins[i];
+	return NULL;
+}
+
+static int moved_error(struct vosfp *h, const struct target *t, const struct vosfp_pin *p)
+{
+	char here[96], was[64], now[64] = "not visible from here";
+
+	if (t->ifindex)
+		snprintf(here, sizeof(here), "the %s here is ifindex %u in netns %" PRIu64,
+			 t->ifname, t->ifindex, t->netns);
+	else
+		snprintf(here, sizeof(here), "netns %" PRIu64 " has no %s", t->netns, t->ifname);
+	if (p->netns)
+		snprintf(was, sizeof(was), "ifindex %u in netns %" PRIu64, p->ifindex, p->netns);
+	else
+		snprintf(was, sizeof(was), "an interface of that name (pinned without a netns)");
+	if (p->now_ifindex)
+		snprintf(now, sizeof(now), "now ifindex %u", p->now_ifindex);
+	return vosfp__fail(h, -ENOENT, "%s: not attached here: the pinned attachment %s belongs "
+			   "to %s, which is %s in another network namespace (it moved, or was "
+			   "renamed), and %s; its filter stays. Detach it from the namespace it is "
+			   "in (nsenter --net=/proc/PID/ns/net vosfp detach NAME; `lsns -t net` "
+			   "lists them), or remove %s/%s to drop its filter",
+			   t->ifname, p->file, was, now, here, h->pin_root, p->file);
+}
+
+/* Pins recorded under this name whose interface is gone: stale, removed. */
+static int remove_defunct(struct vosfp *h, const struct target *t)
 {
 	char path[PATH_MAX];
-	int ifindex, fd = -1, err, got = mode;
 
-	err = check_ifname(h, ifname);
-	if (err)
-		return err;
-	if (!vosfp_mode_name(mode))
-		return vosfp__fail(h, -EINVAL, "unknown attach mode %d", mode);
-	ifindex = (int)if_nametoindex(ifname);
-	if (!ifindex)
-		return vosfp__fail(h, -ENODEV, "%s: no such interface", ifname);
-	err = require_net_admin(h, ifname, "attaching");
-	if (err)
-		return err;
-	if (link_pin_path(h, ifname, path))
-		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", ifname);
-	err = check_existing_pin(h, ifname, path);
-	if (err)
-		return err;
-	err = vosfp__prog_fd(h);
-	if (err < 0)
-		return err;
-
-	if (mode == VOSFP_MODE_AUTO) {
-		got = VOSFP_MODE_NATIVE;
-		fd = create_link(h, ifindex, got);
-		/* Only a driver without native support, or an MTU native XDP
-		 * cannot take (ERANGE), falls back; a busy interface or
-		 * missing privileges stay errors. */
-		if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
-			vosfp__log(VOSFP_LOG_INFO, "%s: native XDP unavailable, using generic", ifname);
-			got = VOSFP_MODE_GENERIC;
-			fd = create_link(h, ifindex, got);
-		}
-	} else {
-		fd = create_link(h, ifindex, mode);
+	for (int i = 0; i < t->n; i++) {
+		if (t->pins[i].where != PIN_DEFUNCT || strcmp(t->pins[i].ifname, t->ifname))
+			continue;
+		if (vosfp__pin_path(h, t->pins[i].file, path))
+			continue;
+		if (unlink(path) < 0 && errno != ENOENT)
+			return pin_error(h, t->ifname, path, errno);
+		vosfp__log(VOSFP_LOG_INFO, "%s: removed stale pin %s", t->ifname, path);
 	}
-	if (fd < 0)
-		return attach_error(h, ifname, got, fd);
+	return 0;
+}
 
+/* The XDP link, native falling back to generic for AUTO; fd or -errno. */
+static int xdp_link(struct vosfp *h, const struct target *t, int mode, int *got)
+{
+	int fd;
+
+	*got = mode;
+	if (mode != VOSFP_MODE_AUTO)
+		return create_link(h, (int)t->ifindex, mode);
+	*got = VOSFP_MODE_NATIVE;
+	fd = create_link(h, (int)t->ifindex, *got);
+	/* Only a driver without native support, or an MTU native XDP cannot
+	 * take (ERANGE), falls back; a busy interface or missing privileges
+	 * stay errors. */
+	if (fd == -EOPNOTSUPP || fd == -EINVAL || fd == -ERANGE) {
+		vosfp__log(VOSFP_LOG_INFO, "%s: native XDP unavailable, using generic", t->ifname);
+		*got = VOSFP_MODE_GENERIC;
+		fd = create_link(h, (int)t->ifindex, *got);
+	}
+	return fd;
+}
+
+/*
+ * The hooks of one attachment: the TC egress program that learns verified
+ * sources (egress.c), then the XDP link or dispatcher component, pinned. A
+ * hook that fails undoes the ones before it, so that an attach is whole or
+ * nothing.
+ */
+static int attach_hooks(struct vosfp *h, const struct target *t, int mode, bool multiprog,
+			int *got)
+{
+	char file[sizeof(t->pins->file)], path[PATH_MAX];
+	int fd, err;
+
+	vosfp__pin_file(file, multiprog, t->ifname, t->netns, t->ifindex);
+	if (vosfp__pin_path(h, file, path))
+		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
+	err = vosfp__egress_attach(h, t->ifname, (int)t->ifindex);
+	if (err)
+		return err;
+	if (multiprog) {
+		err = vosfp__mprog_attach(h, t->ifname, t->ifindex, mode, path, got);
+		if (err)
+			vosfp__egress_detach(h, t->ifname);
+		return err;
+	}
+	fd = xdp_link(h, t, mode, got);
+	if (fd < 0) {
+		err = attach_error(h, t->ifname, t->ifindex, *got, fd);
+		vosfp__egress_detach(h, t->ifname);
+		return err;
+	}
 	if (bpf_obj_pin(fd, path)) {
 		err = errno;
 		close(fd); /* the last reference: the link detaches */
-		return pin_error(h, ifname, path, err);
+		vosfp__egress_detach(h, t->ifname);
+		return pin_error(h, t->ifname, path, err);
 	}
 	close(fd);
-	if (mode_used)
-		*mode_used = got;
-	vosfp__log(VOSFP_LOG_INFO, "%s: attached in %s mode", ifname, vosfp_mode_name(got));
-	return vosfp__ok(h);
+	return 0;
 }
 
-VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
+/* The reverse of attach_hooks for one pin. */
+static int detach_hooks(struct vosfp *h, const struct target *t, const struct vosfp_pin *p)
 {
 	char path[PATH_MAX];
 	int fd, err;
 
-	err = check_ifname(h, ifname);
-	if (err)
-		return err;
-	if (link_pin_path(h, ifname, path))
-		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", ifname);
-	err = require_net_admin(h, ifname, "detaching");
-	if (err)
-		return err;
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return vosfp__fail(h, -ENOENT, "%s: not attached (no pinned link in %s)",
-					   ifname, h->pin_root);
-		return pin_error(h, ifname, path, errno);
+	if (vosfp__pin_path(h, p->file, path))
+		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
+	if (p->multiprog) {
+		err = vosfp__mprog_detach(h, t->ifname, t->ifindex, p->prog_id);
+		if (err)
+			return err;
+		goto unpin;
 	}
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return pin_error(h, t->ifname, path, errno);
 	/* Detach even if some other process holds the link open; a link whose
 	 * interface is gone is already detached. */
 	if (bpf_link_detach(fd) && errno != ENOLINK && errno != EINVAL) {
 		err = -errno;
 		close(fd);
-		return vosfp__fail(h, err, "%s: detach failed: %s", ifname, strerror(-err));
+		return vosfp__fail(h, err, "%s: detach failed: %s", t->ifname, strerror(-err));
 	}
 	close(fd);
+unpin:
 	if (unlink(path) < 0 && errno != ENOENT)
-		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", ifname, path,
+		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", t->ifname, path,
 				   strerror(errno));
-	return vosfp__ok(h);
+	return vosfp__egress_detach(h, t->ifname); /* egress.c */
 }
 
-static int by_name(const void *a, const void *b)
+/* libbpf's OPTS rule: fields past the caller's sz read as 0; fields past
+ * ours must be 0 (a newer caller asking for what this library lacks). */
+static int read_opts(struct vosfp *h, const struct vosfp_attach_opts *opts, int *mode,
+		     unsigned int *flags)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct vosfp_attach_opts o = { .sz = sizeof(o) };
+
+	if (!opts)
+		return 0;
+	if (opts->sz < sizeof(opts->sz))
+		return vosfp__fail(h, -EINVAL, "vosfp_attach_opts.sz %zu is too small", opts->sz);
+	for (size_t i = sizeof(o); i < opts->sz; i++)
+		if (((const char *)opts)[i])
+			return vosfp__fail(h, -EINVAL, "vosfp_attach_opts has fields this libvosfp "
+					   "(%s) does not know", vosfp_version());
+	memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	if (o.flags & ~(unsigned int)VOSFP_ATTACH_MULTIPROG)
+		return vosfp__fail(h, -EINVAL, "unknown attach flags 0x%x", o.flags);
+	*mode = o.mode;
+	*flags = o.flags;
+	return 0;
 }
 
-/* Interface names with a pinned link, sorted; caller frees. */
-static int list_links(struct vosfp *h, char ***names_out)
+VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used)
 {
-	size_t plen = strlen(VOSFP_LINK_PREFIX);
-	char **names = NULL;
-	struct dirent *de;
-	int n = 0;
-	DIR *dir;
+	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = mode };
 
-	*names_out = NULL;
-	dir = opendir(h->pin_root);
-	if (!dir)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while ((de = readdir(dir))) {
-		char **grown;
+	return vosfp_attach_ex(h, ifname, &opts, mode_used);
+}
 
-		if (strncmp(de->d_name, VOSFP_LINK_PREFIX, plen) || !de->d_name[plen])
-			continue;
-		grown = realloc(names, (n + 1) * sizeof(*names));
-		if (!grown || !(grown[n] = strdup(de->d_name + plen))) {
-			names = grown ? grown : names;
-			closedir(dir);
-			for (int i = 0; i < n; i++)
-				free(names[i]);
-			free(names);
-			return vosfp__fail(h, -ENOMEM, "out of memory");
-		}
-		names = grown;
-		n++;
+VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
+			      const struct vosfp_attach_opts *opts, int *mode_used)
+{
+	const struct vosfp_pin *away;
+	int err, mode = VOSFP_MODE_AUTO, got, idx;
+	unsigned int flags = 0;
+	bool multiprog;
+	struct target t;
+
+	err = check_ifname(h, ifname);
+	if (!err)
+		err = read_opts(h, opts, &mode, &flags);
+	if (err)
+		return err;
+	multiprog = flags & VOSFP_ATTACH_MULTIPROG;
+	got = mode;
+	if (!vosfp_mode_name(mode))
+		return vosfp__fail(h, -EINVAL, "unknown attach mode %d", mode);
+	if (!if_nametoindex(ifname))
+		return vosfp__fail(h, -ENODEV, "%s: no such interface", ifname);
+	err = require_net_admin(h, ifname, "attaching");
+	if (err)
+		return err;
+	err = target_init(h, ifname, &t);
+	if (err)
+		goto out;
+	if (!t.ifindex) {
+		err = vosfp__fail(h, -ENODEV, "%s: no such interface", ifname);
+		goto out;
 	}
-	closedir(dir);
-	if (n)
-		qsort(names, n, sizeof(*names), by_name);
-	*names_out = names;
-	return n;
+	err = find_ours(h, &t, &idx);
+	if (!err && idx >= 0)
+		err = vosfp__fail(h, -EEXIST, "%s: already attached (pinned link %s/%s)", ifname,
+				  h->pin_root, t.pins[idx].file);
+	if (err)
+		goto out;
+	away = moved_away(&t);
+	if (away)
+		vosfp__log(VOSFP_LOG_INFO, "%s: pin %s is for an interface that moved away; its "
+			   "filter stays, and this %s gets its own", ifname, away->file, ifname);
+	err = vosfp__xdp_check_free(h, ifname, t.ifindex, multiprog);
+	if (!err && !multiprog)
+		err = vosfp__prog_fd(h);
+	if (err < 0)
+		goto out;
+	err = remove_defunct(h, &t);
+	if (!err)
+		err = attach_hooks(h, &t, mode, multiprog, &got);
+	if (err)
+		goto out;
+	if (mode_used)
+		*mode_used = got;
+	vosfp__log(VOSFP_LOG_INFO, "%s: attached in %s mode%s", ifname, vosfp_mode_name(got),
+		   multiprog ? " through libxdp's dispatcher" : "");
+	err = vosfp__ok(h);
+out:
+	free(t.pins);
+	return err;
 }
 
-static void free_names(char **names, int n)
+VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
 {
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	const struct vosfp_pin *away;
+	struct target t;
+	int err, idx, stale = 0;
+
+	err = check_ifname(h, ifname);
+	if (err)
+		return err;
+	err = require_net_admin(h, ifname, "detaching");
+	if (err)
+		return err;
+	err = target_init(h, ifname, &t);
+	if (err)
+		goto out;
+	err = find_ours(h, &t, &idx);
+	if (err)
+		goto out;
+	if (idx >= 0) {
+		err = detach_hooks(h, &t, &t.pins[idx]);
+		if (!err)
+			err = remove_defunct(h, &t);
+		goto done;
+	}
+	/* Never the filter of an interface that moved away and left its name
+	 * to another one: name it, and leave it. */
+	away = moved_away(&t);
+	if (away) {
+		err = moved_error(h, &t, away);
+		goto out;
+	}
+	for (int i = 0; i < t.n; i++)
+		stale += t.pins[i].where == PIN_DEFUNCT && !strcmp(t.pins[i].ifname, ifname);
+	if (!stale) {
+		err = vosfp__fail(h, -ENOENT, "%s: not attached (no pinned link in %s)", ifname,
+				  h->pin_root);
+		goto out;
+	}
+	err = remove_defunct(h, &t);
+done:
+	if (!err)
+		err = vosfp__ok(h);
+out:
+	free(t.pins);
+	return err;
 }
 
 VOSFP_API int vosfp_attachment_count(struct vosfp *h)
 {
-	char **names;
+	struct vosfp_pin *pins;
 	int n;
 
 	if (!h)
 		return -EINVAL;
-	n = list_links(h, &names);
+	/* Counting needs no location: any namespace number will do. */
+	n = vosfp__pins_list(h, 0, &pins);
 	if (n < 0)
 		return n;
-	free_names(names, n);
+	free(pins);
 	vosfp__ok(h);
 	return n;
 }
 
-/* The mode is read over netlink in the caller's network namespace; an
- * ifindex there may belong to another interface than the one attached in
- * another namespace, so the name must match too, else the mode is unknown. */
-static int query_mode(__u32 ifindex, const char *ifname)
+static int query_mode(uint32_t ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	char name[IF_NAMESIZE];
 
-	if (!ifindex || !if_indextoname(ifindex, name) || strcmp(name, ifname))
-		return VOSFP_MODE_AUTO;
 	if (bpf_xdp_query((int)ifindex, 0, &q))
 		return VOSFP_MODE_AUTO;
 	switch (q.attach_mode) {
@@ -314,41 +513,46 @@ static int query_mode(__u32 ifindex, const char *ifname)
 	}
 }
 
+/* The name is the interface's name now when it is here (it may have been
+ * renamed), else the recorded one; the mode is known only here. */
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
 				   int *mode, uint32_t *prog_id)
 {
-	char path[PATH_MAX], **names;
-	__u32 ifindex = 0, pid = 0;
-	int n, fd, err = 0;
+	char now[IF_NAMESIZE];
+	struct vosfp_pin *pins, *p;
+	int64_t netns;
+	int n, err = 0;
 
 	if (!h)
 		return -EINVAL;
-	n = list_links(h, &names);
+	netns = vosfp__netns_self(h);
+	if (netns < 0)
+		return (int)netns;
+	n = vosfp__pins_list(h, (uint64_t)netns, &pins);
 	if (n < 0)
 		return n;
 	if (idx < 0 || idx >= n) {
-		free_names(names, n);
+		free(pins);
 		return vosfp__fail(h, -ERANGE, "attachment %d: there are %d", idx, n);
 	}
+	p = &pins[idx];
+	if (p->where != PIN_HERE || !if_indextoname(p->now_ifindex, now))
+		snprintf(now, sizeof(now), "%s", p->ifname);
 	if (ifname && len) {
-		if (strlen(names[idx]) >= len)
+		if (strlen(now) >= len)
 			err = vosfp__fail(h, -ENOSPC, "interface name buffer too small");
 		else
-			snprintf(ifname, len, "%s", names[idx]);
+			snprintf(ifname, len, "%s", now);
 	}
-	if (!err && !link_pin_path(h, names[idx], path)) {
-		fd = bpf_obj_get(path);
-		if (fd >= 0) {
-			link_ifindex(fd, &ifindex, &pid);
-			close(fd);
-		}
+	if (mode && !err) {
+		*mode = VOSFP_MODE_AUTO;
+		if (p->where == PIN_HERE && p->multiprog)
+			vosfp__mprog_has(p->now_ifindex, p->prog_id, mode);
+		else if (p->where == PIN_HERE)
+			*mode = query_mode(p->now_ifindex);
 	}
-	if (mode && !err)
-		*mode = query_mode(ifindex, names[idx]);
-	free_names(names, n);
-	if (err)
-		return err;
-	if (prog_id)
-		*prog_id = ifindex ? pid : 0;
-	return vosfp__ok(h);
+	if (prog_id && !err)
+		*prog_id = p->where == PIN_DEFUNCT ? 0 : p->prog_id;
+	free(pins);
+	return err ? err : vosfp__ok(h);
 }

@@ -4,6 +4,8 @@
  * time (CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns). The program
  * itself ignores an expired entry, so a ban ends on time with no process
  * running; the library removes expired entries whenever it walks the list.
+ * Bans made here live in their own table (VOSFP_MAP_MBANS), never evicted;
+ * the program's automatic bans in another (see vosfp_shared.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "internal.h"
 
@@ -57,8 +60,17 @@ static void recheck_present(struct vosfp *h)
 	struct vosfp_addr_key key;
 
 	set_present(h, 0);
-	if (!bpf_map_get_next_key(h->map_fd[MAP_BANS], NULL, &key) || errno != ENOENT)
+	if (!bpf_map_get_next_key(h->map_fd[MAP_MBANS], NULL, &key) || errno != ENOENT ||
+	    !bpf_map_get_next_key(h->map_fd[MAP_BANS], NULL, &key) || errno != ENOENT)
 		set_present(h, 1);
+}
+
+static uint32_t capacity(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
 }
 
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds)
@@ -75,35 +87,81 @@ VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seco
 	if (ttl_seconds == 0 || ttl_seconds > MAX_TTL)
 		return vosfp__fail(h, -EINVAL, "ban TTL must be 1 to %u seconds", MAX_TTL);
 	val.expires_ns = now_ns() + (__u64)ttl_seconds * NSEC;
-	if (bpf_map_update_elem(h->map_fd[MAP_BANS], &key, &val, BPF_ANY))
+	if (bpf_map_update_elem(h->map_fd[MAP_MBANS], &key, &val, BPF_ANY)) {
+		if (errno == E2BIG)
+			return vosfp__fail(h, -ENOSPC, "%s: ban table full (%u)", addr,
+					   capacity(h->map_fd[MAP_MBANS]));
 		return vosfp__fail(h, -errno, "%s: cannot ban: %s", addr, strerror(errno));
+	}
 	err = set_present(h, 1);
 	if (err)
 		return vosfp__fail(h, err, "%s: cannot flag the ban: %s", addr, strerror(-err));
+	/* The ban by hand now decides; an automatic one would only show twice. */
+	bpf_map_delete_elem(h->map_fd[MAP_BANS], &key);
 	return vosfp__ok(h);
 }
 
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
 {
 	struct vosfp_addr_key key;
-	int err;
+	int err, found = 0;
 
 	if (!h)
 		return -EINVAL;
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
-	if (bpf_map_delete_elem(h->map_fd[MAP_BANS], &key))
-		return vosfp__fail(h, -errno, "%s: %s", addr,
-				   errno == ENOENT ? "not banned" : strerror(errno));
+	for (int m = 0; m < 2; m++) {
+		int fd = h->map_fd[m ? MAP_BANS : MAP_MBANS];
+
+		if (!bpf_map_delete_elem(fd, &key))
+			found = 1;
+		else if (errno != ENOENT)
+			return vosfp__fail(h, -errno, "%s: %s", addr, strerror(errno));
+	}
+	if (!found)
+		return vosfp__fail(h, -ENOENT, "%s: not banned", addr);
 	recheck_present(h);
 	return vosfp__ok(h);
 }
 
+/* Walks one of the hash maps keyed by struct vosfp_addr_key. The entry
+ * last returned is removed only once the walk has moved past it (removing
+ * the current key would make the kernel start the walk again). */
+struct walk {
+	int fd;
+	bool started, drop_prev;
+	struct vosfp_addr_key key;
+};
+
+/* The next key and its expiry: 1, 0 at the end, or a negative errno. An
+ * entry that vanished meanwhile is skipped. */
+static int walk_next(struct walk *w, void *val, size_t val_len)
+{
+	(void)val_len;
+	for (;;) {
+		struct vosfp_addr_key next;
+		int end;
+
+		end = bpf_map_get_next_key(w->fd, w->started ? &w->key : NULL, &next);
+		if (end && errno != ENOENT)
+			return -errno;
+		if (w->drop_prev)
+			bpf_map_delete_elem(w->fd, &w->key);
+		w->drop_prev = false;
+		if (end)
+			return 0;
+		w->key = next;
+		w->started = true;
+		if (!bpf_map_lookup_elem(w->fd, &next, val))
+			return 1;
+	}
+}
+
 struct vosfp_ban_iter {
 	struct vosfp *h;
-	bool started;
-	struct vosfp_addr_key key;
+	int table; /* 0: bans by hand, 1: automatic, 2: done */
+	struct walk w;
 };
 
 VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out)
@@ -114,38 +172,37 @@ VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out)
 	if (!*out)
 		return vosfp__fail(h, -ENOMEM, "out of memory");
 	(*out)->h = h;
+	(*out)->w.fd = h->map_fd[MAP_MBANS];
 	return vosfp__ok(h);
 }
 
 VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
 				  uint32_t *ttl_left, int *reason)
 {
-	int fd;
-
 	if (!it || !addr)
 		return -EINVAL;
-	fd = it->h->map_fd[MAP_BANS];
-	for (;;) {
-		struct vosfp_addr_key next;
+	while (it->table < 2) {
 		struct vosfp_ban_val val;
-		__u64 now = now_ns();
+		__u64 now;
+		int r = walk_next(&it->w, &val, sizeof(val));
 
-		if (bpf_map_get_next_key(fd, it->started ? &it->key : NULL, &next)) {
-			if (errno != ENOENT)
-				return vosfp__fail(it->h, -errno, "listing bans: %s",
-						   strerror(errno));
-			recheck_present(it->h); /* expired bans may have gone */
-			return 0;
-		}
-		it->key = next;
-		it->started = true;
-		if (bpf_map_lookup_elem(fd, &next, &val))
-			continue; /* gone meanwhile */
-		if (val.expires_ns <= now) {
-			bpf_map_delete_elem(fd, &next); /* tidy up: the program ignores it */
+		if (r < 0)
+			return vosfp__fail(it->h, r, "listing bans: %s", strerror(-r));
+		if (r == 0) {
+			if (++it->table == 2) {
+				recheck_present(it->h); /* expired bans may have gone */
+				break;
+			}
+			memset(&it->w, 0, sizeof(it->w));
+			it->w.fd = it->h->map_fd[MAP_BANS];
 			continue;
 		}
-		if (!inet_ntop(next.family == 4 ? AF_INET : AF_INET6, next.addr, addr,
+		now = now_ns();
+		if (val.expires_ns <= now) {
+			it->w.drop_prev = true; /* tidy up: the program ignores it */
+			continue;
+		}
+		if (!inet_ntop(it->w.key.family == 4 ? AF_INET : AF_INET6, it->w.key.addr, addr,
 			       (socklen_t)len))
 			return vosfp__fail(it->h, -ENOSPC, "buffer of %zu bytes too small", len);
 		if (ttl_left)
@@ -154,9 +211,89 @@ VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t 
 			*reason = (int)val.reason;
 		return 1;
 	}
+	return 0;
 }
 
 VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it)
 {
 	free(it);
+}
+
+/* Unexpired entries of a table whose values start with an expiry; the
+ * expired ones are removed on the way, which frees a table a flood filled
+ * once their time is up. */
+static int count_live(int fd, uint32_t *used)
+{
+	union {
+		struct vosfp_ban_val ban;
+		struct vosfp_verified_val verified;
+	} val;
+	struct walk w = { .fd = fd };
+	uint32_t n = 0;
+	int r;
+
+	while ((r = walk_next(&w, &val, sizeof(val))) == 1) {
+		/* Both layouts start with the expiry. */
+		if (val.ban.expires_ns > now_ns())
+			n++;
+		else
+			w.drop_prev = true;
+	}
+	*used = n;
+	return r;
+}
+
+static int sum_bstat(struct vosfp *h, __u32 slot, uint64_t *out)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *vals;
+
+	*out = 0;
+	if (ncpus <= 0)
+		return -EINVAL;
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(h->map_fd[MAP_BSTATS], &slot, vals)) {
+		int err = -errno;
+
+		free(vals);
+		return err;
+	}
+	for (int c = 0; c < ncpus; c++)
+		*out += vals[c];
+	free(vals);
+	return 0;
+}
+
+VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
+{
+	struct vosfp_ban_stats st = { .sz = sizeof(st) };
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	if (!out || out->sz < offsetof(struct vosfp_ban_stats, manual_capacity))
+		return vosfp__fail(h, -EINVAL, "vosfp_ban_stats: out is NULL or its sz too small");
+	st.manual_capacity = capacity(h->map_fd[MAP_MBANS]);
+	st.auto_capacity = capacity(h->map_fd[MAP_BANS]);
+	st.verified_capacity = capacity(h->map_fd[MAP_VERIFIED]);
+	err = count_live(h->map_fd[MAP_MBANS], &st.manual_used);
+	if (!err)
+		err = count_live(h->map_fd[MAP_BANS], &st.auto_used);
+	if (!err)
+		err = count_live(h->map_fd[MAP_VERIFIED], &st.verified_used);
+	if (!err)
+		err = sum_bstat(h, VOSFP_BS_AUTO_REFUSED, &st.auto_refused);
+	if (!err)
+		err = sum_bstat(h, VOSFP_BS_SPARED, &st.auto_spared);
+	if (!err)
+		err = sum_bstat(h, VOSFP_BS_LEARNED, &st.verified_learned);
+	if (err)
+		return vosfp__fail(h, err, "reading the ban tables: %s", strerror(-err));
+	recheck_present(h);
+	/* OPTS rule: an older caller's struct gets the fields it knows. */
+	memcpy((char *)out + sizeof(out->sz), (char *)&st + sizeof(st.sz),
+	       (out->sz < sizeof(st) ? out->sz : sizeof(st)) - sizeof(st.sz));
+	return vosfp__ok(h);
 }

@@ -32,6 +32,7 @@ void vosfp__config_defaults(struct vosfp_config *cfg)
 	cfg->magic = VOSFP_CFG_MAGIC;
 	cfg->flags = VOSFP_CFG_MALFORMED_DROP | VOSFP_CFG_AUTOBAN;
 	cfg->ban_ttl_ns = 3600ull * 1000000000ull;
+	cfg->verified_ttl_ns = 7ull * 24 * 3600 * 1000000000ull;
 	cfg->rate_tau_ns = 20 - 1; /* burst 20, no rate: see set_rate() */
 	cfg->stealth_methods = 1u << VOSFP_M_OPTIONS;
 	cfg->port_bitmap[5060 / 32] |= 1u << (5060 % 32);
@@ -172,7 +173,7 @@ static int parse_methods(struct vosfp *h, const char *value, struct vosfp_config
 	if (strlen(value) >= sizeof(copy))
 		return vosfp__fail(h, -EINVAL, "method list too long");
 	snprintf(copy, sizeof(copy), "%s", value);
-	if (!strcasecmp(copy, "none") || !*copy) {
+	if (!strcasecmp(copy, "none")) {
 		cfg->stealth_methods = 0;
 		return 0;
 	}
@@ -362,39 +363,66 @@ static int format_ban_ttl(struct vosfp *h, const struct vosfp_config *cfg, char 
 		       (int)len ? -ENOSPC : 0;
 }
 
+/* 0 turns learning off: no source is verified, so none is spared. */
+static int parse_verified_ttl(struct vosfp *h, const char *value, struct vosfp_config *cfg)
+{
+	unsigned long ttl;
+	int err = parse_number(h, value, 0, MAX_BAN_TTL, &ttl);
+
+	if (!err)
+		cfg->verified_ttl_ns = ttl * NSEC;
+	return err;
+}
+
+static int format_verified_ttl(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			       size_t len)
+{
+	(void)h;
+	return snprintf(buf, len, "%llu", (unsigned long long)(cfg->verified_ttl_ns / NSEC)) >=
+		       (int)len ? -ENOSPC : 0;
+}
+
 struct config_key {
 	const char *name;
 	const char *help;
+	/* The word that turns the setting off, for keys that have one: an
+	 * empty value is refused, so that a shell variable that expanded to
+	 * nothing never turns a protection off unnoticed. */
+	const char *none;
 	int (*parse)(struct vosfp *h, const char *value, struct vosfp_config *cfg);
 	int (*format)(struct vosfp *h, const struct vosfp_config *cfg, char *buf, size_t len);
 };
 
 static const struct config_key keys[] = {
-	{ "ports", "SIP ports inspected, comma-separated (default 5060)", parse_ports,
+	{ "ports", "SIP ports inspected, comma-separated (default 5060)", NULL, parse_ports,
 	  format_ports },
 	{ "stealth_methods",
 	  "request methods dropped unanswered from sources not on the allow list "
 	  "(default OPTIONS; 'none' for none)",
-	  parse_methods, format_methods },
+	  "none", parse_methods, format_methods },
 	{ "malformed_drop", "drop UDP to a SIP port that is not SIP: on or off (default on)",
-	  parse_malformed, format_malformed },
+	  NULL, parse_malformed, format_malformed },
 	{ "trusted_only",
 	  "drop every request from sources not on the allow list; responses pass: on or off "
 	  "(default off)",
-	  parse_trusted_only, format_trusted_only },
+	  NULL, parse_trusted_only, format_trusted_only },
 	{ "user_agents",
 	  "scanner User-Agent prefixes, comma-separated, any case, 4-32 characters; 'none' "
 	  "for none (default friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,pplsip,iWar,"
 	  "sundayddr,SIVuS,smap)",
-	  parse_user_agents, format_user_agents },
+	  "none", parse_user_agents, format_user_agents },
 	{ "rate_limit", "requests per second allowed per source, 0 for no limit (default 0)",
-	  parse_rate, format_rate },
+	  NULL, parse_rate, format_rate },
 	{ "rate_burst", "requests a source may send at once above its rate (default 20)",
-	  parse_burst, format_burst },
+	  NULL, parse_burst, format_burst },
 	{ "autoban", "ban scanners and sources over the rate limit: on or off (default on)",
-	  parse_autoban, format_autoban },
-	{ "ban_ttl", "seconds an automatic ban lasts (default 3600)", parse_ban_ttl,
+	  NULL, parse_autoban, format_autoban },
+	{ "ban_ttl", "seconds an automatic ban lasts (default 3600)", NULL, parse_ban_ttl,
 	  format_ban_ttl },
+	{ "verified_ttl",
+	  "seconds a source stays verified (never auto-banned) after the server's 2xx to its "
+	  "REGISTER or INVITE, 0 for off (default 604800)",
+	  NULL, parse_verified_ttl, format_verified_ttl },
 };
 
 #define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))
@@ -432,6 +460,10 @@ VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *val
 		return -EINVAL;
 	if (!value)
 		return vosfp__fail(h, -EINVAL, "%s: no value given", key);
+	if (!*value)
+		return k->none ? vosfp__fail(h, -EINVAL, "%s: empty value; give '%s' to turn it off",
+					     key, k->none)
+			       : vosfp__fail(h, -EINVAL, "%s: empty value", key);
 	err = vosfp__config_read(h, &cfg);
 	if (!err)
 		err = k->parse(h, value, &cfg);

@@ -23,7 +23,6 @@
 #include "vosfp.skel.h"
 
 #define VERIFIER_LOG_SIZE (256 * 1024)
-#define MAX_CAPACITY (64u * 1024 * 1024)
 
 #define SAME_ID(r, c) _Static_assert((int)(r) == (int)(c), #r " != " #c)
 SAME_ID(VOSFP_R_PASSED, VOSFP_CTR_PASSED);
@@ -43,6 +42,8 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_CONFIG] = VOSFP_MAP_CONFIG,     [MAP_COUNTERS] = VOSFP_MAP_COUNTERS,
 	[MAP_XSKS] = VOSFP_MAP_XSKS,	     [MAP_BANS] = VOSFP_MAP_BANS, [MAP_BANS_PRESENT] = VOSFP_MAP_BANS_PRESENT,
 	[MAP_RATE] = VOSFP_MAP_RATE,	     [MAP_UA] = VOSFP_MAP_UA,
+	[MAP_MBANS] = VOSFP_MAP_MBANS,	     [MAP_VERIFIED] = VOSFP_MAP_VERIFIED,
+	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)
@@ -284,9 +285,10 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		root = VOSFP_DEFAULT_PIN_ROOT;
 	if (!*root || strlen(root) >= PATH_MAX - 64)
 		return vosfp__open_fail(-EINVAL, "pin root is empty or too long");
-	if (OPT(opts, block_capacity, 0) > MAX_CAPACITY || OPT(opts, allow_capacity, 0) > MAX_CAPACITY)
+	if (OPT(opts, block_capacity, 0) > VOSFP__MAX_CAPACITY ||
+	    OPT(opts, allow_capacity, 0) > VOSFP__MAX_CAPACITY)
 		return vosfp__open_fail(-EINVAL, "capacity above the maximum of %u entries",
-					MAX_CAPACITY);
+					VOSFP__MAX_CAPACITY);
 
 	h = calloc(1, sizeof(*h));
 	vlog = calloc(1, VERIFIER_LOG_SIZE);
@@ -320,6 +322,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 	 * (vosfp__prog_fd), so that a handle that only changes policy or
 	 * reads counters opens in milliseconds, not the verifier's time. */
 	bpf_program__set_autoload(h->skel->progs.vosfp_xdp, false);
+	bpf_program__set_autoload(h->skel->progs.vosfp_egress, false);
 	err = vosfp_bpf__load(h->skel);
 	if (err) {
 		err = load_error(h->pin_root, err, vlog, &plan);
@@ -400,6 +403,31 @@ int vosfp__prog_fd(struct vosfp *h)
 out:
 	free(vlog);
 	return err;
+}
+
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h)
+{
+	return h ? h->pin_root : NULL;
+}
+
+/* For libxdp, which loads the program itself (as a dispatcher's component):
+ * the object opened with the pinned maps planned in, not loaded. */
+int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out)
+{
+	struct map_plan plan = { .n = 0 };
+	struct vosfp_bpf *skel = vosfp_bpf__open();
+	int err;
+
+	*out = NULL;
+	if (!skel)
+		return vosfp__fail(h, -errno, "cannot open the embedded XDP object");
+	err = plan_maps(h, skel, &plan);
+	if (err) {
+		vosfp_bpf__destroy(skel);
+		return vosfp__fail(h, err, "%s", vosfp_open_error());
+	}
+	*out = skel;
+	return 0;
 }
 
 VOSFP_API void vosfp_close(struct vosfp *h)

@@ -26,6 +26,9 @@ enum vosfp_map_id {
 	MAP_BANS_PRESENT,
 	MAP_RATE,
 	MAP_UA,
+	MAP_MBANS,
+	MAP_VERIFIED,
+	MAP_BSTATS,
 	MAP__COUNT
 };
 
@@ -73,6 +76,16 @@ void vosfp__log(int level, const char *fmt, ...) __attribute__((format(printf, 2
  * verifier's message in h's error on failure): fd or a negative errno. */
 int vosfp__prog_fd(struct vosfp *h);
 
+/* The program's object with the pinned maps planned in, not loaded (for
+ * libxdp); 0 or a recorded negative errno. Free with vosfp_bpf__destroy(). */
+int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
+/* The TC egress program's fd (egress.c), loaded with the XDP program. */
+int vosfp__egress_prog_fd(struct vosfp *h);
+/* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on
+ * the interface's clsact egress hook, and off it again. */
+int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex);
+int vosfp__egress_detach(struct vosfp *h, const char *ifname);
+
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);
 
@@ -104,6 +117,8 @@ extern const char vosfp__default_scanners[];
 
 /* Policy store (policy_store.c): first-open initialisation of the list
  * capacities; 0 or a recorded negative errno. */
+/* The largest capacity a list may have, at creation or raised later. */
+#define VOSFP__MAX_CAPACITY (64u * 1024 * 1024)
 int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity);
 
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */

@@ -43,6 +43,49 @@ int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_
 	return err;
 }
 
+/*
+ * The capacity is a limit the library checks, not an allocation: each
+ * generation's maps are sized for what it holds when it is built, and the
+ * program never reads the figure. So it may change on a live root, under
+ * the writers' lock, as long as what the live generation holds fits: the
+ * next change simply checks against the new figure.
+ */
+VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capacity)
+{
+	static const char *const what[3] = { "IPv4 /24 slots", "expiring IPv4 hosts",
+					     "expanded IPv6 prefixes" };
+	struct vosfp_pol_state st;
+	uint32_t gen;
+	int lock, err;
+
+	if (!h)
+		return -EINVAL;
+	if (vosfp__check_list(h, list))
+		return -EINVAL;
+	if (!capacity || capacity > VOSFP__MAX_CAPACITY)
+		return vosfp__fail(h, -EINVAL, "a capacity is 1 to %u entries, not %u",
+				   VOSFP__MAX_CAPACITY, capacity);
+	lock = pol_lock(h, false);
+	if (lock < 0)
+		return lock;
+	err = pol_state_read(h, &st);
+	gen = st.gen[list] & 1;
+	if (!err && st.entries[list][gen] > capacity)
+		err = vosfp__fail(h, -ENOSPC, "the %s list holds %u entries, more than a capacity of "
+				  "%u", vosfp_list_name(list), st.entries[list][gen], capacity);
+	for (int k = 0; !err && k < 3; k++)
+		if (st.derived[list][gen][k] > capacity)
+			err = vosfp__fail(h, -ENOSPC, "the %s list uses %u %s, more than a capacity "
+					  "of %u", vosfp_list_name(list), st.derived[list][gen][k],
+					  what[k], capacity);
+	if (!err && st.capacity[list] != capacity) {
+		st.capacity[list] = capacity;
+		err = pol_state_write(h, &st);
+	}
+	pol_unlock(lock);
+	return err ? err : vosfp__ok(h);
+}
+
 /* Sort and fold duplicates: the later of two expiries, permanent first. */
 static size_t dedupe(struct pol_entry *e, size_t n)
 {

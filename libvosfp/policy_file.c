@@ -6,11 +6,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "policy.h"
 
@@ -113,6 +116,11 @@ static void *parse_piece(void *arg)
 		}
 		if (!line || pc->n == cap) {
 			pc->err = -ENOMEM;
+		} else if (l > VOSFP_POLICY_LINE_MAX) {
+			/* The bound on a file's size rests on this one. */
+			pc->err = -EINVAL;
+			snprintf(pc->why, sizeof(pc->why), "line longer than %d bytes",
+				 VOSFP_POLICY_LINE_MAX);
 		} else if (memchr(p, '\0', l)) {
 			pc->err = -EINVAL;
 			snprintf(pc->why, sizeof(pc->why), "NUL byte in the line");
@@ -194,11 +202,23 @@ static int parse_text(struct vosfp *h, const char *text, size_t len, const char 
 	return 0;
 }
 
+/* The most a list's files may hold: capacity lines of the longest length
+ * a line may have. More can never load, so it is refused unread. */
+static int file_bound(struct vosfp *h, int list, size_t *bound)
+{
+	int64_t cap = vosfp_policy_capacity(h, list);
+
+	if (cap < 0)
+		return (int)cap;
+	*bound = (size_t)cap * (VOSFP_POLICY_LINE_MAX + 1);
+	return 0;
+}
+
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags)
 {
 	struct pol_entry *e = NULL;
-	size_t n = 0;
+	size_t n = 0, bound = 0;
 	int err, present;
 
 	if (!h)
@@ -209,6 +229,13 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
 		return vosfp__fail(h, -EINVAL, "vosfp_policy_load: bad text or flags");
 	if (!name)
 		name = "<buffer>";
+	err = file_bound(h, list, &bound);
+	if (err)
+		return err;
+	if (len > bound)
+		return vosfp__fail(h, -EFBIG, "%s: %zu bytes, more than the %s list can ever hold "
+				   "(%zu bytes: its capacity in lines of at most %d bytes)", name,
+				   len, vosfp_list_name(list), bound, VOSFP_POLICY_LINE_MAX + 1);
 	err = parse_text(h, text ? text : "", len, name, &e, &n);
 	if (err)
 		return err;
@@ -225,9 +252,117 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
 	return (int)n;
 }
 
+/*
+ * The whole of a regular file, never more than bound bytes. O_NONBLOCK so
+ * that a FIFO with no writer cannot block the open; devices, FIFOs and
+ * directories are refused, since /dev/zero would never end and a FIFO
+ * may never say anything. The bound holds even if the file grows while
+ * it is read.
+ */
+static int read_bounded(struct vosfp *h, const char *path, size_t bound, const char *what,
+			char **text, size_t *len)
+{
+	size_t cap = 0, used = 0;
+	char *buf = NULL;
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		err = vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = vosfp__fail(h, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+				  "%s: not a regular file (%s); a policy file must be one", path,
+				  S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+				  : S_ISCHR(st.st_mode) ? "a character device"
+				  : S_ISBLK(st.st_mode) ? "a block device" : "a socket");
+		goto out;
+	}
+	if ((uint64_t)st.st_size > bound) {
+		err = vosfp__fail(h, -EFBIG, "%s: %lld bytes, more than %s can ever hold (%zu bytes: "
+				  "its capacity in lines of at most %d bytes)", path,
+				  (long long)st.st_size, what, bound, VOSFP_POLICY_LINE_MAX + 1);
+		goto out;
+	}
+	for (;;) {
+		ssize_t got;
+
+		if (used == cap) {
+			/* Room for one byte past the bound: reading it means too big. */
+			size_t ncap = cap ? cap * 2 : (size_t)st.st_size + 1 + 4096;
+			char *nb;
+
+			if (ncap > bound + 1)
+				ncap = bound + 1;
+			if (ncap <= cap) {
+				err = vosfp__fail(h, -EFBIG, "%s: grew past %zu bytes, more than %s "
+						  "can ever hold", path, bound, what);
+				goto out;
+			}
+			nb = realloc(buf, ncap);
+			if (!nb) {
+				err = vosfp__fail(h, -ENOMEM, "%s: out of memory", path);
+				goto out;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		got = read(fd, buf + used, cap - used);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = vosfp__fail(h, -errno, "%s: read error: %s", path, strerror(errno));
+			goto out;
+		}
+		if (!got)
+			break;
+		used += (size_t)got;
+		if (used > bound) {
+			err = vosfp__fail(h, -EFBIG, "%s: grew past %zu bytes, more than %s can "
+					  "ever hold", path, bound, what);
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*text = buf;
+	*len = used;
+	return 0;
+}
+
+VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path, char **text,
+				     size_t *len)
+{
+	char what[64];
+	size_t bound = 0;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	if (vosfp__check_list(h, list))
+		return -EINVAL;
+	if (!path || !text || !len)
+		return vosfp__fail(h, -EINVAL, "vosfp_policy_read_file: NULL argument");
+	*text = NULL;
+	*len = 0;
+	err = file_bound(h, list, &bound);
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "the %s list", vosfp_list_name(list));
+	err = read_bounded(h, path, bound, what, text, len);
+	return err ? err : vosfp__ok(h);
+}
+
 VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, unsigned flags)
 {
-	FILE *f;
 	char *text = NULL;
 	size_t len = 0;
 	int err;
@@ -236,28 +371,9 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
 		return -EINVAL;
 	if (!path)
 		return vosfp__fail(h, -EINVAL, "vosfp_policy_load: path is NULL");
-	f = fopen(path, "re");
-	if (!f)
-		return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
 	/* Read it whole: the file is checked completely before any change. */
-	{
-		FILE *mem = open_memstream(&text, &len);
-		char buf[65536];
-		size_t got;
-
-		if (!mem) {
-			fclose(f);
-			return vosfp__fail(h, -ENOMEM, "%s: out of memory", path);
-		}
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, mem);
-		err = ferror(f) ? -EIO : 0;
-		fclose(mem);
-	}
-	fclose(f);
-	if (err)
-		err = vosfp__fail(h, err, "%s: read error", path);
-	else
+	err = vosfp_policy_read_file(h, list, path, &text, &len);
+	if (!err)
 		err = vosfp_policy_load_buffer(h, list, text, len, path, flags);
 	free(text);
 	return err;

@@ -77,6 +77,26 @@ static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
 	return s == end;
 }
 
+/* ::ffff:0:0/96, where RFC 4291 puts IPv4 addresses written as IPv6. */
+static int is_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, mapped, sizeof(mapped));
+}
+
+/* "::ffff:192.0.2.1" is how a dual-stack socket shows an IPv4 peer: an
+ * operator who pastes it from a log means the IPv4 host, and an IPv6 entry
+ * would match nothing (IPv4 packets carry IPv4 sources). So it becomes the
+ * IPv4 prefix, and shows as such. */
+static void to_ipv4(struct vosfp_prefix *p)
+{
+	memmove(p->addr, p->addr + 12, 4);
+	memset(p->addr + 4, 0, 12);
+	p->family = AF_INET;
+	p->len -= 96;
+}
+
 int vosfp__prefix_parse(const char *text, struct vosfp_prefix *out, char *why, size_t why_len)
 {
 	char addr[MAX_TEXT];
@@ -134,6 +154,8 @@ int vosfp__prefix_parse(const char *text, struct vosfp_prefix *out, char *why, s
 					   : "prefix length must be 0-128");
 	if (host_bits_set(out->addr, out->len, bits))
 		return why_fail(why, why_len, text, "host bits set beyond the prefix length");
+	if (bits == 128 && out->len >= 96 && is_v4_mapped(out->addr))
+		to_ipv4(out);
 	return 0;
 }
 

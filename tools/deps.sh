@@ -1,7 +1,8 @@
 # Debian 12 packages that building, the demo and the tests need; sourced by
-# tools/demo.sh and tools/test.sh so the list lives in one place.
-VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev librabbitmq-dev libjansson-dev libssl-dev libsystemd-dev"
-VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox rabbitmq-server python3-pika openssl fail2ban"
+# tools/demo.sh and tools/test.sh so the list lives in one place. systemd:
+# its pkg-config file places the units, systemd-analyze verifies them.
+VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev systemd libxdp-dev librabbitmq-dev libjansson-dev libssl-dev libsystemd-dev"
+VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox python3-yaml xdp-tools rabbitmq-server python3-pika openssl fail2ban"
 # The tests only: Debian's stock kernels booted in QEMU (tests/kernel/).
 VOSFP_VM_DEPS="qemu-system-x86 busybox-static cpio file"
 
@@ -17,9 +18,10 @@ vosfp_install_deps() {
 }
 
 # A Debian release's stock kernel and the modules the guest tests load (veth;
-# bridge and what it needs), out of the package that its linux-image-amd64
-# points at, into BUILD/guest-kernel/NAME: downloaded, not installed, so the
-# machine's own boot is left alone. Debian 12's comes through the machine's
+# bridge and what it needs; clsact and cls_bpf for the egress program), out of
+# the package that its linux-image-amd64 points at, into
+# BUILD/guest-kernel/NAME: downloaded, not installed, so the machine's own boot
+# is left alone. Debian 12's comes through the machine's
 # own apt sources; another release's through a private apt configuration
 # (under BUILD) that names the machine's own Debian mirror with that release.
 # usage: vosfp_fetch_guest_kernel BUILD NAME [RELEASE]   (no RELEASE: the machine's)
@@ -68,10 +70,12 @@ vosfp_fetch_guest_kernel() {
 			'./lib/modules/*/kernel/drivers/net/veth.ko' \
 			'./lib/modules/*/kernel/net/bridge/bridge.ko' \
 			'./lib/modules/*/kernel/net/802/stp.ko' \
-			'./lib/modules/*/kernel/net/llc/llc.ko' &&
+			'./lib/modules/*/kernel/net/llc/llc.ko' \
+			'./lib/modules/*/kernel/net/sched/sch_ingress.ko' \
+			'./lib/modules/*/kernel/net/sched/cls_bpf.ko' &&
 		mv "$tmp"/boot/vmlinuz-* "$dest/boot/" &&
 		find "$tmp/lib/modules" -name '*.ko' -exec mv {} "$dest/modules/" \; &&
-		[ "$(ls "$dest/modules" | wc -l)" = 4 ]; }; then
+		[ "$(ls "$dest/modules" | wc -l)" = 6 ]; }; then
 		rm -rf "$tmp" "$dest"
 		echo "vosfp: cannot unpack $pkg" >&2
 		return 1

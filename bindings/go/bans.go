@@ -61,3 +61,29 @@ func (hd *Handle) Bans() ([]Ban, error) {
 	})
 	return out, err
 }
+
+// BanStats are the fill levels of the two ban tables and of the verified
+// sources, and the automatic bans not made (struct vosfp_ban_stats).
+type BanStats struct {
+	ManualUsed, ManualCapacity     uint32 // bans by hand: never evicted
+	AutoUsed, AutoCapacity         uint32 // automatic bans
+	VerifiedUsed, VerifiedCapacity uint32 // sources the server answered 2xx
+	AutoRefused                    uint64 // automatic bans not made: table full
+	AutoSpared                     uint64 // automatic bans not made: source verified
+	VerifiedLearned                uint64 // 2xx responses that verified a source
+}
+
+// BanStats reads the ban tables; counting removes expired entries on the
+// way.
+func (hd *Handle) BanStats() (BanStats, error) {
+	var st C.struct_vosfp_ban_stats
+	st.sz = C.size_t(C.sizeof_struct_vosfp_ban_stats)
+	_, err := hd.call("BanStats", func(h *C.struct_vosfp) C.int { return C.vosfp_ban_stats(h, &st) })
+	return BanStats{
+		ManualUsed: uint32(st.manual_used), ManualCapacity: uint32(st.manual_capacity),
+		AutoUsed: uint32(st.auto_used), AutoCapacity: uint32(st.auto_capacity),
+		VerifiedUsed: uint32(st.verified_used), VerifiedCapacity: uint32(st.verified_capacity),
+		AutoRefused: uint64(st.auto_refused), AutoSpared: uint64(st.auto_spared),
+		VerifiedLearned: uint64(st.verified_learned),
+	}, err
+}

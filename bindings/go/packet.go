@@ -51,6 +51,21 @@ func (hd *Handle) TestPacket(frame []byte) (Verdict, error) {
 	return Verdict(verdict), err
 }
 
+// TestEgress runs one Ethernet frame through the TC egress program that
+// learns verified sources, as if the server had sent it. It never drops:
+// the result is the TC action (0, TC_ACT_OK); the effect shows in BanStats.
+func (hd *Handle) TestEgress(frame []byte) (int, error) {
+	var p unsafe.Pointer
+	if len(frame) > 0 {
+		p = unsafe.Pointer(&frame[0]) // plain bytes: no Go pointers inside
+	}
+	var action C.int
+	_, err := hd.call("TestEgress", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_test_egress(h, p, C.size_t(len(frame)), &action)
+	})
+	return int(action), err
+}
+
 // XskRegister hands SIP packets that pass every check on RX queue queueID
 // to the AF_XDP socket xskFD (bound to that queue of an attached interface)
 // instead of the kernel stack.

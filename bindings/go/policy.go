@@ -117,8 +117,9 @@ func (hd *Handle) PolicyCount(list List) (int64, error) {
 	})
 }
 
-// PolicyCapacity is how many prefixes a list can hold, fixed when the pin
-// root was created (Options.BlockCapacity, Options.AllowCapacity).
+// PolicyCapacity is how many prefixes a list can hold, set when the pin
+// root was created (Options.BlockCapacity, Options.AllowCapacity) or since
+// by PolicySetCapacity.
 func (hd *Handle) PolicyCapacity(list List) (int64, error) {
 	return hd.callInt64("PolicyCapacity", func(h *C.struct_vosfp) C.int64_t {
 		return C.vosfp_policy_capacity(h, C.int(list))

@@ -66,6 +66,8 @@ say "State (vosfp status)"
 nsenter --net="/run/netns/$NS_S" "$VOSFP" --pin-root "$PIN" status
 
 say "Detaching and cleaning up"
-vosfp_cli detach "$IF_S"
+# In the interface's namespace: attachments are kept by namespace and
+# ifindex, and a detach from another namespace is refused.
+nsenter --net="/run/netns/$NS_S" "$VOSFP" --pin-root "$PIN" detach "$IF_S"
 echo
 echo "Demo complete: scanner silenced, trusted peer and customer served, blocked network dropped."

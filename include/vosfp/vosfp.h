@@ -113,8 +113,8 @@ struct vosfp_open_opts {
 	 * the limit of each derived table the program looks up (IPv4 /24s with
 	 * host or expiring entries, expiring IPv4 hosts, expanded IPv6
 	 * prefixes; see docs/policy.md). 0 = default. Only used when the root
-	 * is created: an existing root keeps the capacities it was made with.
-	 * Lookups cost the same at any size. */
+	 * is created: an existing root keeps its capacities (change them with
+	 * vosfp_policy_set_capacity). Lookups cost the same at any size. */
 	uint32_t block_capacity;
 	uint32_t allow_capacity;
 };
@@ -149,6 +149,9 @@ VOSFP_API const char *vosfp_open_error(void);
  * NULL is a no-op.
  */
 VOSFP_API void vosfp_close(struct vosfp *h);
+/* The handle's pin root as it uses it (trailing slashes removed), valid
+ * until vosfp_close; NULL for a NULL handle. Since 0.2 (VOSFP_0.2). */
+VOSFP_API const char *vosfp_pin_root(const struct vosfp *h);
 
 /*
  * Remove every pin under this handle's root (maps; attachments must be
@@ -177,7 +180,9 @@ VOSFP_API const char *vosfp_mode_name(int mode);
  * mode obtained (NATIVE or GENERIC).
  *   -ENODEV   no such interface
  *   -EEXIST   this pin root already has ifname attached
- *   -EBUSY    another XDP program is attached to ifname
+ *   -EBUSY    another XDP program is attached to ifname (the detail names
+ *             it, and says whether it is libxdp's dispatcher, which
+ *             vosfp_attach_ex() with VOSFP_ATTACH_MULTIPROG can join)
  *   -EOPNOTSUPP the driver does not support the requested mode
  *   -ERANGE   the MTU is too large for native XDP (AUTO falls back to
  *             generic on this and on -EOPNOTSUPP)
@@ -186,9 +191,45 @@ VOSFP_API const char *vosfp_mode_name(int mode);
  */
 VOSFP_API int vosfp_attach(struct vosfp *h, const char *ifname, int mode, int *mode_used);
 
+/* vosfp_attach_opts.flags */
+enum vosfp_attach_flags {
+	/* Attach through libxdp's dispatcher (libxdp's multi-program
+	 * loading), as one program among others such as xdp-filter, instead
+	 * of owning the interface's XDP hook. Needs a kernel that lets the
+	 * dispatcher run programs as freplace extensions; where it cannot,
+	 * the attach fails with -EOPNOTSUPP and leaves nothing. vosfp runs at
+	 * libxdp's default priority (50) and lets the next program see what
+	 * it passes. */
+	VOSFP_ATTACH_MULTIPROG = 1u << 0,
+};
+
+/* Options of vosfp_attach_ex(); zero-fill, then set sz = sizeof(opts). */
+struct vosfp_attach_opts {
+	size_t sz;
+	int mode;           /* enum vosfp_attach_mode */
+	unsigned int flags; /* enum vosfp_attach_flags */
+};
+
+/*
+ * vosfp_attach() with options (opts NULL = AUTO, no flags). Errors as
+ * vosfp_attach(), and with VOSFP_ATTACH_MULTIPROG:
+ *   -EOPNOTSUPP libxdp cannot run its dispatcher on this kernel
+ *   -EBUSY      an XDP program that is not libxdp's dispatcher is attached
+ * -EINVAL for unknown flags or option fields. vosfp_detach() removes only
+ * vosfp's program from the dispatcher; the others keep running.
+ * Since VOSFP_0.2.
+ */
+VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
+			      const struct vosfp_attach_opts *opts, int *mode_used);
+
 /*
  * Detach from ifname and remove its pinned link. -ENOENT if this pin root has
  * no attachment on ifname. Also clears a stale pin whose interface is gone.
+ * Attachments are recorded with the network namespace and ifindex of their
+ * interface: if ifname's attachment belongs to an interface that has since
+ * moved to another namespace (and ifname is now another interface, or
+ * none), it is left alone and -ENOENT names it; detach it from the
+ * namespace it is in, where it is found by its ifindex there.
  */
 VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
 
@@ -200,6 +241,10 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
  * interface is gone, or lives in another network namespace than the
  * caller's) and the kernel program id (0 if the link is defunct because its
  * interface is gone). Any out pointer may be NULL. -ERANGE if idx >= n.
+ * An interface that moved to another network namespace is listed under the
+ * name it had (mode AUTO, its program id); one still here under its name
+ * now. For a VOSFP_ATTACH_MULTIPROG attachment the program id is vosfp's
+ * program in libxdp's dispatcher (0 once it is no longer in it).
  */
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
@@ -221,7 +266,12 @@ VOSFP_API const char *vosfp_list_name(int list);
  * prefix: "192.0.2.0/24", "2001:db8::/32", or a bare address (a host
  * prefix, /32 or /128). Host bits beyond the prefix length are an error
  * (-EINVAL "192.0.2.1/24: host bits set"), as are spaces and every other
- * malformed form. Block takes precedence over allow.
+ * malformed form. An IPv4-mapped IPv6 prefix of /96 or longer
+ * ("::ffff:192.0.2.1", "::ffff:192.0.2.0/120") means the IPv4 prefix
+ * ("192.0.2.1/32", "192.0.2.0/24") and is stored and listed as such (since
+ * 0.2; as IPv6 it could never match, IPv4 packets carrying IPv4 sources).
+ * The same holds for vosfp_prefix_check() and for ban addresses.
+ * Block takes precedence over allow.
  *   add:    0 if added, 1 if it was already present (idempotent; the
  *           difference lets a caller undo exactly what it added);
  *           -ENOSPC if the list is full.
@@ -249,9 +299,18 @@ VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list);
 /* Number of prefixes in the list (IPv4 + IPv6); negative errno on failure. */
 VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list);
 
-/* The list's capacity, as fixed when the pin root was created (see
- * vosfp_open_opts); negative errno on failure. */
+/* The list's capacity, as set when the pin root was created (see
+ * vosfp_open_opts) or since by vosfp_policy_set_capacity; negative errno
+ * on failure. */
 VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list);
+/* Change the list's capacity on the root (1 to 67,108,864 entries), in
+ * every process: the capacity bounds what the list may hold, it is not
+ * memory set aside, so it can be raised on a live, attached root (e.g.
+ * after a load refused with -ENOSPC) and lowered down to what the list
+ * holds. -ENOSPC (nothing changed) if the list holds more than capacity
+ * entries or derived slots; -EINVAL for 0 or above the maximum. Takes the
+ * writers' lock. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capacity);
 
 /*
  * Iterate over a list: open, call next until it returns 0, close.
@@ -281,8 +340,17 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
  * instant does a packet see a mix of old and new, or an empty list, and a
  * writer killed midway leaves the old list in force.
  * Returns the number of entries in the file, or a negative errno.
+ * Refused before anything changes (since 0.2): a path that is not a
+ * regular file (-EISDIR for a directory, -EINVAL for a FIFO, device or
+ * socket; it is opened O_NONBLOCK, so a FIFO never blocks the call), a
+ * line longer than VOSFP_POLICY_LINE_MAX bytes (-EINVAL, "FILE:LINE"),
+ * and a file (or buffer) longer than the list's capacity times
+ * VOSFP_POLICY_LINE_MAX + 1 bytes, which could never fit (-EFBIG; a
+ * file is refused unread, and one that grows while it is read is never
+ * read past that bound).
  */
 #define VOSFP_LOAD_REPLACE 1u
+#define VOSFP_POLICY_LINE_MAX 512
 /* A DURATION as policy files and the tool take it: seconds ("3600"), or a
  * number followed by s, m, h or d ("90s", "15m", "2h", "7d"); 1 s to 10
  * years. 0 and *seconds set, or -EINVAL. No handle needed. */
@@ -292,6 +360,13 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
  * in error messages in place of a file name. */
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags);
+/* Read a policy file for list as vosfp_policy_load does, with the same
+ * refusals (not a regular file, longer than the list could hold), without
+ * parsing it: for callers that put several files together before one
+ * vosfp_policy_load_buffer (vosfp sync). *text (not NUL-terminated, NULL
+ * for an empty file) is malloc'ed: free() it. Since 0.2 (VOSFP_0.2). */
+VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path, char **text,
+				     size_t *len);
 
 /* ------------------------------------------------------------------------ */
 /* Temporary bans                                                            */
@@ -301,10 +376,14 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
  * the expiry itself, so a ban ends on time with no process running.
  * Automatic bans come from scanner User-Agents and from the per-source rate
  * limit (config "autoban", "ban_ttl"); vosfp_ban_add() adds one by hand.
- * addr is one IPv4 or IPv6 address (no prefix). Block and allow lists are
+ * addr is one IPv4 or IPv6 address (no prefix; "::ffff:192.0.2.7" bans
+ * 192.0.2.7). Block and allow lists are
  * checked around bans: block list first, then bans, then the allow list.
- *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban.
- *   remove: -ENOENT if the address is not banned.
+ *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban;
+ *           -ENOSPC ("ban table full (N)") when the table of bans by hand
+ *           is full (automatic bans never take its room).
+ *   remove: lifts a ban by hand or an automatic one; -ENOENT if the
+ *           address is not banned.
  */
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
@@ -322,6 +401,33 @@ VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out);
 VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
 				  uint32_t *ttl_left, int *reason);
 VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it);
+
+/*
+ * Bans that an attacker cannot turn against the operator (since 0.2):
+ * - Bans made by hand (vosfp_ban_add) have a table of their own that
+ *   nothing evicts: an add to a full table fails with -ENOSPC ("ban table
+ *   full (N)"). Automatic bans have another; when it is full the program
+ *   makes no new automatic ban (the scanner's packets are still dropped)
+ *   and counts it in auto_refused.
+ * - Verified sources: while attached, a TC egress program learns every
+ *   address the server answered with a 2xx final response to a REGISTER or
+ *   an INVITE (config "verified_ttl"). Such a source is never banned on
+ *   spoofable evidence (scanner User-Agent, rate limit): its offending
+ *   packets are dropped, no ban is made, and auto_spared counts it.
+ * vosfp_ban_stats() fills the fill levels and event counts. out->sz must be
+ * set (OPTS rule: an older, smaller struct gets the fields it has). The
+ * *_used counts walk the tables and remove expired entries on the way.
+ */
+struct vosfp_ban_stats {
+	size_t sz;
+	uint32_t manual_used, manual_capacity;     /* bans by hand */
+	uint32_t auto_used, auto_capacity;         /* automatic bans */
+	uint32_t verified_used, verified_capacity; /* verified sources */
+	uint64_t auto_refused;     /* automatic bans not made: table full */
+	uint64_t auto_spared;      /* automatic bans not made: source verified */
+	uint64_t verified_learned; /* 2xx responses that verified a source */
+};
+VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
@@ -343,7 +449,8 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  * end); vosfp_config_key_help(i) a one-line description. Keys:
  *   "ports"            "5060,5080"
  *   "stealth_methods"  "OPTIONS" — requests with these methods from sources
- *                      not on the allow list are dropped unanswered
+ *                      not on the allow list are dropped unanswered;
+ *                      "none" for none
  *   "malformed_drop"   "on"/"off" — drop UDP to a SIP port whose first line
  *                      is neither a Request-Line nor a Status-Line
  *                      (keep-alives always pass); default on
@@ -361,7 +468,13 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *   "autoban"          "on"/"off" — ban scanners and sources over the rate
  *                      limit for ban_ttl seconds (default on)
  *   "ban_ttl"          seconds an automatic ban lasts (default 3600)
- * set: -EINVAL with a detail for an unknown key or a bad value.
+ *   "verified_ttl"     seconds a source stays verified after the server's
+ *                      last 2xx to its REGISTER or INVITE; a verified
+ *                      source is never auto-banned (default 604800, 7 days;
+ *                      0 = learn none, spare none)
+ * set: -EINVAL with a detail for an unknown key or a bad value. An empty
+ * value is a bad value for every key (since 0.2; it used to mean "none"
+ * for stealth_methods and user_agents): say "none" to turn those off.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
 VOSFP_API const char *vosfp_config_key_name(int idx);
@@ -430,6 +543,15 @@ enum vosfp_verdict {
  * an enum vosfp_verdict. The counters move as they would for real traffic.
  */
 VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/*
+ * The same for a frame leaving the server (since 0.2): runs it through the
+ * TC egress program that learns verified sources (see vosfp_ban_stats), as
+ * if the server had sent it. The program never drops: *verdict is the TC
+ * action it returned (0, TC_ACT_OK). Its effect shows in the verified
+ * sources.
+ */
+VOSFP_API int vosfp_test_egress(struct vosfp *h, const void *frame, size_t len, int *verdict);
 
 #ifdef __cplusplus
 }

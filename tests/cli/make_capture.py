@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a small capture of SIP and other traffic, as pcap or pcapng, for
-the replay test: make_capture.py FILE pcap|pcapng"""
+the replay tests: make_capture.py FILE pcap|pcapng [REPEAT] (REPEAT times the
+15 frames, default once: a big capture for the signal test)"""
 import socket
 import struct
 import sys
@@ -43,6 +44,8 @@ def pcapng(out):
     for i, f in enumerate(FRAMES):
         out.write(block(6, struct.pack("<IIIII", 0, 0, i, len(f), len(f)) + f))
 
+
+FRAMES *= int(sys.argv[3]) if len(sys.argv) > 3 else 1
 
 with open(sys.argv[1], "wb") as out:
     (pcap if sys.argv[2] == "pcap" else pcapng)(out)

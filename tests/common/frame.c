@@ -20,16 +20,17 @@ static void put16(uint8_t *p, uint16_t v)
 static size_t build_l4(const struct frame_spec *s, uint8_t *p)
 {
 	uint16_t dport = s->dport ? s->dport : 5060;
+	uint16_t sport = s->sport ? s->sport : 40000;
 
 	if (s->l4 == IPPROTO_TCP) {
-		struct tcphdr tcp = { .source = htons(40000), .dest = htons(dport), .doff = 5,
+		struct tcphdr tcp = { .source = htons(sport), .dest = htons(dport), .doff = 5,
 				      .ack = 1, .psh = 1, .window = htons(65535) };
 
 		memcpy(p, &tcp, sizeof(tcp));
 		memcpy(p + sizeof(tcp), s->payload, s->payload_len);
 		return sizeof(tcp) + s->payload_len;
 	}
-	struct udphdr udp = { .source = htons(40000), .dest = htons(dport),
+	struct udphdr udp = { .source = htons(sport), .dest = htons(dport),
 			      .len = htons((uint16_t)(sizeof(udp) + s->payload_len)) };
 
 	memcpy(p, &udp, sizeof(udp));
@@ -44,7 +45,8 @@ size_t frame_build(const struct frame_spec *s, uint8_t *out, size_t cap)
 	int v6 = s->src && strchr(s->src, ':');
 	uint8_t proto = s->l4 == IPPROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 
-	if (s->payload_len > 3000 || cap < 128 + s->payload_len)
+	if (s->payload_len > 3000 || s->v6_chain < 0 || s->v6_chain > 16 ||
+	    cap < 128 + 8 * (size_t)s->v6_chain + s->payload_len)
 		return 0;
 	l4len = build_l4(s, l4);
 
@@ -82,7 +84,7 @@ size_t frame_build(const struct frame_spec *s, uint8_t *out, size_t cap)
 		off += hlen;
 	} else {
 		struct ipv6hdr ip6 = { .version = 6, .hop_limit = 64 };
-		uint8_t ext[32];
+		uint8_t ext[32 + 16 * 8];
 		size_t extlen = 0;
 		uint8_t *next = &ip6.nexthdr;
 
@@ -96,6 +98,14 @@ size_t frame_build(const struct frame_spec *s, uint8_t *out, size_t cap)
 			ext[8 + 1] = 1;
 			next = &ext[8];
 			extlen = 24;
+		}
+		for (int i = 0; i < s->v6_chain; i++) {
+			*next = 60; /* an empty (padded) destination options header */
+			memset(ext + extlen, 0, 8);
+			ext[extlen + 2] = 1; /* PadN, 4 bytes of padding */
+			ext[extlen + 3] = 4;
+			next = &ext[extlen];
+			extlen += 8;
 		}
 		if (s->frag != FRAG_NONE) {
 			*next = 44;

@@ -21,6 +21,9 @@ struct frame_spec {
 	int v6_ext;           /* IPv6: add hop-by-hop and destination options */
 	enum frag_kind frag;
 	int ethertype;        /* non-zero: raw Ethernet type and no L3 (e.g. ARP) */
+	uint16_t sport;       /* default 40000 */
+	int v6_chain;         /* IPv6: this many 8-byte destination options headers
+			       * (0-16), after v6_ext's two */
 };
 
 /* Writes the frame into out; returns its length, or 0 if cap is too small. */

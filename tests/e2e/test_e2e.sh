@@ -105,8 +105,10 @@ check "prometheus: the attachment and its mode" 1 \
 	"$(grep -c "^vosfp_attached{interface=\"$IF_S\",mode=\"$MODE\"} 1$" <<<"$prom")"
 check "prometheus: list sizes" 1 "$(grep -c '^vosfp_list_entries{list="allow"} 2$' <<<"$prom")"
 
-# g. Detach leaves no XDP program on the interface.
-vosfp_cli detach "$IF_S" >/dev/null
+# g. Detach leaves no XDP program on the interface. In the interface's
+# namespace: attachments are kept by namespace and ifindex, and a detach
+# from elsewhere is refused.
+in_server "$VOSFP" --pin-root "$PIN" detach "$IF_S" >/dev/null
 check "after detach the veth has no XDP program" 0 \
 	"$(ip -n "$NS_S" -d link show "$IF_S" | grep -c "prog/xdp" || true)"
 check "status lists no attachment" "attached: none" \

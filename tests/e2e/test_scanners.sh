@@ -64,6 +64,7 @@ check "unknown IPv6 source: REGISTERs all answered" "$N 0" \
 	"$(sipp_run reg6 $CLI6_D $SRV6 $N -sf "$E2E_DIR/register.xml")"
 
 vosfp_cli stats
-vosfp_cli detach "$IF_S" >/dev/null
+# In the interface's namespace: a detach from elsewhere is refused.
+nsenter --net="/run/netns/$NS_S" "$VOSFP" --pin-root "$PIN" detach "$IF_S" >/dev/null
 echo "$MODE: $fails failed"
 [ $fails -eq 0 ]

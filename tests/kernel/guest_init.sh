@@ -12,8 +12,9 @@ mount -t devtmpfs dev /dev
 # build tree under /tmp was copied there.
 mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 # The API tests make veth pairs and a bridge in namespaces of their own;
-# a module after those it needs.
-for m in llc stp bridge veth; do
+# a module after those it needs. sch_ingress (clsact) and cls_bpf carry the
+# egress program that attach adds: the guest has no modprobe to load them.
+for m in llc stp bridge veth sch_ingress cls_bpf; do
 	insmod "/guest-modules/$m.ko" || echo "vosfp-vm: cannot load $m.ko"
 done
 ip link set lo up

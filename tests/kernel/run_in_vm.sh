@@ -10,8 +10,8 @@
 #
 # NAME names the kernel that tools/test.sh fetched into
 # BUILD_DIR/guest-kernel/NAME (debian12, debian11). Needs qemu-system-x86_64,
-# a static busybox and cpio (tools/deps.sh); exits 77 (skip) with the reason
-# when one of them or the kernel is missing. The guest has no network card;
+# a static busybox, cpio and xdp-tools (tools/deps.sh); exits 77 (skip) with
+# the reason when one of them or the kernel is missing. The guest has no network card;
 # it runs each test once and powers off; the staging directory is removed on
 # every exit.
 set -euo pipefail
@@ -33,12 +33,22 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 kernel=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
 [ -n "$kernel" ] || skip "no guest kernel in $kdir (tools/test.sh fetches it)"
 
+# Debian 12's kernel runs libxdp's dispatcher: there vosfp must share an
+# interface with xdp-filter, not merely be refused (as on kernels that
+# refuse freplace programs). Debian 11's 5.10 verifier refuses vosfp's
+# program as the dispatcher's component: there the refusal is tested.
+multiprog_args=
+[ "$name" = debian12 ] && multiprog_args=--expect-dispatcher
+
 # The tests run in the guest: meson name, then the command line.
 tests=(
 	"bpf-program	$build/tests/bpf/test_prog"
+	"bpf-bans	$build/tests/bpf/test_bans"
 	"corpus	$build/tests/corpus/test_corpus $src/tests/corpus"
 	"api-state	$build/tests/unit/test_api_state"
 	"api-attach	$build/tests/unit/test_api_attach"
+	"api-attach-netns	$build/tests/unit/test_api_netns"
+	"api-attach-multiprog	$build/tests/unit/test_api_multiprog $multiprog_args"
 	"policy-lookup	$build/tests/unit/test_policy_lookup"
 	"policy-ttl-program	$build/tests/policy/test_ttl_prog"
 	"policy-killed-change	$build/tests/policy/test_killed_change $build/tests/policy/libdie_mid_change.so"
@@ -63,7 +73,7 @@ add() {
 root=$stage/root
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,run,guest-modules}
 cp "$busybox" "$root/bin/busybox"
-for applet in mount mkdir cat cut echo insmod poweroff sleep timeout uname rm ls; do
+for applet in mount mkdir cat cut echo insmod poweroff sleep timeout uname rm ls grep; do
 	ln -s busybox "$root/bin/$applet"
 done
 # dash as sh: busybox's shell would run its own, smaller "ip" applet
@@ -72,6 +82,16 @@ add /bin/dash
 ln -s dash "$root/bin/sh"
 add "$(command -v ip)"
 add "$(command -v bpftool)"
+# xdp-filter and xdp-loader share an interface with vosfp through libxdp's
+# dispatcher; libxdp loads its own objects (the dispatcher, xdp-filter's
+# programs) from its object directory.
+for tool in xdp-filter xdp-loader; do
+	command -v "$tool" >/dev/null || skip "no $tool (package xdp-tools)"
+	add "$(command -v "$tool")"
+done
+xdp_objects=$(pkg-config --variable=libdir libxdp 2>/dev/null)/bpf
+[ -f "$xdp_objects/xdp-dispatcher.o" ] || skip "no libxdp dispatcher in $xdp_objects (libxdp-dev)"
+add "$xdp_objects"
 cp "$src/tests/kernel/guest_init.sh" "$root/init"
 chmod 755 "$root/init"
 cp "$kdir"/modules/*.ko "$root/guest-modules/"

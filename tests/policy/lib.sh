@@ -6,7 +6,16 @@ VOSFP=$2
 tmp=$(mktemp -d "/tmp/vosfp-$1.XXXXXX")
 pin=/sys/fs/bpf/vosfp-t$1-$$-$RANDOM
 cleanup_extra() { :; }
-trap 'cleanup_extra; rm -rf "$tmp" "$pin"' EXIT
+# What vosfp sync keeps for a root in /run/vosfp (lock and state, keyed by
+# the root's device and inode: cli/sync_state.h).
+rm_sync_state() {
+	local r
+	for r in "$@"; do
+		[ -d "$r" ] && rm -f "/run/vosfp/sync-$(stat -c %D "$r")-$(stat -c %i "$r")".{lock,state}
+	done
+	return 0
+}
+trap 'cleanup_extra; rm_sync_state "$pin"; rm -rf "$tmp" "$pin"' EXIT
 trap 'exit 130' INT TERM
 v() { "$VOSFP" --pin-root "$pin" "$@"; }
 fails=0

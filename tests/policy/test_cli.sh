@@ -76,7 +76,7 @@ check "an empty file with --replace empties the list" "" "$(v list block)"
 check "a missing file is an operational error" 1 "$(v load block "$tmp/none" >/dev/null 2>&1; echo $?)"
 check "load without a file is a usage error" 2 "$(v load block >/dev/null 2>&1; echo $?)"
 
-# Capacities: fixed with the root, named by status, a mismatch is an error.
+# Capacities: set with the root, named by status, a smaller figure is an error.
 big=$pin-big
 trap 'cleanup_extra; rm -rf "$tmp" "$pin" "$big"' EXIT
 python3 -c 'for i in range(70000): print("10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255))' >"$tmp/70k.txt"

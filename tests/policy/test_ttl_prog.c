@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The program honours a TTL by itself: a source under a 2 s block entry is
- * dropped (counter "blocked"), and 3 s later it passes, with no policy call
- * in between (no daemon, nothing removes the entry). Covers an IPv4 /24, an
+ * The program honours a TTL by itself: a source under a short block entry
+ * is dropped (counter "blocked"), and once the TTL is over it passes, with
+ * no policy call in between (no daemon, nothing removes the entry). Covers an IPv4 /24, an
  * IPv4 host, an IPv6 prefix, and a permanent entry next to them that must
  * keep dropping. Needs root; exit 77 otherwise.
  */
@@ -24,6 +24,29 @@ static const char register_msg[] =
 
 static struct vosfp *h;
 static int fails;
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The TTL must outlast the four policy changes and the checks before the
+ * sleep. They take milliseconds here but seconds in an emulated guest
+ * (Debian 11's kernel installs a generation's inner maps one at a time), so
+ * the TTL is ten times one trial change, and at least 2 s. */
+static unsigned pick_ttl(void)
+{
+	double t0 = now_s(), took;
+
+	if (vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "198.51.100.0/24", 60) ||
+	    vosfp_policy_remove(h, VOSFP_LIST_BLOCK, "198.51.100.0/24"))
+		return 0;
+	took = now_s() - t0;
+	return took * 10 < 2 ? 2 : (unsigned)(took * 10) + 1;
+}
 
 /* Runs a REGISTER from src; checks the verdict and whether "blocked" moved. */
 static void expect(const char *what, const char *src, int verdict, int blocked)
@@ -55,6 +78,7 @@ int main(void)
 {
 	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
 	char root[128];
+	unsigned ttl;
 	int err;
 
 	if (geteuid() != 0) {
@@ -72,9 +96,10 @@ int main(void)
 	/* The program is verified on the first packet: seconds on a slow
 	 * machine (an emulator), which must not eat into the 2 s TTLs. */
 	expect("a source on no list passes", "192.0.2.78", VOSFP_VERDICT_PASS, 0);
-	if (vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "203.0.113.0/24", 2) ||
-	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "192.0.2.77", 2) ||
-	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "2001:db8:bad::/48", 2) ||
+	ttl = pick_ttl();
+	if (!ttl || vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "203.0.113.0/24", ttl) ||
+	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "192.0.2.77", ttl) ||
+	    vosfp_policy_add_ttl(h, VOSFP_LIST_BLOCK, "2001:db8:bad::/48", ttl) ||
 	    vosfp_policy_add(h, VOSFP_LIST_BLOCK, "198.18.0.0/15")) {
 		printf("FAIL setup: %s\n", vosfp_last_error(h));
 		fails++;
@@ -85,7 +110,7 @@ int main(void)
 	expect("an IPv6 prefix under a TTL drops", "2001:db8:bad::7", VOSFP_VERDICT_DROP, 1);
 	expect("its neighbour passes", "192.0.2.78", VOSFP_VERDICT_PASS, 0);
 	/* Nothing touches the policy from here on: only the clock moves. */
-	sleep(3);
+	sleep(ttl + 1);
 	expect("the /24 passes once expired", "203.0.113.7", VOSFP_VERDICT_PASS, 0);
 	expect("the host passes once expired", "192.0.2.77", VOSFP_VERDICT_PASS, 0);
 	expect("the IPv6 prefix passes once expired", "2001:db8:bad::7", VOSFP_VERDICT_PASS, 0);

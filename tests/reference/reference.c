@@ -146,6 +146,14 @@ struct ref_verdict reference_verdict(const uint8_t *frame, size_t len)
 	if (f.later_fragment)
 		return listed(&f, REF_BLOCK4, REF_BLOCK6) ? verdict(VOSFP_VERDICT_DROP, VOSFP_CTR_BLOCKED)
 							  : verdict(VOSFP_VERDICT_PASS, REF_NONE);
+	/* An IPv6 chain past the walk: source decisions, else dropped. */
+	if (f.unparsed) {
+		if (listed(&f, REF_BLOCK4, REF_BLOCK6))
+			return verdict(VOSFP_VERDICT_DROP, VOSFP_CTR_BLOCKED);
+		if (listed(&f, REF_ALLOW4, REF_ALLOW6))
+			return verdict(VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
+		return verdict(VOSFP_VERDICT_DROP, VOSFP_CTR_MALFORMED);
+	}
 	if (parse_l4(data, end, &f) < 0 || f.dport != 5060)
 		return verdict(VOSFP_VERDICT_PASS, REF_NONE);
 	if (listed(&f, REF_BLOCK4, REF_BLOCK6))

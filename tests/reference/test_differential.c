@@ -138,6 +138,7 @@ static size_t make_frame(uint8_t *out, size_t cap)
 	s.vlans = below(6) == 0 ? (int)below(3) : 0;
 	s.ip_option_words = below(8) == 0 ? (int)below(11) : 0;
 	s.v6_ext = below(8) == 0;
+	s.v6_chain = below(16) == 0 ? (int)below(9) : 0; /* with v6_ext, 7+ can pass the walk */
 	s.frag = below(16) == 0 ? (enum frag_kind)(1 + below(2)) : FRAG_NONE;
 	len = frame_build(&s, out, cap);
 	/* Frame-level damage: truncate anywhere, or flip a header byte. */

@@ -106,6 +106,50 @@ static void test_policy_lists(void **state)
 	vosfp_close(h);
 }
 
+/* vosfp_policy_set_capacity raises a full list's capacity in place and
+ * lowers it only down to what the list holds. */
+static void test_set_capacity(void **state)
+{
+	struct vosfp *h;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	h = open_root(env.root[ROOT_SMALL], 4);
+	for (int i = 0; i < 4; i++) {
+		char p[32];
+
+		snprintf(p, sizeof(p), "192.0.2.%d", i);
+		assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, p), 0);
+	}
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.9"), -ENOSPC);
+	assert_int_equal(vosfp_policy_set_capacity(h, VOSFP_LIST_BLOCK, 3), -ENOSPC);
+	assert_non_null(strstr(vosfp_last_error(h), "holds 4 entries"));
+	assert_int_equal(vosfp_policy_capacity(h, VOSFP_LIST_BLOCK), 4);
+	assert_int_equal(vosfp_policy_set_capacity(h, VOSFP_LIST_BLOCK, 0), -EINVAL);
+	assert_int_equal(vosfp_policy_set_capacity(h, VOSFP_LIST_BLOCK, 64u * 1024 * 1024 + 1),
+			 -EINVAL);
+	assert_int_equal(vosfp_policy_set_capacity(h, 2, 10), -EINVAL);
+	assert_int_equal(vosfp_policy_set_capacity(NULL, VOSFP_LIST_BLOCK, 10), -EINVAL);
+	assert_int_equal(vosfp_policy_set_capacity(h, VOSFP_LIST_BLOCK, 6), 0);
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.9"), 0);
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "2001:db8::1"), 0);
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.10"), -ENOSPC);
+	assert_int_equal(vosfp_policy_count(h, VOSFP_LIST_BLOCK), 6);
+	/* Every handle on the root sees the new figure. */
+	{
+		struct vosfp *other = open_root(env.root[ROOT_SMALL], 0);
+
+		assert_int_equal(vosfp_policy_capacity(other, VOSFP_LIST_BLOCK), 6);
+		vosfp_close(other);
+	}
+	/* Down to exactly what it holds is fine. */
+	assert_int_equal(vosfp_policy_remove(h, VOSFP_LIST_BLOCK, "2001:db8::1"), 0);
+	assert_int_equal(vosfp_policy_set_capacity(h, VOSFP_LIST_BLOCK, 5), 0);
+	assert_int_equal(vosfp_policy_capacity(h, VOSFP_LIST_BLOCK), 5);
+	assert_int_equal(vosfp_unpin(h), 0);
+	vosfp_close(h);
+}
+
 static void test_full_list_keeps_capacity(void **state)
 {
 	struct vosfp *h;
@@ -200,7 +244,9 @@ static void test_config_by_name(void **state)
 	assert_int_equal(vosfp_config_set(h, "stealth_methods", "none"), 0);
 	assert_int_equal(vosfp_config_get(h, "stealth_methods", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "none");
-	assert_int_equal(vosfp_config_set(h, "stealth_methods", ""), 0);
+	/* Empty is refused (it once meant none), and the value in force stays. */
+	assert_int_equal(vosfp_config_set(h, "stealth_methods", ""), -EINVAL);
+	assert_non_null(strstr(vosfp_last_error(h), "give 'none'"));
 	assert_int_equal(vosfp_config_get(h, "stealth_methods", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "none");
 	assert_int_equal(vosfp_config_set(h, "malformed_drop", "off"), 0);
@@ -360,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_shared_state_between_handles),
 		cmocka_unit_test(test_policy_lists),
 		cmocka_unit_test(test_full_list_keeps_capacity),
+		cmocka_unit_test(test_set_capacity),
 		cmocka_unit_test(test_config_by_name),
 		cmocka_unit_test(test_counters_follow_dry_runs),
 		cmocka_unit_test(test_incompatible_pin),

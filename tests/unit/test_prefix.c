@@ -68,11 +68,29 @@ static void test_good_ipv6(void **state)
 	expect_good("::/0", AF_INET6, 0, "::/0");
 	expect_good("::1", AF_INET6, 128, "::1/128");
 	expect_good("2001:db8::1/128", AF_INET6, 128, "2001:db8::1/128");
-	expect_good("::ffff:192.0.2.1", AF_INET6, 128, "::ffff:192.0.2.1/128");
 	expect_good("fe80::/10", AF_INET6, 10, "fe80::/10");
 	expect_good("2001:db8:0:0:0:0:0:0/64", AF_INET6, 64, "2001:db8::/64");
-	expect_good("::ffff:192.0.2.0/120", AF_INET6, 120, "::ffff:192.0.2.0/120");
 	expect_good("FE80::ABCD", AF_INET6, 128, "fe80::abcd/128");
+}
+
+/* IPv4-mapped IPv6 (::ffff:0:0/96) means the IPv4 prefix: an IPv6 entry
+ * would never match, as IPv4 packets carry IPv4 sources. */
+static void test_v4_mapped(void **state)
+{
+	(void)state;
+	expect_good("::ffff:192.0.2.1", AF_INET, 32, "192.0.2.1/32");
+	expect_good("::FFFF:192.0.2.1/128", AF_INET, 32, "192.0.2.1/32");
+	expect_good("::ffff:c000:201", AF_INET, 32, "192.0.2.1/32");
+	expect_good("::ffff:192.0.2.0/120", AF_INET, 24, "192.0.2.0/24");
+	expect_good("0:0:0:0:0:ffff:10.0.0.0/104", AF_INET, 8, "10.0.0.0/8");
+	expect_good("::ffff:0.0.0.0/96", AF_INET, 0, "0.0.0.0/0");
+	/* Shorter than /96 it is an IPv6 network that merely contains them. */
+	expect_good("::/80", AF_INET6, 80, "::/80");
+	/* Not mapped: IPv4-compatible (deprecated) and NAT64 stay IPv6. */
+	expect_good("::192.0.2.1", AF_INET6, 128, "::192.0.2.1/128");
+	expect_good("64:ff9b::192.0.2.1", AF_INET6, 128, "64:ff9b::c000:201/128");
+	expect_bad("::ffff:192.0.2.1/120", "host bits");
+	expect_bad("::ffff:192.0.2.1/129", "0-128");
 }
 
 static void test_bad_forms(void **state)
@@ -190,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_ipv4),
 		cmocka_unit_test(test_good_ipv6),
+		cmocka_unit_test(test_v4_mapped),
 		cmocka_unit_test(test_bad_forms),
 		cmocka_unit_test(test_addresses_as_inet_pton),
 		cmocka_unit_test(test_format_buffer_too_small),

@@ -129,3 +129,17 @@ def test_attach_policy_counters(handle, netns):
 
     handle.detach(netns)
     assert handle.attachments() == []
+
+
+def test_attach_multiprog(handle, netns):
+    # Through libxdp's dispatcher where this kernel runs vosfp in it;
+    # elsewhere refused with EOPNOTSUPP, leaving nothing attached.
+    try:
+        assert handle.attach(netns, "generic", multiprog=True) == "generic"
+    except vosfp.VosfpError as e:
+        assert e.errno == errno.EOPNOTSUPP, e
+        assert "nothing was attached" in e.detail
+        assert handle.attachments() == []
+    else:
+        handle.detach(netns)
+    assert handle.attachments() == []

@@ -124,12 +124,21 @@ class Vosfp:
         self._check(_c.vosfp_unpin(self._h))
 
     # -- attachment
-    def attach(self, ifname, mode="auto"):
-        """Attach; returns the mode obtained ("native" or "generic")."""
+    def attach(self, ifname, mode="auto", multiprog=False):
+        """Attach; returns the mode obtained ("native" or "generic").
+        multiprog: through libxdp's dispatcher, next to other libxdp
+        programs (EOPNOTSUPP where this kernel cannot run vosfp in it)."""
         if mode not in MODES:
             raise ValueError("mode must be one of %s" % ", ".join(MODES))
         got = ctypes.c_int()
-        self._check(_c.vosfp_attach(self._h, ifname.encode(), MODES[mode], ctypes.byref(got)))
+        if not multiprog:
+            self._check(_c.vosfp_attach(self._h, ifname.encode(), MODES[mode],
+                                        ctypes.byref(got)))
+        else:
+            opts = _lib.AttachOpts(sz=ctypes.sizeof(_lib.AttachOpts), mode=MODES[mode],
+                                   flags=_lib.ATTACH_MULTIPROG)
+            self._check(_c.vosfp_attach_ex(self._h, ifname.encode(), ctypes.byref(opts),
+                                           ctypes.byref(got)))
         return _s(_c.vosfp_mode_name(got.value))
 
     def detach(self, ifname):
@@ -172,8 +181,20 @@ class Vosfp:
         return self._check(_c.vosfp_policy_count(self._h, self._list(list_name)))
 
     def policy_capacity(self, list_name):
-        """Prefixes the list can hold, fixed when the pin root was created."""
+        """Prefixes the list can hold, set when the pin root was created
+        or since by policy_set_capacity."""
         return self._check(_c.vosfp_policy_capacity(self._h, self._list(list_name)))
+
+    def policy_set_capacity(self, list_name, capacity):
+        """Change the list's capacity on the root, for every process: raise
+        it (a live root too), or lower it down to what the list holds
+        (ENOSPC otherwise). libvosfp 0.2."""
+        self._check(_c.vosfp_policy_set_capacity(self._h, self._list(list_name), capacity))
+
+    @property
+    def pin_root(self):
+        """The bpffs directory the handle uses (no trailing slash). libvosfp 0.2."""
+        return _s(_c.vosfp_pin_root(self._h))
 
     def policy(self, list_name):
         """Every prefix of a list, canonical."""

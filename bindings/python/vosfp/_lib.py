@@ -16,6 +16,13 @@ class OpenOpts(ctypes.Structure):
                 ("block_capacity", c_uint32), ("allow_capacity", c_uint32)]
 
 
+class AttachOpts(ctypes.Structure):
+    """struct vosfp_attach_opts (vosfp_attach_ex, VOSFP_0.2)."""
+    _fields_ = [("sz", c_size_t), ("mode", c_int), ("flags", ctypes.c_uint)]
+
+
+ATTACH_MULTIPROG = 1  # VOSFP_ATTACH_MULTIPROG
+
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 # name: (restype, argtypes)
@@ -30,6 +37,7 @@ SIGNATURES = {
     "vosfp_unpin": (c_int, [c_void_p]),
     "vosfp_mode_name": (c_char_p, [c_int]),
     "vosfp_attach": (c_int, [c_void_p, c_char_p, c_int, P(c_int)]),
+    "vosfp_attach_ex": (c_int, [c_void_p, c_char_p, P(AttachOpts), P(c_int)]),
     "vosfp_detach": (c_int, [c_void_p, c_char_p]),
     "vosfp_attachment_count": (c_int, [c_void_p]),
     "vosfp_attachment_get": (c_int, [c_void_p, c_int, c_char_p, c_size_t, P(c_int), P(c_uint32)]),
@@ -47,6 +55,8 @@ SIGNATURES = {
     "vosfp_policy_clear": (c_int, [c_void_p, c_int]),
     "vosfp_policy_count": (c_int64, [c_void_p, c_int]),
     "vosfp_policy_capacity": (c_int64, [c_void_p, c_int]),
+    "vosfp_policy_set_capacity": (c_int, [c_void_p, c_int, c_uint32]),
+    "vosfp_pin_root": (c_char_p, [c_void_p]),
     "vosfp_policy_iter_open": (c_int, [c_void_p, c_int, P(c_void_p)]),
     "vosfp_policy_iter_next": (c_int, [c_void_p, c_char_p, c_size_t]),
     "vosfp_policy_iter_close": (None, [c_void_p]),

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The ban tables and the verified sources, as the XDP program and the TC
+ * egress program use them (layouts and the why in vosfp_shared.h). Included
+ * once, by vosfp.bpf.c, after its own maps.
+ */
+#ifndef VOSFP_BANS_H
+#define VOSFP_BANS_H
+
+/* Automatic bans: a plain hash, so that a full table refuses (and counts)
+ * instead of evicting a real scanner's ban for a spoofed one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vosfp_addr_key);
+	__type(value, struct vosfp_ban_val);
+	__uint(max_entries, VOSFP_BAN_SLOTS);
+} vosfp_bans SEC(".maps");
+
+/* Bans made by hand: only the library writes them; the program reads them
+ * and deletes an expired one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct vosfp_addr_key);
+	__type(value, struct vosfp_ban_val);
+	__uint(max_entries, VOSFP_MBAN_SLOTS);
+} vosfp_mbans SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} vosfp_banflag SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct vosfp_addr_key);
+	__type(value, struct vosfp_verified_val);
+	__uint(max_entries, VOSFP_VERIFIED_SLOTS);
+} vosfp_verified SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, VOSFP_BSTATS_SLOTS);
+} vosfp_bstats SEC(".maps");
+
+static __always_inline void ban_stat(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&vosfp_bstats, &slot);
+
+	if (v)
+		*v += 1; /* per-CPU: no other writer */
+}
+
+static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	if (f->family == L3_V4) {
+		k->family = 4;
+		__builtin_memcpy(k->addr, &f->saddr4, 4);
+	} else {
+		k->family = 6;
+		__builtin_memcpy(k->addr, &f->saddr6, 16);
+	}
+}
+
+/* 1 while the source has an unexpired ban in map; an expired one is
+ * removed. */
+static __always_inline int banned_in(void *map, const struct vosfp_addr_key *k)
+{
+	struct vosfp_ban_val *ban = bpf_map_lookup_elem(map, k);
+
+	if (!ban)
+		return 0;
+	if (ban->expires_ns > bpf_ktime_get_ns())
+		return 1;
+	bpf_map_delete_elem(map, k);
+	return 0;
+}
+
+/* 1 while the source has an unexpired ban, by hand or automatic. The
+ * clock is read only when there is a ban to compare it with. */
+static __always_inline int is_banned(const struct vosfp_addr_key *k)
+{
+	__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+
+	if (present && !*present)
+		return 0; /* no ban anywhere: skip the hashes */
+	return banned_in(&vosfp_mbans, k) || banned_in(&vosfp_bans, k);
+}
+
+/* 1 if the server completed a REGISTER or INVITE with this source within
+ * verified_ttl. */
+static __always_inline int is_verified(const struct vosfp_addr_key *k)
+{
+	struct vosfp_verified_val *v = bpf_map_lookup_elem(&vosfp_verified, k);
+
+	return v && v->expires_ns > bpf_ktime_get_ns();
+}
+
+/*
+ * An automatic ban on spoofable evidence (reason: scanner or rate limit).
+ * Not made for a verified source: one forged packet must not take a
+ * customer off the service. Not made, and counted, when the table is full.
+ */
+static __always_inline void ban(const struct vosfp_config *cfg, const struct vosfp_addr_key *k,
+				__u32 reason)
+{
+	struct vosfp_ban_val val = { .reason = reason };
+	__u32 zero = 0, *present;
+	long err;
+
+	if (!(cfg->flags & VOSFP_CFG_AUTOBAN))
+		return;
+	if (is_verified(k)) {
+		ban_stat(VOSFP_BS_SPARED);
+		return;
+	}
+	val.expires_ns = bpf_ktime_get_ns() + cfg->ban_ttl_ns;
+	err = bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY);
+	if (err) {
+		/* -E2BIG: full; -ENOMEM: no element free right now. */
+		ban_stat(VOSFP_BS_AUTO_REFUSED);
+		return;
+	}
+	present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+	if (present)
+		*present = 1;
+}
+
+#endif /* VOSFP_BANS_H */
