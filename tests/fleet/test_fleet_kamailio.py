@@ -268,8 +268,11 @@ def main():
         kam = Kamailio(tmp, "rabbitmq", "vosfp-rabbitmq.cfg", amqp_cfg, nets["a"], vosfp,
                        agents["a"].sock, group)
         kams.append(kam)
+        # Kamailio binds before it forks its workers: wait for them.
+        wait_for(lambda: len(fleetlib.descendants(kam.proc.pid)) >= 2, WAIT,
+                 "Kamailio's worker processes")
         users = {subprocess.run(["ps", "-o", "user=", "-p", str(p)], capture_output=True,
-                                text=True).stdout.strip() for p in fleetlib.descendants(kam.proc.pid)}
+                                text=True).stdout.strip() for p in kam.pids()}
         users.discard("")
         assert users == {"kamailio"}, f"Kamailio's processes run as {users}"
         for p in kam.pids():
