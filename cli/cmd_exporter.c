@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "number.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -107,26 +108,6 @@ struct exporter_opts {
 	const char *listen;
 	unsigned timeout, per_ip, max_connections;
 };
-
-/* Decimal 1..max, nothing else. */
-static int parse_count(const char *text, unsigned max, unsigned *out)
-{
-	unsigned long v = 0;
-
-	if (!*text)
-		return -1;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (unsigned)(*c - '0');
-		if (v > max)
-			return -1;
-	}
-	if (!v)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
 
 static int parse_opts(struct cli *cli, int argc, char **argv, struct exporter_opts *o)
 {

@@ -12,6 +12,7 @@
 
 #include "bpffs.h"
 #include "commands.h"
+#include "number.h"
 #include "settings.h"
 
 static const char usage_text[] =
@@ -197,27 +198,6 @@ struct vosfp *cli_open(struct cli *cli)
 	return cli->h;
 }
 
-/* A capacity: decimal digits only, 1 to UINT32_MAX (the library refuses
- * what is above its own maximum, with the figure). */
-static int parse_capacity(const char *text, uint32_t *out)
-{
-	unsigned long long v = 0;
-
-	if (!*text)
-		return -1;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (unsigned)(*c - '0');
-		if (v > UINT32_MAX)
-			return -1;
-	}
-	if (!v)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -251,7 +231,7 @@ int main(int argc, char **argv)
 			   !strcmp(argv[i], "--allow-capacity")) {
 			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
 
-			if (i + 1 >= argc || parse_capacity(argv[i + 1], &cli.capacity[l]))
+			if (i + 1 >= argc || parse_count(argv[i + 1], UINT32_MAX, &cli.capacity[l]))
 				return cli_usage(&cli, "%s needs a number of entries from 1 to %u",
 						 argv[i], UINT32_MAX);
 			i++;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "settings.h"
+#include "number.h"
 
 enum { KEY_PIN_ROOT, KEY_BLOCK_CAPACITY, KEY_ALLOW_CAPACITY, NKEYS };
 
@@ -47,26 +48,6 @@ static char *trim(char *s)
 		end--;
 	*end = '\0';
 	return s;
-}
-
-/* Decimal digits only, 1 to UINT32_MAX, as --block-capacity takes. */
-static int parse_capacity(const char *text, uint32_t *out)
-{
-	unsigned long long v = 0;
-
-	if (!*text)
-		return -1;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (unsigned)(*c - '0');
-		if (v > UINT32_MAX)
-			return -1;
-	}
-	if (!v)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 static int parse_line(const char *path, int n, char *text, struct settings *s)
@@ -106,7 +87,7 @@ static int parse_line(const char *path, int n, char *text, struct settings *s)
 	} else {
 		int l = k == KEY_BLOCK_CAPACITY ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
 
-		if (parse_capacity(value, &s->capacity[l])) {
+		if (parse_count(value, UINT32_MAX, &s->capacity[l])) {
 			fprintf(stderr, "vosfp: %s:%d: %s must be a number of entries from 1 to "
 				"%u, not '%s'\n", path, n, key, UINT32_MAX, value);
 			return EXIT_FAIL;

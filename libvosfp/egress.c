@@ -12,7 +12,6 @@
  * interface like the XDP link's pin does with the pin root.
  */
 #include <errno.h>
-#include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <net/if.h>
 #include <string.h>
@@ -26,8 +25,6 @@
 /* "VS" in the low half of a TC handle; priority 1 is the first filter. */
 #define EGRESS_HANDLE 0x5653
 #define EGRESS_PRIO 1
-/* BPF_PROG_TEST_RUN for TC needs at least an Ethernet header. */
-#define MAX_FRAME 3500
 
 int vosfp__egress_prog_fd(struct vosfp *h)
 {
@@ -86,24 +83,12 @@ int vosfp__egress_detach(struct vosfp *h, const char *ifname)
 
 VOSFP_API int vosfp_test_egress(struct vosfp *h, const void *frame, size_t len, int *verdict)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-	int prog;
+	uint32_t ret;
+	int err = vosfp__test_run(h, "vosfp_test_egress", vosfp__egress_prog_fd, frame, len,
+				  verdict ? &ret : NULL);
 
-	if (!h)
-		return -EINVAL;
-	if (!frame || !verdict)
-		return vosfp__fail(h, -EINVAL, "vosfp_test_egress: frame and verdict are required");
-	if (len < ETH_HLEN || len > MAX_FRAME)
-		return vosfp__fail(h, -EINVAL, "frame of %zu bytes: must be %d to %d bytes", len,
-				   ETH_HLEN, MAX_FRAME);
-	prog = vosfp__egress_prog_fd(h);
-	if (prog < 0)
-		return prog;
-	opts.data_in = frame;
-	opts.data_size_in = (__u32)len;
-	opts.repeat = 1;
-	if (bpf_prog_test_run_opts(prog, &opts))
-		return vosfp__fail(h, -errno, "test run failed: %s", strerror(errno));
-	*verdict = (int)opts.retval;
+	if (err)
+		return err;
+	*verdict = (int)ret;
 	return vosfp__ok(h);
 }

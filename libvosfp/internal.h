@@ -79,6 +79,12 @@ int vosfp__prog_fd(struct vosfp *h);
 /* The program's object with the pinned maps planned in, not loaded (for
  * libxdp); 0 or a recorded negative errno. Free with vosfp_bpf__destroy(). */
 int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
+/* One BPF_PROG_TEST_RUN of a frame through the program prog_fd gives
+ * (testrun.c), with the frame's checks that every test call shares; what
+ * names the public call in errors. 0 and the program's return value in
+ * *retval, or a recorded negative errno. */
+int vosfp__test_run(struct vosfp *h, const char *what, int (*prog_fd)(struct vosfp *h),
+		    const void *frame, size_t len, uint32_t *retval);
 /* The TC egress program's fd (egress.c), loaded with the XDP program. */
 int vosfp__egress_prog_fd(struct vosfp *h);
 /* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on

@@ -8,22 +8,24 @@
 
 #include "internal.h"
 
-/* XDP test runs take at most a page minus headroom and tailroom. */
+/* XDP test runs take at most a page minus headroom and tailroom; the TC
+ * egress program's runs are held to the same bound. */
 #define MAX_FRAME 3500
 
-VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict)
+int vosfp__test_run(struct vosfp *h, const char *what, int (*prog_fd)(struct vosfp *h),
+		    const void *frame, size_t len, uint32_t *retval)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int prog;
 
 	if (!h)
 		return -EINVAL;
-	if (!frame || !verdict)
-		return vosfp__fail(h, -EINVAL, "vosfp_test_packet: frame and verdict are required");
+	if (!frame || !retval)
+		return vosfp__fail(h, -EINVAL, "%s: frame and verdict are required", what);
 	if (len < ETH_HLEN || len > MAX_FRAME)
 		return vosfp__fail(h, -EINVAL, "frame of %zu bytes: must be %d to %d bytes", len,
 				   ETH_HLEN, MAX_FRAME);
-	prog = vosfp__prog_fd(h);
+	prog = prog_fd(h);
 	if (prog < 0)
 		return prog;
 	opts.data_in = frame;
@@ -31,8 +33,20 @@ VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, 
 	opts.repeat = 1;
 	if (bpf_prog_test_run_opts(prog, &opts))
 		return vosfp__fail(h, -errno, "test run failed: %s", strerror(errno));
-	if (opts.retval > XDP_REDIRECT)
-		return vosfp__fail(h, -EIO, "unexpected XDP verdict %u", opts.retval);
-	*verdict = (int)opts.retval;
+	*retval = opts.retval;
+	return 0;
+}
+
+VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict)
+{
+	uint32_t ret;
+	int err = vosfp__test_run(h, "vosfp_test_packet", vosfp__prog_fd, frame, len,
+				  verdict ? &ret : NULL);
+
+	if (err)
+		return err;
+	if (ret > XDP_REDIRECT)
+		return vosfp__fail(h, -EIO, "unexpected XDP verdict %u", ret);
+	*verdict = (int)ret;
 	return vosfp__ok(h);
 }
