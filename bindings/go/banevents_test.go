@@ -48,6 +48,9 @@ func TestBanEvents(t *testing.T) {
 		got[0].Reason != "scanner" || got[0].TTLSeconds == 0 || got[0].TTLLeft == 0 {
 		t.Fatalf("Consume() after a scanner = %+v, %v; want one scanner event", got, err)
 	}
+	if st, err := h.BanStats(); err != nil || st.EventsLost != 0 {
+		t.Errorf("BanStats() = %+v, %v; want no event lost", st, err)
+	}
 	ev.Close()
 	if _, err := ev.Consume(); err == nil {
 		t.Error("Consume() after Close succeeded")
