@@ -156,8 +156,8 @@ void bans_metrics(FILE *out, const struct vosfp_ban_stats *st)
 	for (int t = 0; t < 3; t++)
 		fprintf(out, "vosfp_table_capacity{table=\"%s\"} %u\n", names[t], cap[t]);
 	fprintf(out, "# HELP vosfp_ban_events_total Automatic bans not made (auto_refused: "
-		     "table full; auto_spared: verified source), automatic bans whose event the full "
-		     "ring buffer dropped (events_lost) and responses that verified a source "
+		     "table full; auto_spared: verified source), automatic bans whose event the "
+		     "full ring buffer dropped (events_lost) and responses that verified a source "
 		     "(verified_learned).\n# TYPE vosfp_ban_events_total counter\n");
 	fprintf(out, "vosfp_ban_events_total{event=\"auto_refused\"} %llu\n",
 		(unsigned long long)st->auto_refused);

@@ -75,10 +75,10 @@ VOSFP_API int vosfp_ban_events_open(struct vosfp *h, struct vosfp_ban_events **o
 	ev->h = h;
 	ev->rb = ring_buffer__new(h->map_fd[MAP_BAN_EVENTS], on_record, ev, NULL);
 	if (!ev->rb) {
-		err = -errno;
+		err = errno ? errno : EINVAL;
 		free(ev);
-		return vosfp__fail(h, err ? err : -EINVAL, "%s/%s: cannot read the ban events: %s",
-				   h->pin_root, VOSFP_MAP_BAN_EVENTS, strerror(err ? -err : EINVAL));
+		return vosfp__fail(h, -err, "%s/%s: cannot read the ban events: %s", h->pin_root,
+				   VOSFP_MAP_BAN_EVENTS, strerror(err));
 	}
 	*out = ev;
 	return vosfp__ok(h);

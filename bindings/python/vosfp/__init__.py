@@ -357,6 +357,7 @@ class BanEvents:
         self.close()
 
 
-__all__ = ["Vosfp", "BanEvents", "VosfpError", "version", "counter_names", "list_names", "config_keys",
+__all__ = ["Vosfp", "BanEvents", "VosfpError", "version", "counter_names", "list_names",
+           "config_keys",
            "check_prefix", "set_log_callback", "MODES", "VERDICTS"]
 _ = _errno  # errno numbers for callers: VosfpError.errno compares with errno.E*
