@@ -6,6 +6,8 @@ reuses). sipvicious' svmap probes node A with a REGISTER: A's program bans
 the source and reports it through its ring buffer, A's agent publishes it
 once, and within a bounded wait the source is in `vosfp list bans` of B and
 C; svmap's next probe to B is dropped there as `banned`, not as a scanner.
+A ban made while an agent is down waits in the ring and is published when
+the agent is back.
 
 usage: test_fleet_autoban.py VOSFP"""
 
@@ -95,6 +97,18 @@ def main():
         for n in "bc":
             assert program_events(agents[n]) == 0, f"{n}'s program made a ban of its own"
         print("ok: the next probe to B is dropped as banned; one event at A, none at B or C")
+
+        # 5. A ban made while C's agent is down waits in C's ring buffer and
+        # is published when the agent is back.
+        late = netlib.CLIENTS4[2]
+        agents["c"].proc.kill9()
+        os.unlink(agents["c"].sock)
+        svmap(nets["c"], late)
+        assert late in nets["c"].bans(), "C's program did not ban the scanner"
+        agents["c"].start()
+        for n in "ab":
+            wait_for(lambda: late in nets[n].bans(), WAIT, f"C's late auto-ban at {n}")
+        print("ok: an auto-ban made while the agent was down is published once it is back")
         return 0
     finally:
         for a in agents.values():
