@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The agent's main loop: one epoll over the stop signals, the control
- * socket and its clients, the fleet's wake-up descriptor and a 1 s timer
- * (idle clients, the systemd watchdog). Everything that changes policy
- * runs on this thread, through agent_apply().
+ * socket and its clients, the fleet's wake-up descriptor, the program's
+ * auto-ban ring buffer and a 1 s timer (idle clients, the systemd
+ * watchdog). Everything that changes policy runs on this thread, through
+ * agent_apply().
  */
 #include <errno.h>
 #include <grp.h>
@@ -31,14 +32,14 @@
 #define TAG_SIGNAL 3ull
 #define TAG_TIMER 4ull
 #define TAG_FLEET 5ull
-/* The program's auto-ban ring buffer gets this tag when it is added: see
- * the dispatch below. */
+/* The program's auto-ban ring buffer (vosfp_ban_events_fd). */
 #define TAG_PROGRAM 6ull
 
 struct loop {
 	struct agent *a;
 	struct control ctl;
 	struct agent_http *http;
+	struct vosfp_ban_events *bans; /* the program's auto-bans; the agent is its one reader */
 	int epfd, sigfd, timerfd;
 	pid_t sync_pid;
 	uint64_t watchdog_usec;
@@ -143,6 +144,33 @@ static void on_fleet(struct loop *l)
 }
 #endif
 
+/* One auto-ban the program has made: counted and published by
+ * agent_apply(), not applied again (the program has enforced it). */
+static int on_program_ban(void *user, const char *addr, int reason, uint32_t ttl,
+			  uint32_t left)
+{
+	struct agent_event ev = { .op = AGENT_OP_BAN, .origin = AGENT_FROM_PROGRAM };
+	const char *name = vosfp_counter_name(reason);
+	char why[512];
+
+	(void)ttl;
+	if (!left)
+		return 0; /* read after it expired: nothing left to tell */
+	snprintf(ev.addr, sizeof(ev.addr), "%s", addr);
+	snprintf(ev.reason, sizeof(ev.reason), "%s", name ? name : "automatic");
+	ev.ttl = left; /* what is left of it: the fleet should not extend it */
+	agent_apply(user, &ev, NULL, why, sizeof(why));
+	return 0;
+}
+
+static void on_program(struct loop *l)
+{
+	int n = vosfp_ban_events_consume(l->bans, on_program_ban, l->a);
+
+	if (n < 0)
+		agent_log(LOG_ERR, "reading the program's ban events: %s", vosfp_strerror(n));
+}
+
 static void dispatch(struct loop *l, const struct epoll_event *e)
 {
 	uint64_t kind = e->data.u64 >> 32;
@@ -165,14 +193,9 @@ static void dispatch(struct loop *l, const struct epoll_event *e)
 		on_fleet(l);
 		break;
 #endif
-	/*
-	 * Events from the program go here: its auto-ban ring buffer's
-	 * descriptor is added to the epoll with TAG_PROGRAM, and each record
-	 * read from it becomes a struct agent_event of origin
-	 * AGENT_FROM_PROGRAM passed to agent_apply() like on_fleet() does;
-	 * agent_apply() counts and publishes such events without applying
-	 * them again (the program has already banned the source).
-	 */
+	case TAG_PROGRAM:
+		on_program(l);
+		break;
 	default:
 		break;
 	}
@@ -210,6 +233,12 @@ static int setup(struct loop *l, char *why, size_t why_len)
 	}
 	if (control_open(&l->ctl, a->o.control, g->gr_gid, l->epfd, why, why_len))
 		return -1;
+	if (vosfp_ban_events_open(a->h, &l->bans) ||
+	    add_fd(l, vosfp_ban_events_fd(l->bans), TAG_PROGRAM)) {
+		snprintf(why, why_len, "the program's ban events: %s",
+			 l->bans ? strerror(errno) : vosfp_last_error(a->h));
+		return -1;
+	}
 	/* Forked before the fleet's and the metrics server's threads exist. */
 	if (start_sync(l, why, why_len))
 		return -1;
@@ -260,6 +289,7 @@ static void teardown(struct loop *l)
 #endif
 	a->fleet = NULL;
 	control_close(&l->ctl);
+	vosfp_ban_events_close(l->bans);
 	if (l->timerfd >= 0)
 		close(l->timerfd);
 	if (l->sigfd >= 0)

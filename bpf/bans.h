@@ -7,6 +7,10 @@
 #ifndef VOSFP_BANS_H
 #define VOSFP_BANS_H
 
+#ifndef EEXIST
+#define EEXIST 17 /* the UAPI errno value; no libc here */
+#endif
+
 /* Automatic bans: a plain hash, so that a full table refuses (and counts)
  * instead of evicting a real scanner's ban for a spoofed one. */
 struct {
@@ -45,6 +49,11 @@ struct {
 	__type(value, __u64);
 	__uint(max_entries, VOSFP_BSTATS_SLOTS);
 } vosfp_bstats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VOSFP_BAN_EVENTS_BYTES);
+} vosfp_banev SEC(".maps");
 
 static __always_inline void ban_stat(__u32 slot)
 {
@@ -100,16 +109,38 @@ static __always_inline int is_verified(const struct vosfp_addr_key *k)
 	return v && v->expires_ns > bpf_ktime_get_ns();
 }
 
+/* Tell user space (the agent) about a ban just made; a full ring loses
+ * the record, never the ban, and says so. */
+static __always_inline void ban_event(const struct vosfp_addr_key *k, __u32 reason, __u64 now,
+				      __u64 ttl_ns)
+{
+	struct vosfp_ban_event ev = {
+		.ktime_ns = now,
+		.ttl_s = (__u32)(ttl_ns / 1000000000ull),
+		.reason = reason,
+		.family = k->family,
+	};
+
+	__builtin_memcpy(ev.addr, k->addr, sizeof(ev.addr));
+	if (bpf_ringbuf_output(&vosfp_banev, &ev, sizeof(ev), 0))
+		ban_stat(VOSFP_BS_EVENTS_LOST);
+}
+
 /*
  * An automatic ban on spoofable evidence (reason: scanner or rate limit).
  * Not made for a verified source: one forged packet must not take a
  * customer off the service. Not made, and counted, when the table is full.
+ * The insert does not overwrite: a ban that exists already (another CPU
+ * made it a moment ago) is neither extended nor announced again, so each
+ * ban gives at most one event. An expired entry left behind is replaced,
+ * and that is a new ban.
  */
 static __always_inline void ban(const struct vosfp_config *cfg, const struct vosfp_addr_key *k,
 				__u32 reason)
 {
-	struct vosfp_ban_val val = { .reason = reason };
+	struct vosfp_ban_val val = { .reason = reason }, *old;
 	__u32 zero = 0, *present;
+	__u64 now;
 	long err;
 
 	if (!(cfg->flags & VOSFP_CFG_AUTOBAN))
@@ -118,8 +149,15 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 		ban_stat(VOSFP_BS_SPARED);
 		return;
 	}
-	val.expires_ns = bpf_ktime_get_ns() + cfg->ban_ttl_ns;
-	err = bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY);
+	now = bpf_ktime_get_ns();
+	val.expires_ns = now + cfg->ban_ttl_ns;
+	err = bpf_map_update_elem(&vosfp_bans, k, &val, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		old = bpf_map_lookup_elem(&vosfp_bans, k);
+		if (old && old->expires_ns > now)
+			return; /* banned already: not a new ban */
+		err = bpf_map_update_elem(&vosfp_bans, k, &val, BPF_ANY);
+	}
 	if (err) {
 		/* -E2BIG: full; -ENOMEM: no element free right now. */
 		ban_stat(VOSFP_BS_AUTO_REFUSED);
@@ -128,6 +166,7 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 	present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
 	if (present)
 		*present = 1;
+	ban_event(k, reason, now, cfg->ban_ttl_ns);
 }
 
 #endif /* VOSFP_BANS_H */

@@ -30,6 +30,7 @@
 #define VOSFP_MAP_MBANS "vosfp_mbans"
 #define VOSFP_MAP_VERIFIED "vosfp_verified"
 #define VOSFP_MAP_BSTATS "vosfp_bstats"
+#define VOSFP_MAP_BAN_EVENTS "vosfp_banev"
 /* Pinned bpf_link of an attachment: VOSFP_LINK_PREFIX + ifname. */
 #define VOSFP_LINK_PREFIX "link_"
 
@@ -392,9 +393,31 @@ enum vosfp_ban_stat {
 	VOSFP_BS_AUTO_REFUSED = 0, /* automatic ban not made: the table was full */
 	VOSFP_BS_SPARED = 1,       /* automatic ban not made: the source is verified */
 	VOSFP_BS_LEARNED = 2,      /* 2xx responses that verified (or refreshed) a source */
+	VOSFP_BS_EVENTS_LOST = 3,  /* automatic ban made, its event record not: ring full */
 	VOSFP_BS__COUNT
 };
 #define VOSFP_BSTATS_SLOTS 8
+
+/*
+ * VOSFP_MAP_BAN_EVENTS, a BPF ring buffer (Linux 5.8+): one record each
+ * time the program creates an automatic ban, so that the agent learns of
+ * it at once instead of polling the ban table. Made only for a new ban:
+ * not for a source already banned, a verified source spared or a ban the
+ * full table refused. When the ring is full the record is dropped (the ban
+ * stands) and VOSFP_BS_EVENTS_LOST counts it. One consumer per ring: the
+ * agent.
+ */
+#define VOSFP_BAN_EVENTS_BYTES (256 * 1024)
+
+struct vosfp_ban_event {
+	__u64 ktime_ns; /* bpf_ktime_get_ns() when the ban was made */
+	__u32 ttl_s;    /* the ban's length (config ban_ttl) */
+	__u32 reason;   /* VOSFP_R_SCANNER or VOSFP_R_RATE_LIMITED */
+	__u8 family;    /* 4 or 6, as in struct vosfp_addr_key */
+	__u8 pad[3];
+	__u8 addr[16];
+	__u32 pad2;
+};
 
 /* Scanner User-Agent signatures: prefixes of the header value, 4 to 32
  * bytes, keyed by their first 4 bytes so that one hash lookup finds the

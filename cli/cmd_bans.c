@@ -115,6 +115,7 @@ void bans_json(struct json *j, const struct vosfp_ban_stats *st)
 	json_uint(j, "capacity", st->auto_capacity);
 	json_uint(j, "refused", st->auto_refused);
 	json_uint(j, "spared", st->auto_spared);
+	json_uint(j, "events_lost", st->events_lost);
 	json_end_object(j);
 	json_begin_object(j, "verified");
 	json_uint(j, "used", st->verified_used);
@@ -131,6 +132,9 @@ void bans_text(FILE *out, const struct vosfp_ban_stats *st)
 		     "verified\n",
 		st->auto_used, st->auto_capacity, (unsigned long long)st->auto_refused,
 		(unsigned long long)st->auto_spared);
+	if (st->events_lost)
+		fprintf(out, "automatic bans not reported to the agent (event ring full): %llu\n",
+			(unsigned long long)st->events_lost);
 	fprintf(out, "verified sources: %u (capacity %u); %llu responses learnt from\n",
 		st->verified_used, st->verified_capacity,
 		(unsigned long long)st->verified_learned);
@@ -152,12 +156,15 @@ void bans_metrics(FILE *out, const struct vosfp_ban_stats *st)
 	for (int t = 0; t < 3; t++)
 		fprintf(out, "vosfp_table_capacity{table=\"%s\"} %u\n", names[t], cap[t]);
 	fprintf(out, "# HELP vosfp_ban_events_total Automatic bans not made (auto_refused: "
-		     "table full; auto_spared: verified source) and responses that verified a "
-		     "source (verified_learned).\n# TYPE vosfp_ban_events_total counter\n");
+		     "table full; auto_spared: verified source), automatic bans whose event the "
+		     "full ring buffer dropped (events_lost) and responses that verified a source "
+		     "(verified_learned).\n# TYPE vosfp_ban_events_total counter\n");
 	fprintf(out, "vosfp_ban_events_total{event=\"auto_refused\"} %llu\n",
 		(unsigned long long)st->auto_refused);
 	fprintf(out, "vosfp_ban_events_total{event=\"auto_spared\"} %llu\n",
 		(unsigned long long)st->auto_spared);
+	fprintf(out, "vosfp_ban_events_total{event=\"events_lost\"} %llu\n",
+		(unsigned long long)st->events_lost);
 	fprintf(out, "vosfp_ban_events_total{event=\"verified_learned\"} %llu\n",
 		(unsigned long long)st->verified_learned);
 }

@@ -289,6 +289,8 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 		err = sum_bstat(h, VOSFP_BS_SPARED, &st.auto_spared);
 	if (!err)
 		err = sum_bstat(h, VOSFP_BS_LEARNED, &st.verified_learned);
+	if (!err)
+		err = sum_bstat(h, VOSFP_BS_EVENTS_LOST, &st.events_lost);
 	if (err)
 		return vosfp__fail(h, err, "reading the ban tables: %s", strerror(-err));
 	recheck_present(h);

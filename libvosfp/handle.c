@@ -44,6 +44,7 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_RATE] = VOSFP_MAP_RATE,	     [MAP_UA] = VOSFP_MAP_UA,
 	[MAP_MBANS] = VOSFP_MAP_MBANS,	     [MAP_VERIFIED] = VOSFP_MAP_VERIFIED,
 	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
+	[MAP_BAN_EVENTS] = VOSFP_MAP_BAN_EVENTS,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)

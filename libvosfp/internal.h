@@ -29,6 +29,7 @@ enum vosfp_map_id {
 	MAP_MBANS,
 	MAP_VERIFIED,
 	MAP_BSTATS,
+	MAP_BAN_EVENTS,
 	MAP__COUNT
 };
 

@@ -71,6 +71,7 @@ type BanStats struct {
 	AutoRefused                    uint64 // automatic bans not made: table full
 	AutoSpared                     uint64 // automatic bans not made: source verified
 	VerifiedLearned                uint64 // 2xx responses that verified a source
+	EventsLost                     uint64 // automatic bans whose event the full ring dropped
 }
 
 // BanStats reads the ban tables; counting removes expired entries on the
@@ -84,6 +85,6 @@ func (hd *Handle) BanStats() (BanStats, error) {
 		AutoUsed: uint32(st.auto_used), AutoCapacity: uint32(st.auto_capacity),
 		VerifiedUsed: uint32(st.verified_used), VerifiedCapacity: uint32(st.verified_capacity),
 		AutoRefused: uint64(st.auto_refused), AutoSpared: uint64(st.auto_spared),
-		VerifiedLearned: uint64(st.verified_learned),
+		VerifiedLearned: uint64(st.verified_learned), EventsLost: uint64(st.events_lost),
 	}, err
 }

@@ -426,8 +426,48 @@ struct vosfp_ban_stats {
 	uint64_t auto_refused;     /* automatic bans not made: table full */
 	uint64_t auto_spared;      /* automatic bans not made: source verified */
 	uint64_t verified_learned; /* 2xx responses that verified a source */
+	/* Since the ban events (VOSFP_0.2, later): automatic bans made whose
+	 * event record was dropped because the ring buffer was full. */
+	uint64_t events_lost;
 };
 VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out);
+
+/*
+ * Ban events (since 0.2): the program writes one record to a BPF ring
+ * buffer, pinned with the other maps, each time it creates an automatic
+ * ban: the insert into the automatic table succeeded for a source that was
+ * not banned. A source already banned, a verified source spared and a ban
+ * refused by the full table make none, so there is at most one event per
+ * source per ban. When the ring (256 KiB, some 5,000 records) is full the
+ * record is lost, the ban still stands, and events_lost counts it.
+ *
+ * A ring buffer has ONE consumer: whoever consumes a record takes it from
+ * everyone else. On a node that runs `vosfp agent`, the agent is that
+ * consumer (it publishes the bans to the fleet); do not open a second one
+ * on the same pin root.
+ *
+ *   open:    a reader on h's ring buffer; *out is freed with close. Needs
+ *            the same privileges as vosfp_open. h must outlive it.
+ *   fd:      a descriptor that becomes readable (EPOLLIN) when records
+ *            wait: add it to your epoll/poll loop, then call consume.
+ *   consume: calls fn once for each waiting record, in order, then
+ *            returns how many it called fn for (0: none), without blocking.
+ *            fn gets the source ("192.0.2.7", "2001:db8::7"), the reason
+ *            (VOSFP_CTR_SCANNER or VOSFP_CTR_RATE_LIMITED), the ban's length
+ *            in seconds (config "ban_ttl") and the seconds left now (0 once
+ *            it has expired: a record read late). fn returns 0 to go on, or
+ *            a negative errno to stop: consume then returns that value, and
+ *            the record fn refused is consumed all the same.
+ * Not thread-safe: one thread consumes.
+ */
+struct vosfp_ban_events;
+typedef int (*vosfp_ban_event_fn)(void *user, const char *addr, int reason,
+				  uint32_t ttl_seconds, uint32_t ttl_left);
+VOSFP_API int vosfp_ban_events_open(struct vosfp *h, struct vosfp_ban_events **out);
+VOSFP_API int vosfp_ban_events_fd(const struct vosfp_ban_events *ev);
+VOSFP_API int vosfp_ban_events_consume(struct vosfp_ban_events *ev, vosfp_ban_event_fn fn,
+				       void *user);
+VOSFP_API void vosfp_ban_events_close(struct vosfp_ban_events *ev);
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */

@@ -44,6 +44,7 @@ multiprog_args=
 tests=(
 	"bpf-program	$build/tests/bpf/test_prog"
 	"bpf-bans	$build/tests/bpf/test_bans"
+	"bpf-ban-events	$build/tests/bpf/test_ban_events"
 	"corpus	$build/tests/corpus/test_corpus $src/tests/corpus"
 	"api-state	$build/tests/unit/test_api_state"
 	"api-attach	$build/tests/unit/test_api_attach"

@@ -263,6 +263,14 @@ class Vosfp:
             _c.vosfp_ban_iter_close(it)
         return out
 
+    def ban_events(self):
+        """A reader of the program's automatic bans as they are made (the
+        ring buffer): BanEvents, a context manager. A ring buffer has one
+        consumer; on a node that runs `vosfp agent`, the agent is it."""
+        ev = ctypes.c_void_p()
+        self._check(_c.vosfp_ban_events_open(self._h, ctypes.byref(ev)))
+        return BanEvents(self, ev)
+
     # -- config
     def set_ports(self, ports):
         arr = (ctypes.c_uint16 * len(ports))(*ports)
@@ -315,6 +323,41 @@ class Vosfp:
         return VERDICTS[verdict.value]
 
 
-__all__ = ["Vosfp", "VosfpError", "version", "counter_names", "list_names", "config_keys",
+class BanEvents:
+    """The program's automatic bans; from Vosfp.ban_events()."""
+
+    def __init__(self, handle, ev):
+        self._handle, self._ev = handle, ev
+
+    def fileno(self):
+        """Readable (select/poll/epoll) while events wait."""
+        return self._handle._check(_c.vosfp_ban_events_fd(self._ev))
+
+    def consume(self):
+        """[(address, reason counter name, ban TTL, seconds left)], oldest
+        first, without blocking."""
+        out = []
+
+        def one(_user, addr, reason, ttl, left):
+            out.append((_s(addr), _s(_c.vosfp_counter_name(reason)), ttl, left))
+            return 0
+        fn = _lib.BAN_EVENT_FN(one)  # kept alive for the length of the call
+        self._handle._check(_c.vosfp_ban_events_consume(self._ev, fn, None))
+        return out
+
+    def close(self):
+        if self._ev:
+            _c.vosfp_ban_events_close(self._ev)
+            self._ev = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+__all__ = ["Vosfp", "BanEvents", "VosfpError", "version", "counter_names", "list_names",
+           "config_keys",
            "check_prefix", "set_log_callback", "MODES", "VERDICTS"]
 _ = _errno  # errno numbers for callers: VosfpError.errno compares with errno.E*

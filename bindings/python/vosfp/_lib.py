@@ -24,6 +24,8 @@ class AttachOpts(ctypes.Structure):
 ATTACH_MULTIPROG = 1  # VOSFP_ATTACH_MULTIPROG
 
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+# vosfp_ban_event_fn: (user, addr, reason, ttl_seconds, ttl_left) -> 0 or -errno
+BAN_EVENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_int, c_uint32, c_uint32)
 
 # name: (restype, argtypes)
 SIGNATURES = {
@@ -65,6 +67,10 @@ SIGNATURES = {
     "vosfp_ban_iter_open": (c_int, [c_void_p, P(c_void_p)]),
     "vosfp_ban_iter_next": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint32), P(c_int)]),
     "vosfp_ban_iter_close": (None, [c_void_p]),
+    "vosfp_ban_events_open": (c_int, [c_void_p, P(c_void_p)]),
+    "vosfp_ban_events_fd": (c_int, [c_void_p]),
+    "vosfp_ban_events_consume": (c_int, [c_void_p, BAN_EVENT_FN, c_void_p]),
+    "vosfp_ban_events_close": (None, [c_void_p]),
     "vosfp_config_set_ports": (c_int, [c_void_p, P(c_uint16), c_size_t]),
     "vosfp_config_get_ports": (c_int, [c_void_p, P(c_uint16), c_size_t]),
     "vosfp_config_key_name": (c_char_p, [c_int]),
