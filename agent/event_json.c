@@ -218,10 +218,7 @@ int event_json_encode(const struct agent_event *ev, char *out, size_t out_len)
 			 "node", ev->node, "id", ev->id, "ts", (json_int_t)ev->made_ms);
 	if (!root)
 		return -ENOMEM;
-	/* json_stringn, not json_string: the vosfp tool (cli/json.c) has a
-	 * json_string of its own, which the static link would call instead. */
-	if (ev->reason[0] &&
-	    json_object_set_new(root, "reason", json_stringn(ev->reason, strlen(ev->reason)))) {
+	if (ev->reason[0] && json_object_set_new(root, "reason", json_string(ev->reason))) {
 		json_decref(root);
 		return -ENOMEM;
 	}

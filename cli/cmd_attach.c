@@ -125,32 +125,32 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, err);
 
 	if (json) {
-		struct json j;
+		struct jsonw j;
 
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_string(&j, "version", vosfp_version());
-		json_begin_array(&j, "attachments");
+		jsonw_init(&j, stdout);
+		jsonw_begin_object(&j, NULL);
+		jsonw_string(&j, "version", vosfp_version());
+		jsonw_begin_array(&j, "attachments");
 		for (int i = 0; i < st.n; i++) {
-			json_begin_object(&j, NULL);
-			json_string(&j, "interface", st.att[i].ifname);
-			json_string(&j, "mode", mode_text(st.att[i].mode, st.att[i].prog_id));
-			json_uint(&j, "program_id", st.att[i].prog_id);
-			json_end_object(&j);
+			jsonw_begin_object(&j, NULL);
+			jsonw_string(&j, "interface", st.att[i].ifname);
+			jsonw_string(&j, "mode", mode_text(st.att[i].mode, st.att[i].prog_id));
+			jsonw_uint(&j, "program_id", st.att[i].prog_id);
+			jsonw_end_object(&j);
 		}
-		json_end_array(&j);
-		json_begin_object(&j, "lists");
+		jsonw_end_array(&j);
+		jsonw_begin_object(&j, "lists");
 		for (int l = 0; l < 2; l++)
-			json_uint(&j, vosfp_list_name(l), (uint64_t)st.lists[l]);
-		json_end_object(&j);
-		json_begin_object(&j, "capacities");
+			jsonw_uint(&j, vosfp_list_name(l), (uint64_t)st.lists[l]);
+		jsonw_end_object(&j);
+		jsonw_begin_object(&j, "capacities");
 		for (int l = 0; l < 2; l++)
-			json_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
-		json_end_object(&j);
-		json_string(&j, "ports", st.ports);
+			jsonw_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
+		jsonw_end_object(&j);
+		jsonw_string(&j, "ports", st.ports);
 		bans_json(&j, &st.bans);
-		json_end_object(&j);
-		json_finish(&j);
+		jsonw_end_object(&j);
+		jsonw_finish(&j);
 		return EXIT_OK;
 	}
 

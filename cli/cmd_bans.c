@@ -65,7 +65,7 @@ int cmd_list_bans(struct cli *cli, int json)
 	char addr[64];
 	uint32_t ttl;
 	int reason, err;
-	struct json j;
+	struct jsonw j;
 
 	if (control_wanted(cli))
 		return control_list_bans(cli, control_wanted(cli), json);
@@ -75,54 +75,54 @@ int cmd_list_bans(struct cli *cli, int json)
 	if (err)
 		return cli_fail(cli, err);
 	if (json) {
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_string(&j, "list", "bans");
-		json_begin_array(&j, "bans");
+		jsonw_init(&j, stdout);
+		jsonw_begin_object(&j, NULL);
+		jsonw_string(&j, "list", "bans");
+		jsonw_begin_array(&j, "bans");
 	}
 	while ((err = vosfp_ban_iter_next(it, addr, sizeof(addr), &ttl, &reason)) == 1) {
 		const char *why = vosfp_counter_name(reason);
 
 		if (json) {
-			json_begin_object(&j, NULL);
-			json_string(&j, "address", addr);
-			json_uint(&j, "ttl_left", ttl);
-			json_string(&j, "reason", why ? why : "unknown");
-			json_end_object(&j);
+			jsonw_begin_object(&j, NULL);
+			jsonw_string(&j, "address", addr);
+			jsonw_uint(&j, "ttl_left", ttl);
+			jsonw_string(&j, "reason", why ? why : "unknown");
+			jsonw_end_object(&j);
 		} else {
 			printf("%-40s %8us left  %s\n", addr, ttl, why ? why : "unknown");
 		}
 	}
 	vosfp_ban_iter_close(it);
 	if (json) {
-		json_end_array(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		jsonw_end_array(&j);
+		jsonw_end_object(&j);
+		jsonw_finish(&j);
 	}
 	return err < 0 ? cli_fail(cli, err) : EXIT_OK;
 }
 
 /* The ban tables as a "bans" member of the current JSON object. */
-void bans_json(struct json *j, const struct vosfp_ban_stats *st)
+void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st)
 {
-	json_begin_object(j, "bans");
-	json_begin_object(j, "manual");
-	json_uint(j, "used", st->manual_used);
-	json_uint(j, "capacity", st->manual_capacity);
-	json_end_object(j);
-	json_begin_object(j, "auto");
-	json_uint(j, "used", st->auto_used);
-	json_uint(j, "capacity", st->auto_capacity);
-	json_uint(j, "refused", st->auto_refused);
-	json_uint(j, "spared", st->auto_spared);
-	json_uint(j, "events_lost", st->events_lost);
-	json_end_object(j);
-	json_begin_object(j, "verified");
-	json_uint(j, "used", st->verified_used);
-	json_uint(j, "capacity", st->verified_capacity);
-	json_uint(j, "learned", st->verified_learned);
-	json_end_object(j);
-	json_end_object(j);
+	jsonw_begin_object(j, "bans");
+	jsonw_begin_object(j, "manual");
+	jsonw_uint(j, "used", st->manual_used);
+	jsonw_uint(j, "capacity", st->manual_capacity);
+	jsonw_end_object(j);
+	jsonw_begin_object(j, "auto");
+	jsonw_uint(j, "used", st->auto_used);
+	jsonw_uint(j, "capacity", st->auto_capacity);
+	jsonw_uint(j, "refused", st->auto_refused);
+	jsonw_uint(j, "spared", st->auto_spared);
+	jsonw_uint(j, "events_lost", st->events_lost);
+	jsonw_end_object(j);
+	jsonw_begin_object(j, "verified");
+	jsonw_uint(j, "used", st->verified_used);
+	jsonw_uint(j, "capacity", st->verified_capacity);
+	jsonw_uint(j, "learned", st->verified_learned);
+	jsonw_end_object(j);
+	jsonw_end_object(j);
 }
 
 void bans_text(FILE *out, const struct vosfp_ban_stats *st)

@@ -64,7 +64,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	struct vosfp_policy_iter *it;
 	int list, json, err;
-	struct json j;
+	struct jsonw j;
 	char buf[64];
 
 	if (argc >= 1 && !strcmp(argv[0], "bans")) {
@@ -84,19 +84,19 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (err)
 		return cli_fail(cli, err);
 	if (json) {
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_string(&j, "list", vosfp_list_name(list));
-		json_begin_array(&j, "prefixes");
+		jsonw_init(&j, stdout);
+		jsonw_begin_object(&j, NULL);
+		jsonw_string(&j, "list", vosfp_list_name(list));
+		jsonw_begin_array(&j, "prefixes");
 	}
 	while ((err = vosfp_policy_iter_next(it, buf, sizeof(buf))) == 1) {
 		int64_t ttl = vosfp_policy_iter_ttl(it);
 
 		if (json) {
-			json_begin_object(&j, NULL);
-			json_string(&j, "prefix", buf);
-			json_uint(&j, "ttl", ttl > 0 ? (uint64_t)ttl : 0);
-			json_end_object(&j);
+			jsonw_begin_object(&j, NULL);
+			jsonw_string(&j, "prefix", buf);
+			jsonw_uint(&j, "ttl", ttl > 0 ? (uint64_t)ttl : 0);
+			jsonw_end_object(&j);
 		} else if (ttl > 0) {
 			/* The policy file syntax: the output can be loaded back. */
 			printf("%s ttl=%lld\n", buf, (long long)ttl);
@@ -106,9 +106,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	}
 	vosfp_policy_iter_close(it);
 	if (json) {
-		json_end_array(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		jsonw_end_array(&j);
+		jsonw_end_object(&j);
+		jsonw_finish(&j);
 	}
 	return err < 0 ? cli_fail(cli, err) : EXIT_OK;
 }

@@ -132,17 +132,17 @@ static int by_packets(const void *a, const void *b)
 static void report(struct tally *t, int json, const char *file)
 {
 	int n = vosfp_counter_count();
-	struct json j;
+	struct jsonw j;
 
 	qsort(t->slots, t->cap, sizeof(*t->slots), by_packets);
 	if (json) {
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_string(&j, "file", file);
-		json_uint(&j, "packets", t->total);
-		json_uint(&j, "not_ours", t->not_ours);
-		json_uint(&j, "skipped", t->skipped);
-		json_begin_object(&j, "reasons");
+		jsonw_init(&j, stdout);
+		jsonw_begin_object(&j, NULL);
+		jsonw_string(&j, "file", file);
+		jsonw_uint(&j, "packets", t->total);
+		jsonw_uint(&j, "not_ours", t->not_ours);
+		jsonw_uint(&j, "skipped", t->skipped);
+		jsonw_begin_object(&j, "reasons");
 	} else {
 		printf("%s: %llu packets, %llu not ours (passed untouched), %llu skipped\n", file,
 		       (unsigned long long)t->total, (unsigned long long)t->not_ours,
@@ -155,10 +155,10 @@ static void report(struct tally *t, int json, const char *file)
 		if (!t->by_reason[id])
 			continue;
 		if (json) {
-			json_begin_object(&j, vosfp_counter_name(id));
-			json_uint(&j, "packets", t->by_reason[id]);
-			json_string(&j, "verdict", vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
-			json_begin_array(&j, "top_sources");
+			jsonw_begin_object(&j, vosfp_counter_name(id));
+			jsonw_uint(&j, "packets", t->by_reason[id]);
+			jsonw_string(&j, "verdict", vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+			jsonw_begin_array(&j, "top_sources");
 		} else {
 			printf("%-12s %10llu  %-7s", vosfp_counter_name(id),
 			       (unsigned long long)t->by_reason[id],
@@ -171,25 +171,25 @@ static void report(struct tally *t, int json, const char *file)
 				continue;
 			shown++;
 			if (json) {
-				json_begin_object(&j, NULL);
-				json_string(&j, "source", s->addr);
-				json_uint(&j, "packets", s->packets);
-				json_end_object(&j);
+				jsonw_begin_object(&j, NULL);
+				jsonw_string(&j, "source", s->addr);
+				jsonw_uint(&j, "packets", s->packets);
+				jsonw_end_object(&j);
 			} else {
 				printf(" %s (%llu)", s->addr, (unsigned long long)s->packets);
 			}
 		}
 		if (json) {
-			json_end_array(&j);
-			json_end_object(&j);
+			jsonw_end_array(&j);
+			jsonw_end_object(&j);
 		} else {
 			printf("\n");
 		}
 	}
 	if (json) {
-		json_end_object(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		jsonw_end_object(&j);
+		jsonw_end_object(&j);
+		jsonw_finish(&j);
 	}
 }
 

@@ -89,22 +89,22 @@ int metrics_write(struct vosfp *h, FILE *out)
 static void print_json(int n, const uint64_t *packets, const uint64_t *bytes,
 		       const struct vosfp_ban_stats *bans)
 {
-	struct json j;
+	struct jsonw j;
 
-	json_init(&j, stdout);
-	json_begin_object(&j, NULL);
-	json_begin_object(&j, "counters");
+	jsonw_init(&j, stdout);
+	jsonw_begin_object(&j, NULL);
+	jsonw_begin_object(&j, "counters");
 	for (int id = 0; id < n; id++) {
-		json_begin_object(&j, vosfp_counter_name(id));
-		json_uint(&j, "packets", packets[id]);
-		json_uint(&j, "bytes", bytes[id]);
-		json_bool(&j, "drop", vosfp_counter_is_drop(id) == 1);
-		json_end_object(&j);
+		jsonw_begin_object(&j, vosfp_counter_name(id));
+		jsonw_uint(&j, "packets", packets[id]);
+		jsonw_uint(&j, "bytes", bytes[id]);
+		jsonw_bool(&j, "drop", vosfp_counter_is_drop(id) == 1);
+		jsonw_end_object(&j);
 	}
-	json_end_object(&j);
+	jsonw_end_object(&j);
 	bans_json(&j, bans);
-	json_end_object(&j);
-	json_finish(&j);
+	jsonw_end_object(&j);
+	jsonw_finish(&j);
 }
 
 static void print_table(int n, const uint64_t *packets, const uint64_t *bytes,

@@ -56,8 +56,8 @@ int cmd_unban(struct cli *cli, int argc, char **argv);
 int cmd_list_bans(struct cli *cli, int json);
 /* The ban tables' fill levels and events (cmd_bans.c), for status, stats
  * and metrics: a member of a JSON object, lines of text, Prometheus. */
-struct json;
-void bans_json(struct json *j, const struct vosfp_ban_stats *st);
+struct jsonw;
+void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st);
 void bans_text(FILE *out, const struct vosfp_ban_stats *st);
 void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);
 int cmd_replay(struct cli *cli, int argc, char **argv);

@@ -183,7 +183,7 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 	char answer[1024], line[256], addr[64], why[32];
 	unsigned ttl;
 	long n;
-	struct json j;
+	struct jsonw j;
 	FILE *in = ask(cli, path, "bans\n", answer, sizeof(answer));
 
 	if (!in)
@@ -194,10 +194,10 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 	}
 	n = strtol(answer + 3, NULL, 10);
 	if (json) {
-		json_init(&j, stdout);
-		json_begin_object(&j, NULL);
-		json_string(&j, "list", "bans");
-		json_begin_array(&j, "bans");
+		jsonw_init(&j, stdout);
+		jsonw_begin_object(&j, NULL);
+		jsonw_string(&j, "list", "bans");
+		jsonw_begin_array(&j, "bans");
 	}
 	for (long i = 0; i < n; i++) {
 		if (!fgets(line, sizeof(line), in) ||
@@ -208,20 +208,20 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 			return EXIT_FAIL;
 		}
 		if (json) {
-			json_begin_object(&j, NULL);
-			json_string(&j, "address", addr);
-			json_uint(&j, "ttl_left", ttl);
-			json_string(&j, "reason", why);
-			json_end_object(&j);
+			jsonw_begin_object(&j, NULL);
+			jsonw_string(&j, "address", addr);
+			jsonw_uint(&j, "ttl_left", ttl);
+			jsonw_string(&j, "reason", why);
+			jsonw_end_object(&j);
 		} else {
 			printf("%-40s %8us left  %s\n", addr, ttl, why);
 		}
 	}
 	fclose(in);
 	if (json) {
-		json_end_array(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		jsonw_end_array(&j);
+		jsonw_end_object(&j);
+		jsonw_finish(&j);
 	}
 	return EXIT_OK;
 }

@@ -3,7 +3,7 @@
 
 #include "json.h"
 
-void json_init(struct json *j, FILE *out)
+void jsonw_init(struct jsonw *j, FILE *out)
 {
 	j->out = out;
 	j->depth = 0;
@@ -31,7 +31,7 @@ static void write_string(FILE *out, const char *s)
 }
 
 /* Comma and key before a value. */
-static void prefix(struct json *j, const char *key)
+static void prefix(struct jsonw *j, const char *key)
 {
 	if (j->need_comma[j->depth])
 		fputc(',', j->out);
@@ -42,7 +42,7 @@ static void prefix(struct json *j, const char *key)
 	}
 }
 
-static void open(struct json *j, const char *key, char c)
+static void open(struct jsonw *j, const char *key, char c)
 {
 	prefix(j, key);
 	fputc(c, j->out);
@@ -51,29 +51,29 @@ static void open(struct json *j, const char *key, char c)
 	j->need_comma[j->depth] = 0;
 }
 
-void json_begin_object(struct json *j, const char *key)
+void jsonw_begin_object(struct jsonw *j, const char *key)
 {
 	open(j, key, '{');
 }
 
-void json_end_object(struct json *j)
+void jsonw_end_object(struct jsonw *j)
 {
 	j->depth--;
 	fputc('}', j->out);
 }
 
-void json_begin_array(struct json *j, const char *key)
+void jsonw_begin_array(struct jsonw *j, const char *key)
 {
 	open(j, key, '[');
 }
 
-void json_end_array(struct json *j)
+void jsonw_end_array(struct jsonw *j)
 {
 	j->depth--;
 	fputc(']', j->out);
 }
 
-void json_string(struct json *j, const char *key, const char *value)
+void jsonw_string(struct jsonw *j, const char *key, const char *value)
 {
 	prefix(j, key);
 	if (value)
@@ -82,19 +82,19 @@ void json_string(struct json *j, const char *key, const char *value)
 		fputs("null", j->out);
 }
 
-void json_uint(struct json *j, const char *key, uint64_t value)
+void jsonw_uint(struct jsonw *j, const char *key, uint64_t value)
 {
 	prefix(j, key);
 	fprintf(j->out, "%" PRIu64, value);
 }
 
-void json_bool(struct json *j, const char *key, int value)
+void jsonw_bool(struct jsonw *j, const char *key, int value)
 {
 	prefix(j, key);
 	fputs(value ? "true" : "false", j->out);
 }
 
-void json_finish(struct json *j)
+void jsonw_finish(struct jsonw *j)
 {
 	fputc('\n', j->out);
 	fflush(j->out);

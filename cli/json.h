@@ -1,26 +1,28 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A minimal streaming JSON writer for the tool's --json output. */
+/* A minimal streaming JSON writer for the tool's --json output. Its names
+ * are jsonw_*: the tool links jansson (through the agent's fleet), whose
+ * json_* a writer of the same names would shadow. */
 #ifndef VOSFP_CLI_JSON_H
 #define VOSFP_CLI_JSON_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-struct json {
+struct jsonw {
 	FILE *out;
 	int depth;
 	int need_comma[16];
 };
 
-void json_init(struct json *j, FILE *out);
-void json_begin_object(struct json *j, const char *key); /* key NULL at top/in array */
-void json_end_object(struct json *j);
-void json_begin_array(struct json *j, const char *key);
-void json_end_array(struct json *j);
-void json_string(struct json *j, const char *key, const char *value);
-void json_uint(struct json *j, const char *key, uint64_t value);
-void json_bool(struct json *j, const char *key, int value);
+void jsonw_init(struct jsonw *j, FILE *out);
+void jsonw_begin_object(struct jsonw *j, const char *key); /* key NULL at top/in array */
+void jsonw_end_object(struct jsonw *j);
+void jsonw_begin_array(struct jsonw *j, const char *key);
+void jsonw_end_array(struct jsonw *j);
+void jsonw_string(struct jsonw *j, const char *key, const char *value);
+void jsonw_uint(struct jsonw *j, const char *key, uint64_t value);
+void jsonw_bool(struct jsonw *j, const char *key, int value);
 /* Ends the document with a newline. */
-void json_finish(struct json *j);
+void jsonw_finish(struct jsonw *j);
 
 #endif
