@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "listen_addr.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -48,29 +49,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	return ret;
 }
 
-/* "127.0.0.1:9437", "[::1]:9437" -> a numeric address. */
-static int parse_listen(const char *text, struct addrinfo **out)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
-	const char *colon = strrchr(text, ':');
-	char host[128];
-	size_t hlen;
-
-	if (!colon || colon == text || !colon[1] || strlen(text) >= sizeof(host))
-		return -1;
-	hlen = (size_t)(colon - text);
-	memcpy(host, text, hlen);
-	host[hlen] = '\0';
-	if (host[0] == '[') {
-		if (hlen < 3 || host[hlen - 1] != ']')
-			return -1;
-		memmove(host, host + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-	}
-	return getaddrinfo(host, colon + 1, &hints, out) ? -1 : 0;
-}
-
 int agent_http_start(struct agent *a, const char *listen, struct agent_http **out, char *why,
 		     size_t why_len)
 {
@@ -78,7 +56,7 @@ int agent_http_start(struct agent *a, const char *listen, struct agent_http **ou
 	struct addrinfo *addr;
 	struct agent_http *s;
 
-	if (parse_listen(listen, &addr)) {
+	if (listen_addr_parse(listen, &addr)) {
 		snprintf(why, why_len, "--metrics %s: expected ADDRESS:PORT (e.g. 127.0.0.1:9437 "
 			 "or [::1]:9437)", listen);
 		return -1;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "listen_addr.h"
 #include "number.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -67,29 +68,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	fclose(out);
 	return reply(conn, err ? MHD_HTTP_INTERNAL_SERVER_ERROR : MHD_HTTP_OK, body, len,
 		     MHD_RESPMEM_MUST_FREE);
-}
-
-/* "127.0.0.1:9436", "[::1]:9436", "0.0.0.0:9436" -> a numeric address. */
-static int parse_listen(const char *text, struct addrinfo **out)
-{
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
-	char host[128];
-	const char *colon = strrchr(text, ':');
-	size_t hlen;
-
-	if (!colon || colon == text || !colon[1] || strlen(text) >= sizeof(host))
-		return -1;
-	hlen = (size_t)(colon - text);
-	memcpy(host, text, hlen);
-	host[hlen] = '\0';
-	if (host[0] == '[') {
-		if (hlen < 3 || host[hlen - 1] != ']')
-			return -1;
-		memmove(host, host + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-	}
-	return getaddrinfo(host, colon + 1, &hints, out) ? -1 : 0;
 }
 
 /* Defaults: a scrape takes milliseconds and Prometheus scrapes each target
@@ -165,7 +143,7 @@ int cmd_exporter(struct cli *cli, int argc, char **argv)
 	rc = parse_opts(cli, argc, argv, &o);
 	if (rc != EXIT_OK)
 		return rc;
-	if (parse_listen(o.listen, &addr))
+	if (listen_addr_parse(o.listen, &addr))
 		return cli_usage(cli, "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:9436 or "
 				 "[::1]:9436)");
 	if (!cli_open(cli)) {
