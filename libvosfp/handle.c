@@ -15,11 +15,10 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "internal.h"
-#include "policy_store.h"
+#include "policy/policy.h"
 #include "vosfp.skel.h"
 
 #define VERIFIER_LOG_SIZE (256 * 1024)
@@ -189,38 +188,6 @@ static int plan_maps(struct vosfp *h, struct vosfp_bpf *skel, struct map_plan *p
 	return 0;
 }
 
-/* The BTF of the policy tables' template, as libbpf made it: the
- * object's BTF, key __u32, value struct vosfp_tbl_bucket (the inner
- * definition of vosfp_ptables). None when the kernel took no BTF. */
-static int find_inner_btf(struct vosfp *h)
-{
-	struct btf *btf = bpf_object__btf(h->skel->obj);
-	int fd = btf ? btf__fd(btf) : -1, key, value;
-
-	h->inner_btf_fd = -1;
-	if (fd < 0)
-		return 0;
-	key = btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF);
-	value = btf__find_by_name_kind(btf, "vosfp_tbl_bucket", BTF_KIND_STRUCT);
-	if (key <= 0 || value <= 0)
-		return vosfp__open_fail(-ENOENT, "embedded program: no BTF type for the "
-						 "policy tables");
-	h->inner_btf_fd = fd;
-	h->inner_btf_key = (uint32_t)key;
-	h->inner_btf_value = (uint32_t)value;
-	return 0;
-}
-
-void vosfp__inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts)
-{
-	opts->map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE;
-	if (h->inner_btf_fd >= 0) {
-		opts->btf_fd = (__u32)h->inner_btf_fd;
-		opts->btf_key_type_id = h->inner_btf_key;
-		opts->btf_value_type_id = h->inner_btf_value;
-	}
-}
-
 /* The last lines of the verifier's log: enough to see why it refused. */
 static const char *log_tail(const char *log)
 {
@@ -332,10 +299,6 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 
 	for (int id = 0; id < MAP__COUNT; id++)
 		h->map_fd[id] = bpf_map__fd(skel_map(h->skel, id));
-	err = find_inner_btf(h);
-	if (err)
-		goto fail;
-
 	/* A new root (or one a crashed process left half-made) gets defaults. */
 	err = vosfp__config_read(h, &cfg);
 	if (!err && cfg.magic != VOSFP_CFG_MAGIC) {
@@ -345,7 +308,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 			err = vosfp__config_write(h, &cfg);
 	}
 	if (!err)
-		err = vosfp__policy_init(h, OPT(opts, block_capacity, 0),
+		err = vosfp__policy_open(h, OPT(opts, block_capacity, 0),
 					 OPT(opts, allow_capacity, 0));
 	if (err) {
 		err = vosfp__open_fail(err, "cannot initialise the maps: %s", h->err);
@@ -435,7 +398,7 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)
 		return;
-	pol_shared_unmap(h);
+	vosfp__policy_close(h);
 	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);

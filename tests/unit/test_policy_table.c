@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The policy TABLEs (libvosfp/policy_table.c) in plain memory: what a
+ * The policy TABLEs (libvosfp/policy/table.c) in plain memory: what a
  * reader following the program's rules (bpf/vosfp.bpf.c, tbl_find) finds
  * after puts, updates and deletions, and the limits that send a change to
  * a new generation (too full, a key too far from home, no record room).
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "policy_table.h"
+#include "policy/table.h"
 
 /* A table of the size the library would give keys keys, in memory: of
  * IPv4 keys (slot4 with records, host4), or of IPv6 keys. */

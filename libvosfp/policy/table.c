@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * TABLEs in memory-mapped arrays (see policy_table.h). Stores that the
+ * TABLEs in memory-mapped arrays (see table.h). Stores that the
  * program may race with are atomic and ordered: an entry's key and value
  * before its tag, a record before the value that points to it.
  */
@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "policy_table.h"
+#include "table.h"
 
 /* A new table is a quarter full at most; a change may fill it up to
  * half. Beyond, searches grow long and a new generation is built instead.

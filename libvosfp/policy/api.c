@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Block and allow lists: the public calls. The lists live in the maps of
- * policy_store.c, derived by policy_model.c, changed by policy_apply.c.
+ * store.c, derived by model.c, changed by apply.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,8 +12,8 @@
 #include <bpf/bpf.h>
 
 #include "internal.h"
-#include "policy.h"
-#include "policy_store.h"
+#include "engine.h"
+#include "store.h"
 
 static const char *const list_names[] = { "block", "allow" };
 

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "policy_model.h"
+#include "model.h"
 
 #include <stdint.h>
 

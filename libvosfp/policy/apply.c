@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Changing the policy lists (see policy.h). Every writer holds the pin
+ * Changing the policy lists (see engine.h). Every writer holds the pin
  * root's lock from the read of the entries to the last write, so two
  * processes changing one root serialise: each change is applied to the
  * result of the one before, and none is lost.
@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "policy.h"
-#include "policy_region.h"
-#include "policy_sort.h"
-#include "policy_store.h"
+#include "engine.h"
+#include "region.h"
+#include "sort.h"
+#include "store.h"
 
 uint64_t vosfp__now_ns(void)
 {
@@ -21,26 +21,6 @@ uint64_t vosfp__now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity)
-{
-	struct vosfp_pol_state st;
-	int lock, err;
-
-	lock = pol_lock(h, false);
-	if (lock < 0)
-		return lock;
-	err = pol_state_read(h, &st);
-	if (!err && !st.capacity[VOSFP_LIST_BLOCK]) {
-		st.capacity[VOSFP_LIST_BLOCK] =
-			block_capacity ? block_capacity : VOSFP_DEFAULT_BLOCK_CAPACITY;
-		st.capacity[VOSFP_LIST_ALLOW] =
-			allow_capacity ? allow_capacity : VOSFP_DEFAULT_ALLOW_CAPACITY;
-		err = pol_state_write(h, &st);
-	}
-	pol_unlock(lock);
-	return err;
 }
 
 /*

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_sort.h"
+#include "sort.h"
 
 /* Below this, qsort is as fast and needs no scratch memory. */
 #define RADIX_MIN 4096

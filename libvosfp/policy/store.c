@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Policy lists in the kernel (see policy_store.h). Every array a list is
+ * Policy lists in the kernel (see store.h). Every array a list is
  * made of is memory-mapped: bulk work is plain memory access, and the
  * only syscalls left are creating maps and switching generations.
  */
@@ -15,7 +15,7 @@
 
 #include <bpf/bpf.h>
 
-#include "policy_store.h"
+#include "store.h"
 
 /* The kernel's own "not supported" (include/linux/errno.h), which reaches
  * user space from operations a kernel does not have for a map type. */
@@ -43,6 +43,21 @@ _Static_assert(TBL_SLOT == VOSFP_PK_SLOT4 && TBL_HOST == VOSFP_PK_HOST4 && TBL_N
 static uint32_t table_ways(int k)
 {
 	return k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+}
+
+/* Creation options for a policy table (an inner map of vosfp_ptables):
+ * BPF_F_INNER_MAP | BPF_F_MMAPABLE and the template's BTF (see struct
+ * vosfp_policy). */
+static void inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts)
+{
+	const struct vosfp_policy *pol = h->pol;
+
+	opts->map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE;
+	if (pol->inner_btf_fd >= 0) {
+		opts->btf_fd = (__u32)pol->inner_btf_fd;
+		opts->btf_key_type_id = pol->inner_btf_key;
+		opts->btf_value_type_id = pol->inner_btf_value;
+	}
 }
 
 /* The element count of the array behind fd: 0, or -errno (not recorded). */
@@ -170,7 +185,7 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 					  sizeof(struct vosfp_tbl_bucket)); /* two halves */
 	int err;
 
-	vosfp__inner_map_opts(h, &table_opts);
+	inner_map_opts(h, &table_opts);
 	reset_fds(VOSFP_POL_SLOT(list, gen), out);
 	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
 					      sizeof(struct vosfp_tbl_bucket), entry_elems,
@@ -439,7 +454,9 @@ static size_t shared_bytes(int which)
  * negative errno. */
 static int shared_mem(struct vosfp *h, int which, char **out)
 {
-	if (!h->shared_mem[which]) {
+	void **mem = &h->pol->shared_mem[which];
+
+	if (!*mem) {
 		int fd = h->map_fd[which ? MAP_PBLOOM6 : MAP_PBITS4];
 		size_t len;
 		void *m = pol_mmap_array(fd, shared_bytes(which), &len);
@@ -447,17 +464,17 @@ static int shared_mem(struct vosfp *h, int which, char **out)
 		if (!m)
 			return vosfp__fail(h, -errno, "cannot map the policy's %s array: %s",
 					   which ? "Bloom" : "bits", strerror(errno));
-		h->shared_mem[which] = m;
+		*mem = m;
 	}
-	*out = h->shared_mem[which];
+	*out = *mem;
 	return 0;
 }
 
 void pol_shared_unmap(struct vosfp *h)
 {
 	for (int which = 0; which < 2; which++)
-		if (h->shared_mem[which])
-			munmap(h->shared_mem[which], pol_mmap_len(shared_bytes(which)));
+		if (h->pol->shared_mem[which])
+			munmap(h->pol->shared_mem[which], pol_mmap_len(shared_bytes(which)));
 }
 
 static int read_shared(struct vosfp *h, int which, __u32 base, void *out, size_t words)

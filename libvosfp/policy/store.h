@@ -2,7 +2,7 @@
 /*
  * Policy lists in the kernel: the inner maps of one (list, generation),
  * the state word that makes a generation live, the writers' lock, and
- * writing a model (policy_model.h) in full or as a diff.
+ * writing a model (model.h) in full or as a diff.
  */
 #ifndef VOSFP_POLICY_STORE_H
 #define VOSFP_POLICY_STORE_H
@@ -10,8 +10,24 @@
 #include <stdbool.h>
 
 #include "internal.h"
-#include "policy_model.h"
-#include "policy_table.h"
+#include "model.h"
+#include "table.h"
+
+/* What the engine keeps per handle (h->pol, see policy.h). The writers'
+ * lock is not held here: it is the pin root's flock, taken per call
+ * (pol_lock), so that it also serialises other processes. */
+struct vosfp_policy {
+	/* The shared arrays (bits, Bloom words), memory-mapped on first use;
+	 * NULL until then. */
+	void *shared_mem[2];
+	/* The BTF that the program's inner-map template was made with (fd
+	 * -1: none): a policy table must be made with the same. Kernels
+	 * before 6.2 compare a BTF-derived field of the template and of the
+	 * map (timer_off) when the map is installed, and refuse with EINVAL a
+	 * map made without BTF in place of a template made with it. */
+	int inner_btf_fd;
+	uint32_t inner_btf_key, inner_btf_value;
+};
 
 enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
 
