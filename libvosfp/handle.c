@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Handle life cycle: load the embedded program, create or reuse the maps
- * pinned under the pin root, close, unpin.
+ * pinned under the pin root, close. (Unpinning is attach.c's: it must
+ * know that nothing is attached any more.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -284,6 +285,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		goto fail;
 	}
 	err = plan_maps(h, h->skel, &plan);
+	if (!err)
+		err = vosfp__policy_check_root(h);
 	if (err)
 		goto fail;
 	/* Maps only: the program is verified and loaded when first needed
@@ -402,30 +405,4 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);
-}
-
-VOSFP_API int vosfp_unpin(struct vosfp *h)
-{
-	char path[PATH_MAX];
-	struct bpf_map *map;
-	int n;
-
-	if (!h)
-		return -EINVAL;
-	n = vosfp_attachment_count(h);
-	if (n < 0)
-		return n;
-	if (n > 0)
-		return vosfp__fail(h, -EBUSY, "%s: interfaces are still attached; detach them first",
-				   h->pin_root);
-	bpf_object__for_each_map(map, h->skel->obj) {
-		if (bpf_map__is_internal(map) ||
-		    vosfp__pin_path(h, bpf_map__name(map), path))
-			continue;
-		if (unlink(path) < 0 && errno != ENOENT)
-			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
-	}
-	if (rmdir(h->pin_root) < 0 && errno != ENOENT)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	return vosfp__ok(h);
 }

@@ -340,3 +340,15 @@ void pol_model_free(struct pol_model *m)
 	free(m->nets);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Sorting entries is the model's, not the sorter's: sort.c knows no
+ * record type. */
+static uint64_t entry_head(const void *e)
+{
+	return pol_be64_at(&((const struct pol_entry *)e)->key);
+}
+
+void pol_sort_entries(struct pol_entry *e, size_t n)
+{
+	pol_sort(e, n, sizeof(*e), entry_head, pol_entry_cmp);
+}

@@ -5,7 +5,11 @@
  * capacities here.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -49,6 +53,7 @@ static int init_capacities(struct vosfp *h, uint32_t block_capacity, uint32_t al
 		return lock;
 	err = pol_state_read(h, &st);
 	if (!err && !st.capacity[VOSFP_LIST_BLOCK]) {
+		st.layout = VOSFP_POL_LAYOUT;
 		st.capacity[VOSFP_LIST_BLOCK] =
 			block_capacity ? block_capacity : VOSFP_DEFAULT_BLOCK_CAPACITY;
 		st.capacity[VOSFP_LIST_ALLOW] =
@@ -57,6 +62,66 @@ static int init_capacities(struct vosfp *h, uint32_t block_capacity, uint32_t al
 	}
 	pol_unlock(lock);
 	return err;
+}
+
+_Static_assert(sizeof(struct vosfp_pol_state) != VOSFP_POL_LAYOUT1_SIZE,
+	       "a layout 1 state is told apart by its size");
+
+/* The layout of the state pinned at path: from its first word, or 1 for a
+ * state from before layouts were numbered (whose first word is a live
+ * generation, 0 or 1). 0 (no layout yet): a state this library made and
+ * has not initialised. Negative errno if it cannot be read. */
+static int pinned_layout(const char *path, uint32_t *layout)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), zero = 0;
+	uint32_t size;
+	void *value;
+	int fd = bpf_obj_get(path), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	size = info.value_size;
+	value = err ? NULL : calloc(1, size >= sizeof(uint32_t) ? size : sizeof(uint32_t));
+	if (!err && !value)
+		err = -ENOMEM;
+	if (!err && bpf_map_lookup_elem(fd, &zero, value))
+		err = -errno;
+	if (!err) {
+		memcpy(layout, value, sizeof(*layout));
+		if (size == VOSFP_POL_LAYOUT1_SIZE ||
+		    (size != sizeof(struct vosfp_pol_state) && *layout < 2))
+			*layout = 1;
+	}
+	free(value);
+	close(fd);
+	return err;
+}
+
+int vosfp__policy_check_root(const struct vosfp *h)
+{
+	char path[PATH_MAX];
+	uint32_t layout = 0;
+	int n = snprintf(path, sizeof(path), "%s/%s", h->pin_root, VOSFP_MAP_POL_STATE), err;
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return vosfp__open_fail(-ENAMETOOLONG, "%s: pin path too long", h->pin_root);
+	err = pinned_layout(path, &layout);
+	if (err == -ENOENT)
+		return 0; /* a new root, or one without policy state yet */
+	if (err == -EPERM || err == -EACCES)
+		return 0; /* the load says why, naming the privilege */
+	if (err)
+		return vosfp__open_fail(err, "%s: cannot read the pinned policy state: %s", path,
+					strerror(-err));
+	if (layout && layout != VOSFP_POL_LAYOUT)
+		return vosfp__open_fail(-EEXIST,
+					"%s: pin root made by an incompatible libvosfp (layout %u, "
+					"this one reads %u): detach and remove it",
+					h->pin_root, layout, VOSFP_POL_LAYOUT);
+	return 0;
 }
 
 int vosfp__policy_open(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity)

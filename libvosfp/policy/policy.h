@@ -20,6 +20,15 @@ struct vosfp;
 #define VOSFP__MAX_CAPACITY (64u * 1024 * 1024)
 
 /*
+ * Before the program's object is loaded on the pin root: refuse (-EEXIST)
+ * a root whose pinned policy state has another layout than this library
+ * reads (an older or a newer libvosfp made it), saying so, where the load
+ * would fail with a bare EINVAL or, worse, misread it. 0 or a negative
+ * errno recorded with vosfp__open_fail().
+ */
+int vosfp__policy_check_root(const struct vosfp *h);
+
+/*
  * After the maps are loaded (h->map_fd[] set, h->skel loaded): set up
  * h->pol, and on a new root record the lists' capacities (0: the
  * default). 0 or a negative errno recorded in h.

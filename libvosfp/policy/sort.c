@@ -95,13 +95,3 @@ done:
 	free(out);
 	free(count);
 }
-
-static uint64_t entry_head(const void *e)
-{
-	return pol_be64_at(&((const struct pol_entry *)e)->key);
-}
-
-void pol_sort_entries(struct pol_entry *e, size_t n)
-{
-	pol_sort(e, n, sizeof(*e), entry_head, pol_entry_cmp);
-}

@@ -31,15 +31,21 @@ struct vosfp_policy {
 
 enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
 
-/* The TABLEs of a generation, in the order of vosfp_pol_state's arrays. */
+/* The TABLEs of a generation, in the order of vosfp_pol_gen.tbl. */
 enum { TBL_SLOT, TBL_HOST, TBL_NET6, TBL__COUNT };
 
-/* The inner maps of one (list, generation), by kind; fd[POL_BITS] and
- * fd[POL_BLOOM] stay -1: those are the shared arrays, memory-mapped once
- * per handle, and bits_base and bloom_base the index of this (list,
- * generation)'s first word in them. tbl: the TABLEs (slot4, host4, net6)
- * once mapped (pol_fds_create, pol_tables_open). */
-struct pol_fds {
+/*
+ * One generation of one list, as a writer holds it: its record in the
+ * writer's copy of the policy state (rec, which also holds its TABLEs'
+ * figures: writing that state records them), where it is (slot), and its
+ * inner maps by kind once opened. fd[POL_BITS] and fd[POL_BLOOM] stay -1:
+ * those are the shared arrays, memory-mapped once per handle, and
+ * bits_base and bloom_base the index of this generation's first word in
+ * them. tbl: the TABLEs (slot4, host4, net6) once mapped.
+ */
+struct pol_gen {
+	struct vosfp_pol_gen *rec;
+	uint32_t slot;
 	int fd[POL__KINDS];
 	uint32_t bits_base, bloom_base;
 	struct pol_table tbl[TBL__COUNT];
@@ -49,7 +55,19 @@ struct pol_fds {
 	size_t entries_len, entries_room;
 };
 
-#define POL_FDS_NONE { { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0 }
+/* Nothing opened: pol_gen_close() of it does nothing. */
+#define POL_GEN_NONE { NULL, 0, { -1, -1, -1, -1, -1, -1 }, 0, 0, { { 0 } }, NULL, 0, 0 }
+
+/* g for generation gen of list, described by st (which must outlive g):
+ * the one place that turns (state, list, gen) into a generation. Nothing
+ * is opened. */
+void pol_gen_init(struct pol_gen *g, struct vosfp_pol_state *st, int list, uint32_t gen);
+
+/* The live generation of a list. */
+static inline uint32_t pol_live(const struct vosfp_pol_state *st, int list)
+{
+	return st->gen[list] & 1;
+}
 
 /* pol_model_write's answer when a change does not fit the generation's
  * tables: build a new generation with room instead. */
@@ -65,38 +83,34 @@ void pol_unlock(int fd);
 int pol_state_read(struct vosfp *h, struct vosfp_pol_state *st);
 int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st);
 
-/* The inner maps of (list, gen); -ENOENT if that generation has none yet. */
-int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out);
-/* New, empty inner maps for (list, gen): the entries array with room for
- * entries entries and some to spare (never more than capacity), the
- * TABLEs sized for keys[TBL_*] keys, and mapped. The shared
- * arrays' words of that generation are not cleared: pol_shared_read()
- * tells what is there. */
-int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, size_t entries,
-		   const size_t keys[TBL__COUNT], struct pol_fds *out);
-/* Map the TABLEs of (list, gen), got by pol_fds_get, with their fill
- * counts from st; pol_tables_save() puts the counts back in st. */
-int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol_state *st,
-		    int list, uint32_t gen);
-void pol_tables_save(const struct pol_fds *fds, struct vosfp_pol_state *st, int list,
-		     uint32_t gen);
-/* The generation's words of the shared arrays: VOSFP_BITS4_WORDS bits,
+/* Open the inner maps of g; -ENOENT (not recorded) if it has none yet. */
+int pol_gen_get(struct vosfp *h, struct pol_gen *g);
+/* New, empty inner maps for g: the entries array with room for entries
+ * entries and some to spare (never more than capacity), the TABLEs sized
+ * for keys[TBL_*] keys, and mapped; their figures in g->rec are reset.
+ * The shared arrays' words of g are not cleared: pol_shared_read() tells
+ * what is there. */
+int pol_gen_create(struct vosfp *h, struct pol_gen *g, uint32_t capacity, size_t entries,
+		   const size_t keys[TBL__COUNT]);
+/* Map the TABLEs of g, got by pol_gen_get, checking them against the
+ * figures in g->rec. */
+int pol_gen_map_tables(struct vosfp *h, struct pol_gen *g);
+/* g's words of the shared arrays: VOSFP_BITS4_WORDS bits,
  * VOSFP_BLOOM6_WORDS Bloom words. */
-int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
+int pol_shared_read(struct vosfp *h, const struct pol_gen *g, struct vosfp_bits4 *bits,
 		    uint64_t *bloom);
 /* Only the Bloom words. */
-int pol_bloom_read(struct vosfp *h, const struct pol_fds *fds, uint64_t *bloom);
-/* Make them the inner maps of (list, gen). */
-int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds);
-void pol_fds_close(struct pol_fds *fds);
+int pol_bloom_read(struct vosfp *h, const struct pol_gen *g, uint64_t *bloom);
+/* Make g's maps the inner maps of its slot. */
+int pol_gen_install(struct vosfp *h, const struct pol_gen *g);
+/* Unmap and close what g opened (g stays bound to its record). */
+void pol_gen_close(struct pol_gen *g);
 /* Unmap the shared arrays (vosfp_close). */
 void pol_shared_unmap(struct vosfp *h);
 
-/* The first count entries in half half of the entries array of fds,
- * sorted by key (*out to be freed). */
-int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t count,
-		     struct pol_entry **out, size_t *n);
-
+/* g's entries (g->rec: count and half), sorted by key (*out to be
+ * freed). */
+int pol_entries_read(struct vosfp *h, struct pol_gen *g, struct pol_entry **out, size_t *n);
 /* Write the model new over old (old NULL: the maps are empty; old_bits
  * and old_bloom, if not NULL, are the shared words as they are in the
  * kernel), touching only what differs: additions and changes first, then
@@ -104,13 +118,14 @@ int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t
  * that leads to it, and no bit that leads to a deleted slot. The TABLEs
  * must be mapped. POL_TABLES_FULL when they have no room for the change
  * (part of it may be written: additions and changes only). */
-int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
+int pol_model_write(struct vosfp *h, struct pol_gen *g, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new);
-/* Write e[0..n) (sorted) into half half of the entries array of fds
- * (-ENOSPC, recorded, if a half has no room for n: fds->entries_room).
- * The count and the half are the caller's to record, in vosfp_pol_state. */
-int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
-		      const struct pol_entry *e, size_t n);
+/* Write e[0..n) (sorted) into the half of g's entries array not in use
+ * (-ENOSPC, recorded, if a half has no room for n: g->entries_room), and
+ * make it g's entries in g->rec: the state write that follows switches
+ * to it, so a writer killed before that leaves the entries it started
+ * from. */
+int pol_entries_write(struct vosfp *h, struct pol_gen *g, const struct pol_entry *e, size_t n);
 
 #endif /* VOSFP_POLICY_STORE_H */
