@@ -228,7 +228,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	key = VOSFP_POL_INNER(slot, VOSFP_PK_SLOT4);
 	map = bpf_map_lookup_elem(&vosfp_ptables, &key);
 	key = a >> 8;
-	buckets = st->tbl_buckets[list][gen][VOSFP_PK_SLOT4];
+	buckets = st->gens[list][gen].tbl[VOSFP_PK_SLOT4].buckets;
 	if (!map || !tbl_find4(map, buckets, vosfp_tbl_home4(key), key, &val))
 		return 0;
 	key = (__u32)val;
@@ -242,7 +242,7 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	if (s->host_ttls) {
 		key = VOSFP_POL_INNER(slot, VOSFP_PK_HOST4);
 		map = bpf_map_lookup_elem(&vosfp_ptables, &key);
-		buckets = st->tbl_buckets[list][gen][VOSFP_PK_HOST4];
+		buckets = st->gens[list][gen].tbl[VOSFP_PK_HOST4].buckets;
 		if (map && tbl_find4(map, buckets, vosfp_tbl_home4(a), a, &val) &&
 		    live(val, now))
 			return 1;
@@ -277,7 +277,7 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 		if (!word || !((*word >> (bit & 63)) & 1))
 			continue;
 		found = vosfp_net6_find(mh, ml, vosfp_net6_home(x),
-					st->tbl_buckets[list][gen][VOSFP_PK_NET6] - 1,
+					st->gens[list][gen].tbl[VOSFP_PK_NET6].buckets - 1,
 					inner | (__u32)(1 + level) << 8);
 		if (found && live(found - 1, now))
 			return 1;
@@ -291,9 +291,10 @@ static __always_inline int listed(const struct vosfp_pol_state *st, int list,
 	__u32 gen = st->gen[list] & 1;
 
 	if (f->family == L3_V4)
-		return st->v4_used[list][gen] && listed4(st, list, gen, bpf_ntohl(f->saddr4), now);
-	return st->v6_levels[list][gen] &&
-	       listed6(st, list, gen, st->v6_levels[list][gen], &f->saddr6, now);
+		return st->gens[list][gen].v4_used &&
+		       listed4(st, list, gen, bpf_ntohl(f->saddr4), now);
+	return st->gens[list][gen].v6_levels &&
+	       listed6(st, list, gen, st->gens[list][gen].v6_levels, &f->saddr6, now);
 }
 
 /* GCRA: 1 if this request goes over the source's rate. Two CPUs updating

@@ -66,7 +66,7 @@
  * IPv6, one table lookup per prefix length that may match:
  *   net6   TABLE keyed by (level, address masked to it), level a multiple
  *          of 8, value its expiry; a prefix is expanded to the next level
- *          (at most 128 entries per prefix). vosfp_pol_state.v6_levels says
+ *          (at most 128 entries per prefix). vosfp_pol_gen.v6_levels says
  *          which levels hold entries.
  *   bloom6 one plain ARRAY of 2^18 u64 words per (list, generation), like
  *          bits4: a one-hash Bloom filter of the net6 keys (bit
@@ -76,7 +76,7 @@
  * And for the library alone:
  *   entries ARRAY holding the prefixes as given (struct vosfp_entry,
  *          packed across its 64-byte elements), with their expiry, sorted,
- *          vosfp_pol_state.entries of them: what `list` shows and what the
+ *          vosfp_pol_gen.entries of them: what `list` shows and what the
  *          derived maps are rebuilt from. Two halves (entries_half says
  *          which is current), each sized for the list with room to spare,
  *          like the TABLEs.
@@ -131,7 +131,7 @@ static inline __u32 vosfp_net6_home(__u64 x)
  * addressing: element i of the array is bucket i, of 64 bytes: four IPv4
  * entries (slot4, host4) or two IPv6 entries (net6); a key lives in the
  * first bucket from its home (vosfp_tbl_home4, vosfp_net6_home) on,
- * modulo the bucket count (a power of two, vosfp_pol_state.tbl_buckets),
+ * modulo the bucket count (a power of two, vosfp_pol_tbl.buckets),
  * at most VOSFP_TBL_PROBES buckets away; an empty entry (tag 0) ends a
  * search. The library sizes a table when it builds a generation and
  * builds a new generation when a change would not fit.
@@ -220,29 +220,47 @@ struct vosfp_entry {
 };
 
 
+/* A TABLE's figures in the policy state. */
+struct vosfp_pol_tbl {
+	__u32 buckets; /* a power of two; the program needs it */
+	__u32 filled;  /* entries not empty: live keys and deleted ones */
+	__u32 keys;    /* live keys (what the capacity limits) */
+	__u32 records; /* slot4: records written, the deleted ones too; else 0 */
+};
+
+/* One generation of one list, as one record: all that the program needs
+ * to read it and the library to change it. */
+struct vosfp_pol_gen {
+	__u32 v4_used;   /* 1 if the IPv4 part has entries */
+	__u32 v6_levels; /* bit i = level 8 * i holds entries */
+	__u32 entries;   /* entries in the entries array */
+	/* Which half of the entries array holds the entries. A change writes
+	 * the other half, then switches with this word and the count: a
+	 * writer killed halfway leaves the list it started from. */
+	__u32 entries_half;
+	struct vosfp_pol_tbl tbl[3]; /* slot4, host4, net6 (VOSFP_PK_*) */
+};
+
+/* The layout of struct vosfp_pol_state (and of what it describes) that
+ * this library and program read, in its first word. A root made with
+ * another layout is refused, not misread. Roots made before layouts were
+ * numbered have no such word (theirs is a live generation, 0 or 1) and
+ * count as layout 1; its last form was VOSFP_POL_LAYOUT1_SIZE bytes. */
+#define VOSFP_POL_LAYOUT 2
+#define VOSFP_POL_LAYOUT1_SIZE 248
+
 /* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
- * fields of a generation before it makes that generation live. */
+ * record of a generation before it makes that generation live. */
 struct vosfp_pol_state {
-	__u32 gen[2];           /* live generation of each list */
-	__u32 v4_used[2][2];    /* [list][gen]: 1 if the IPv4 part has entries */
-	__u32 v6_levels[2][2];  /* [list][gen]: bit i = level 8 * i holds entries */
-	__u32 capacity[2];      /* entries per list, as chosen at the first open */
-	__u32 entries[2][2];    /* [list][gen]: entries in the entries array */
-	__u32 derived[2][2][3]; /* [list][gen]: live slot4, host4 and net6 keys */
-	/* [list][gen][slot4, host4, net6]: buckets of each TABLE (a power of
-	 * two; the program needs it), and entries not empty (live keys and
-	 * deleted ones, for the library). */
-	__u32 tbl_buckets[2][2][3];
-	__u32 tbl_filled[2][2][3];
-	__u32 records[2][2];    /* slot4 records written, the deleted ones too */
-	/* [list][gen]: which half of the entries array holds the entries.
-	 * A change writes the other half, then switches with this word and
-	 * the count: a writer killed halfway leaves the list it started from. */
-	__u32 entries_half[2][2];
+	__u32 layout;      /* VOSFP_POL_LAYOUT; 0 before the first open */
+	__u32 gen[2];      /* live generation of each list */
+	__u32 capacity[2]; /* entries per list, as chosen at the first open */
 	/* Set while a change writes a list's live generation in place: a
 	 * writer killed halfway leaves it set, and the next change rebuilds
 	 * that list as a new generation rather than trust the live maps. */
 	__u32 dirty[2];
+	__u32 pad;
+	struct vosfp_pol_gen gens[2][2]; /* [list][gen] */
 };
 
 /* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the

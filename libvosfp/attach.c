@@ -22,6 +22,7 @@
 #include "attach_pins.h"
 #include "internal.h"
 #include "multiprog.h"
+#include "vosfp.skel.h"
 #include "xdp_other.h"
 
 VOSFP_API const char *vosfp_mode_name(int mode)
@@ -555,4 +556,33 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 		*prog_id = p->where == PIN_DEFUNCT ? 0 : p->prog_id;
 	free(pins);
 	return err ? err : vosfp__ok(h);
+}
+
+/* Here, not in handle.c, because only a root with nothing attached may
+ * go: handle.c then needs nothing of this file. */
+VOSFP_API int vosfp_unpin(struct vosfp *h)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int n;
+
+	if (!h)
+		return -EINVAL;
+	n = vosfp_attachment_count(h);
+	if (n < 0)
+		return n;
+	if (n > 0)
+		return vosfp__fail(h, -EBUSY,
+				   "%s: interfaces are still attached; detach them first",
+				   h->pin_root);
+	bpf_object__for_each_map(map, h->skel->obj) {
+		if (bpf_map__is_internal(map) ||
+		    vosfp__pin_path(h, bpf_map__name(map), path))
+			continue;
+		if (unlink(path) < 0 && errno != ENOENT)
+			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
+	}
+	if (rmdir(h->pin_root) < 0 && errno != ENOENT)
+		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
+	return vosfp__ok(h);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Handle life cycle: load the embedded program, create or reuse the maps
- * pinned under the pin root, close, unpin.
+ * pinned under the pin root, close. (Unpinning is attach.c's: it must
+ * know that nothing is attached any more.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,11 +16,10 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "internal.h"
-#include "policy_store.h"
+#include "policy/policy.h"
 #include "vosfp.skel.h"
 
 #define VERIFIER_LOG_SIZE (256 * 1024)
@@ -189,38 +189,6 @@ static int plan_maps(struct vosfp *h, struct vosfp_bpf *skel, struct map_plan *p
 	return 0;
 }
 
-/* The BTF of the policy tables' template, as libbpf made it: the
- * object's BTF, key __u32, value struct vosfp_tbl_bucket (the inner
- * definition of vosfp_ptables). None when the kernel took no BTF. */
-static int find_inner_btf(struct vosfp *h)
-{
-	struct btf *btf = bpf_object__btf(h->skel->obj);
-	int fd = btf ? btf__fd(btf) : -1, key, value;
-
-	h->inner_btf_fd = -1;
-	if (fd < 0)
-		return 0;
-	key = btf__find_by_name_kind(btf, "__u32", BTF_KIND_TYPEDEF);
-	value = btf__find_by_name_kind(btf, "vosfp_tbl_bucket", BTF_KIND_STRUCT);
-	if (key <= 0 || value <= 0)
-		return vosfp__open_fail(-ENOENT, "embedded program: no BTF type for the "
-						 "policy tables");
-	h->inner_btf_fd = fd;
-	h->inner_btf_key = (uint32_t)key;
-	h->inner_btf_value = (uint32_t)value;
-	return 0;
-}
-
-void vosfp__inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts)
-{
-	opts->map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE;
-	if (h->inner_btf_fd >= 0) {
-		opts->btf_fd = (__u32)h->inner_btf_fd;
-		opts->btf_key_type_id = h->inner_btf_key;
-		opts->btf_value_type_id = h->inner_btf_value;
-	}
-}
-
 /* The last lines of the verifier's log: enough to see why it refused. */
 static const char *log_tail(const char *log)
 {
@@ -317,6 +285,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		goto fail;
 	}
 	err = plan_maps(h, h->skel, &plan);
+	if (!err)
+		err = vosfp__policy_check_root(h);
 	if (err)
 		goto fail;
 	/* Maps only: the program is verified and loaded when first needed
@@ -332,10 +302,6 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 
 	for (int id = 0; id < MAP__COUNT; id++)
 		h->map_fd[id] = bpf_map__fd(skel_map(h->skel, id));
-	err = find_inner_btf(h);
-	if (err)
-		goto fail;
-
 	/* A new root (or one a crashed process left half-made) gets defaults. */
 	err = vosfp__config_read(h, &cfg);
 	if (!err && cfg.magic != VOSFP_CFG_MAGIC) {
@@ -345,7 +311,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 			err = vosfp__config_write(h, &cfg);
 	}
 	if (!err)
-		err = vosfp__policy_init(h, OPT(opts, block_capacity, 0),
+		err = vosfp__policy_open(h, OPT(opts, block_capacity, 0),
 					 OPT(opts, allow_capacity, 0));
 	if (err) {
 		err = vosfp__open_fail(err, "cannot initialise the maps: %s", h->err);
@@ -435,34 +401,8 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 {
 	if (!h)
 		return;
-	pol_shared_unmap(h);
+	vosfp__policy_close(h);
 	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);
-}
-
-VOSFP_API int vosfp_unpin(struct vosfp *h)
-{
-	char path[PATH_MAX];
-	struct bpf_map *map;
-	int n;
-
-	if (!h)
-		return -EINVAL;
-	n = vosfp_attachment_count(h);
-	if (n < 0)
-		return n;
-	if (n > 0)
-		return vosfp__fail(h, -EBUSY, "%s: interfaces are still attached; detach them first",
-				   h->pin_root);
-	bpf_object__for_each_map(map, h->skel->obj) {
-		if (bpf_map__is_internal(map) ||
-		    vosfp__pin_path(h, bpf_map__name(map), path))
-			continue;
-		if (unlink(path) < 0 && errno != ENOENT)
-			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));
-	}
-	if (rmdir(h->pin_root) < 0 && errno != ENOENT)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	return vosfp__ok(h);
 }

@@ -36,7 +36,7 @@ enum vosfp_map_id {
 extern const char *const vosfp_map_names[MAP__COUNT];
 
 struct vosfp_bpf; /* the bpftool skeleton */
-struct bpf_map_create_opts;
+struct vosfp_policy;
 
 struct vosfp {
 	struct vosfp_bpf *skel;      /* the maps (its program is not loaded) */
@@ -45,22 +45,9 @@ struct vosfp {
 	int map_fd[MAP__COUNT];
 	char pin_root[PATH_MAX];
 	char err[VOSFP_ERR_LEN];
-	/* The policy's shared arrays (bits, Bloom words), mapped on first use
-	 * by policy_store.c; NULL until then. */
-	void *shared_mem[2];
-	/* The BTF that the program's inner-map template was made with (fd
-	 * -1: none): a policy table must be made with the same, see
-	 * vosfp__inner_map_opts(). */
-	int inner_btf_fd;
-	uint32_t inner_btf_key, inner_btf_value;
+	/* The policy engine's own state (libvosfp/policy/policy.h). */
+	struct vosfp_policy *pol;
 };
-
-/* Creation options for a policy table (an inner map of vosfp_ptables):
- * BPF_F_INNER_MAP | BPF_F_MMAPABLE and the template's BTF. Kernels before
- * 6.2 compare a BTF-derived field of the template and of the map
- * (timer_off) when the map is installed, and refuse with EINVAL a map made
- * without BTF in place of a template made with it. */
-void vosfp__inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts);
 
 /* Record a failure: detail for vosfp_last_error(), returns -|err|. */
 int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)
@@ -121,12 +108,6 @@ int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *
 int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len);
 /* The shipped default signature list. */
 extern const char vosfp__default_scanners[];
-
-/* Policy store (policy_store.c): first-open initialisation of the list
- * capacities; 0 or a recorded negative errno. */
-/* The largest capacity a list may have, at creation or raised later. */
-#define VOSFP__MAX_CAPACITY (64u * 1024 * 1024)
-int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity);
 
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf);

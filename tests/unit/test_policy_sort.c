@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "policy_sort.h"
+#include "policy/model.h"
+#include "policy/sort.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The policy TABLEs (libvosfp/policy_table.c) in plain memory: what a
+ * The policy TABLEs (libvosfp/policy/table.c) in plain memory: what a
  * reader following the program's rules (bpf/vosfp.bpf.c, tbl_find) finds
  * after puts, updates and deletions, and the limits that send a change to
  * a new generation (too full, a key too far from home, no record room).
@@ -15,16 +15,18 @@
 
 #include <cmocka.h>
 
-#include "policy_table.h"
+#include "policy/table.h"
 
 /* A table of the size the library would give keys keys, in memory: of
  * IPv4 keys (slot4 with records, host4), or of IPv6 keys. */
 static void table_for(struct pol_table *t, size_t keys, int records, int ipv6)
 {
 	memset(t, 0, sizeof(*t));
+	t->st = calloc(1, sizeof(*t->st)); /* the state's figures */
+	assert_non_null(t->st);
 	t->ways = ipv6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
-	t->buckets = pol_table_buckets(keys, t->ways);
-	t->elems = pol_table_elems(t->buckets, keys, records);
+	t->st->buckets = pol_table_buckets(keys, t->ways);
+	t->elems = pol_table_elems(t->st->buckets, keys, records);
 	t->mem = calloc(t->elems, sizeof(*t->mem));
 	assert_non_null(t->mem);
 }
@@ -36,7 +38,7 @@ static int find(const struct pol_table *t, uint32_t home, uint32_t tag, uint32_t
 		uint64_t hi, uint64_t lo, uint64_t *val)
 {
 	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
-		const struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->buckets - 1)];
+		const struct vosfp_tbl_bucket *b = &t->mem[(home + i) & (t->st->buckets - 1)];
 
 		for (uint32_t w = 0; w < t->ways; w++) {
 			uint32_t etag = t->ways == VOSFP_TBL_WAYS4 ? b->e4[w].tag : b->e6[w].tag;
@@ -77,7 +79,7 @@ static void test_put_update_delete(void **state)
 	table_for(&t, 20000, 0, 0);
 	for (uint32_t k = 0; k < 20000; k++)
 		assert_int_equal(put4(&t, 0xc00000 + k, 1000 + k), 0);
-	assert_int_equal(t.filled, 20000);
+	assert_int_equal(t.st->filled, 20000);
 	for (uint32_t k = 0; k < 20000; k++) {
 		assert_true(find4(&t, 0xc00000 + k, &v));
 		assert_int_equal(v, 1000 + k);
@@ -95,15 +97,16 @@ static void test_put_update_delete(void **state)
 	assert_true(find4(&t, 0xc00005, &v));
 	assert_int_equal(v, 7);
 	/* A deleted key comes back in its own entry. */
-	filled = t.filled;
+	filled = t.st->filled;
 	assert_int_equal(put4(&t, 0xc00000, 99), 0);
 	assert_true(find4(&t, 0xc00000, &v));
 	assert_int_equal(v, 99);
-	assert_int_equal(t.filled, filled);
+	assert_int_equal(t.st->filled, filled);
 	/* Deleting what is not there changes nothing. */
 	assert_int_equal(pol_table_del(&t, vosfp_tbl_home4(7), VOSFP_TBL_TAG4, 7, 0, 0), 0);
-	assert_int_equal(t.filled, filled);
+	assert_int_equal(t.st->filled, filled);
 	free(t.mem);
+	free(t.st);
 }
 
 static void test_ipv6_keys(void **state)
@@ -131,6 +134,7 @@ static void test_ipv6_keys(void **state)
 		assert_false(find(&t, vosfp_net6_home(x), 121, 0, hi, lo, &v));
 	}
 	free(t.mem);
+	free(t.st);
 }
 
 static void test_limits(void **state)
@@ -143,13 +147,14 @@ static void test_limits(void **state)
 	(void)state;
 	/* Too full: a change may fill half of the entries. */
 	table_for(&t, 1, 0, 0);
-	assert_int_equal(t.buckets * t.ways, 16);
+	assert_int_equal(t.st->buckets * t.ways, 16);
 	for (uint32_t k = 0; k < 8; k++)
 		assert_int_equal(put4(&t, k, k), 0);
 	assert_int_equal(put4(&t, 8, 8), -ENOSPC);
 	assert_false(find4(&t, 8, &v));
 	assert_int_equal(put4(&t, 3, 33), 0); /* updates still go in */
 	free(t.mem);
+	free(t.st);
 
 	/* Too far from home: keys that all start at one bucket fill the
 	 * VOSFP_TBL_PROBES buckets a search reads, and no more. */
@@ -164,19 +169,21 @@ static void test_limits(void **state)
 		for (uint32_t k = 0; k < VOSFP_TBL_PROBES * t.ways; k++)
 			assert_true(find(&t, 5, tag, ipv6 ? 0 : k, ipv6 ? k : 0, 0, &v));
 		free(t.mem);
+		free(t.st);
 	}
 
 	/* Records: as many as there is room for past the buckets. */
 	table_for(&t, 10, 1, 0);
-	room = t.elems - t.buckets;
+	room = t.elems - t.st->buckets;
 	assert_true(room >= 10);
 	for (uint32_t k = 0; k < room; k++) {
 		assert_int_equal(pol_table_record(&t, &rec, &index), 0);
-		assert_int_equal(index, t.buckets + k);
+		assert_int_equal(index, t.st->buckets + k);
 		assert_int_equal(((struct vosfp_slot4 *)&t.mem[index])->host_ttls, 1);
 	}
 	assert_int_equal(pol_table_record(&t, &rec, &index), -ENOSPC);
 	free(t.mem);
+	free(t.st);
 }
 
 /* A writer killed after storing records, before the state said how many:
@@ -191,11 +198,12 @@ static void test_records_after_a_killed_writer(void **state)
 	table_for(&t, 100, 1, 0);
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(pol_table_record(&t, &rec, &first), 0);
-	t.records = 0; /* the count the state still holds */
+	t.st->records = 0; /* the count the state still holds */
 	assert_int_equal(pol_table_record(&t, &rec, &index), 0);
 	assert_int_equal(index, first + 1);
-	assert_int_equal(t.records, 4);
+	assert_int_equal(t.st->records, 4);
 	free(t.mem);
+	free(t.st);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * TABLEs in memory-mapped arrays (see policy_table.h). Stores that the
+ * TABLEs in memory-mapped arrays (see table.h). Stores that the
  * program may race with are atomic and ordered: an entry's key and value
  * before its tag, a record before the value that points to it.
  */
@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "policy_table.h"
+#include "table.h"
 
 /* A new table is a quarter full at most; a change may fill it up to
  * half. Beyond, searches grow long and a new generation is built instead.
@@ -106,7 +106,7 @@ static char *slot_for(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t
 		      uint64_t hi, uint64_t lo)
 {
 	for (uint32_t i = 0; i < VOSFP_TBL_PROBES; i++) {
-		char *b = (char *)&t->mem[(home + i) & (t->buckets - 1)];
+		char *b = (char *)&t->mem[(home + i) & (t->st->buckets - 1)];
 
 		for (uint32_t w = 0; w < t->ways; w++) {
 			char *e = b + w * entry_size(t);
@@ -129,7 +129,8 @@ int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key
 		__atomic_store_n(val_of(t, e), val, __ATOMIC_RELEASE);
 		return 0;
 	}
-	if ((uint64_t)(t->filled + 1) * FILL_DEN > (uint64_t)t->buckets * t->ways * FILL_NUM)
+	if ((uint64_t)(t->st->filled + 1) * FILL_DEN >
+	    (uint64_t)t->st->buckets * t->ways * FILL_NUM)
 		return -ENOSPC;
 	if (t->ways == VOSFP_TBL_WAYS4) {
 		((struct vosfp_tbl_entry4 *)(void *)e)->key4 = key4;
@@ -139,7 +140,7 @@ int pol_table_put(struct pol_table *t, uint32_t home, uint32_t tag, uint32_t key
 	}
 	*val_of(t, e) = val;
 	__atomic_store_n((uint32_t *)e, tag, __ATOMIC_RELEASE); /* the tag, last */
-	t->filled++;
+	t->st->filled++;
 	return 0;
 }
 
@@ -170,14 +171,14 @@ int pol_table_record(struct pol_table *t, const struct vosfp_slot4 *rec, uint64_
 {
 	struct record_elem *r;
 
-	while ((uint64_t)t->buckets + t->records < t->elems &&
-	       ((struct record_elem *)&t->mem[t->buckets + t->records])->written)
-		t->records++; /* left by a killed writer */
-	if ((uint64_t)t->buckets + t->records >= t->elems)
+	while ((uint64_t)t->st->buckets + t->st->records < t->elems &&
+	       ((struct record_elem *)&t->mem[t->st->buckets + t->st->records])->written)
+		t->st->records++; /* left by a killed writer */
+	if ((uint64_t)t->st->buckets + t->st->records >= t->elems)
 		return -ENOSPC;
-	r = (struct record_elem *)&t->mem[t->buckets + t->records];
+	r = (struct record_elem *)&t->mem[t->st->buckets + t->st->records];
 	r->rec = *rec;
 	__atomic_store_n(&r->written, 1, __ATOMIC_RELEASE);
-	*index = (uint64_t)t->buckets + t->records++;
+	*index = (uint64_t)t->st->buckets + t->st->records++;
 	return 0;
 }

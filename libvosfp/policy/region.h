@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy_model.h"
+#include "model.h"
 
 struct pol_region {
 	uint64_t *words4; /* one bit per bits4 word */

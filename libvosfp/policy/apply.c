@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Changing the policy lists (see policy.h). Every writer holds the pin
+ * Changing the policy lists (see engine.h). Every writer holds the pin
  * root's lock from the read of the entries to the last write, so two
  * processes changing one root serialise: each change is applied to the
  * result of the one before, and none is lost.
@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "policy.h"
-#include "policy_region.h"
-#include "policy_sort.h"
-#include "policy_store.h"
+#include "engine.h"
+#include "region.h"
+#include "sort.h"
+#include "store.h"
 
 uint64_t vosfp__now_ns(void)
 {
@@ -21,26 +21,6 @@ uint64_t vosfp__now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int vosfp__policy_init(struct vosfp *h, uint32_t block_capacity, uint32_t allow_capacity)
-{
-	struct vosfp_pol_state st;
-	int lock, err;
-
-	lock = pol_lock(h, false);
-	if (lock < 0)
-		return lock;
-	err = pol_state_read(h, &st);
-	if (!err && !st.capacity[VOSFP_LIST_BLOCK]) {
-		st.capacity[VOSFP_LIST_BLOCK] =
-			block_capacity ? block_capacity : VOSFP_DEFAULT_BLOCK_CAPACITY;
-		st.capacity[VOSFP_LIST_ALLOW] =
-			allow_capacity ? allow_capacity : VOSFP_DEFAULT_ALLOW_CAPACITY;
-		err = pol_state_write(h, &st);
-	}
-	pol_unlock(lock);
-	return err;
 }
 
 /*
@@ -55,7 +35,7 @@ VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capa
 	static const char *const what[3] = { "IPv4 /24 slots", "expiring IPv4 hosts",
 					     "expanded IPv6 prefixes" };
 	struct vosfp_pol_state st;
-	uint32_t gen;
+	const struct vosfp_pol_gen *live;
 	int lock, err;
 
 	if (!h)
@@ -69,15 +49,17 @@ VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capa
 	if (lock < 0)
 		return lock;
 	err = pol_state_read(h, &st);
-	gen = st.gen[list] & 1;
-	if (!err && st.entries[list][gen] > capacity)
-		err = vosfp__fail(h, -ENOSPC, "the %s list holds %u entries, more than a capacity of "
-				  "%u", vosfp_list_name(list), st.entries[list][gen], capacity);
-	for (int k = 0; !err && k < 3; k++)
-		if (st.derived[list][gen][k] > capacity)
-			err = vosfp__fail(h, -ENOSPC, "the %s list uses %u %s, more than a capacity "
-					  "of %u", vosfp_list_name(list), st.derived[list][gen][k],
-					  what[k], capacity);
+	live = err ? NULL : &st.gens[list][pol_live(&st, list)];
+	if (!err && live->entries > capacity)
+		err = vosfp__fail(h, -ENOSPC,
+				  "the %s list holds %u entries, more than a capacity of %u",
+				  vosfp_list_name(list), live->entries, capacity);
+	for (int k = 0; !err && k < TBL__COUNT; k++)
+		if (live->tbl[k].keys > capacity)
+			err = vosfp__fail(h, -ENOSPC,
+					  "the %s list uses %u %s, more than a capacity of %u",
+					  vosfp_list_name(list), live->tbl[k].keys, what[k],
+					  capacity);
 	if (!err && st.capacity[list] != capacity) {
 		st.capacity[list] = capacity;
 		err = pol_state_write(h, &st);
@@ -130,16 +112,14 @@ static int build(struct vosfp *h, int list, const struct pol_entry *e, size_t n,
 
 /* The live generation's maps, with its TABLEs mapped; -ENOENT (not
  * recorded) before the first write to a new root. */
-static int live_fds(struct vosfp *h, int list, const struct vosfp_pol_state *st,
-		    struct pol_fds *fds)
+static int live_gen(struct vosfp *h, struct pol_gen *g)
 {
-	uint32_t gen = st->gen[list] & 1;
-	int err = pol_fds_get(h, list, gen, fds);
+	int err = pol_gen_get(h, g);
 
 	if (!err) {
-		err = pol_tables_open(h, fds, st, list, gen);
+		err = pol_gen_map_tables(h, g);
 		if (err)
-			pol_fds_close(fds);
+			pol_gen_close(g);
 	}
 	return err;
 }
@@ -154,11 +134,13 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 			  const struct pol_entry *e, size_t n, uint64_t now)
 {
 	struct pol_model model = { 0 };
-	struct pol_fds fds = POL_FDS_NONE;
+	struct pol_gen g;
 	struct vosfp_bits4 *bits = malloc(VOSFP_BITS4_WORDS * sizeof(*bits));
 	uint64_t *bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*bloom));
-	uint32_t next = (st->gen[list] & 1) ^ 1;
+	uint32_t next = pol_live(st, list) ^ 1;
 	int err = bits && bloom ? 0 : vosfp__fail(h, -ENOMEM, "out of memory");
+
+	pol_gen_init(&g, st, list, next);
 
 	/* Fresh inner maps: whatever a killed writer left in the other
 	 * generation's is dropped with them. Its bits and Bloom words are
@@ -171,31 +153,28 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 		size_t keys[TBL__COUNT] = { model.n_slots << grow, model.n_hosts << grow,
 					    model.n_nets << grow };
 
-		pol_fds_close(&fds);
-		err = pol_fds_create(h, list, next, st->capacity[list], n, keys, &fds);
+		err = pol_gen_create(h, &g, st->capacity[list], n, keys);
 		if (!err)
-			err = pol_shared_read(h, &fds, bits, bloom);
+			err = pol_shared_read(h, &g, bits, bloom);
 		if (!err)
-			err = pol_model_write(h, &fds, NULL, bits, bloom, &model);
+			err = pol_model_write(h, &g, NULL, bits, bloom, &model);
 		if (err != POL_TABLES_FULL)
 			break;
 		err = grow < 2 ? 0 : vosfp__fail(h, -ENOSPC, "the %s list's tables overflow",
 						 vosfp_list_name(list));
 	}
 	if (!err)
-		err = pol_entries_write(h, &fds, 0, e, n);
+		err = pol_entries_write(h, &g, e, n);
 	if (!err)
-		err = pol_fds_install(h, list, next, &fds);
+		err = pol_gen_install(h, &g);
 	if (!err) {
-		/* Describe the new generation first, then make it live. */
-		st->entries[list][next] = (uint32_t)n;
-		st->entries_half[list][next] = 0;
-		st->derived[list][next][0] = (uint32_t)model.n_slots;
-		st->derived[list][next][1] = (uint32_t)model.n_hosts;
-		st->derived[list][next][2] = (uint32_t)model.n_nets;
-		st->v4_used[list][next] = model.v4_used;
-		st->v6_levels[list][next] = model.v6_levels;
-		pol_tables_save(&fds, st, list, next);
+		/* Describe the new generation first (its TABLEs' figures are
+		 * in g.rec already), then make it live. */
+		g.rec->tbl[TBL_SLOT].keys = (uint32_t)model.n_slots;
+		g.rec->tbl[TBL_HOST].keys = (uint32_t)model.n_hosts;
+		g.rec->tbl[TBL_NET6].keys = (uint32_t)model.n_nets;
+		g.rec->v4_used = model.v4_used;
+		g.rec->v6_levels = model.v6_levels;
 		err = pol_state_write(h, st);
 	}
 	if (!err) {
@@ -204,7 +183,7 @@ static int new_generation(struct vosfp *h, int list, struct vosfp_pol_state *st,
 		err = pol_state_write(h, st);
 	}
 	pol_model_free(&model);
-	pol_fds_close(&fds);
+	pol_gen_close(&g);
 	free(bits);
 	free(bloom);
 	return err;
@@ -329,21 +308,20 @@ static int region_subsets(const struct pol_entry *old, size_t n_old, const struc
 
 /* Derived elements after the change must fit the capacity: checked
  * before anything is written, so that a full list changes nothing. */
-static int check_derived(struct vosfp *h, int list, const struct vosfp_pol_state *st,
+static int check_derived(struct vosfp *h, int list, uint32_t capacity, const struct pol_gen *g,
 			 const struct pol_model *old, const struct pol_model *new, bool region,
 			 uint32_t out[3])
 {
 	static const char *const what[3] = { "IPv4 /24 slots", "expiring IPv4 hosts",
 					     "expanded IPv6 prefixes" };
-	const uint32_t *was = st->derived[list][st->gen[list] & 1];
 	size_t before[3] = { old->n_slots, old->n_hosts, old->n_nets };
 	size_t after[3] = { new->n_slots, new->n_hosts, new->n_nets };
 
-	for (int k = 0; k < 3; k++) {
-		size_t total = region ? was[k] - before[k] + after[k] : after[k];
+	for (int k = 0; k < TBL__COUNT; k++) {
+		size_t total = region ? g->rec->tbl[k].keys - before[k] + after[k] : after[k];
 
-		if (total > st->capacity[list])
-			return capacity_error(h, list, total, st->capacity[list], what[k]);
+		if (total > capacity)
+			return capacity_error(h, list, total, capacity, what[k]);
 		out[k] = (uint32_t)total;
 	}
 	return 0;
@@ -354,11 +332,11 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 {
 	struct pol_model old_model = { 0 }, new_model = { 0 };
 	struct pol_entry *old = NULL, *new = NULL, *old_sub = NULL, *new_sub = NULL;
-	struct pol_fds fds = POL_FDS_NONE;
+	struct pol_gen g = POL_GEN_NONE;
 	struct vosfp_pol_state st;
 	size_t n_old = 0, n_new = 0, n_old_sub = 0, n_new_sub = 0;
 	uint64_t now = vosfp__now_ns(), *kernel_bloom = NULL;
-	uint32_t gen, derived[3];
+	uint32_t derived[3];
 	bool region = false, none = false;
 	int lock, err;
 
@@ -367,16 +345,15 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	if (lock < 0)
 		return lock;
 	err = pol_state_read(h, &st);
-	gen = st.gen[list] & 1;
 	if (!err) {
-		err = live_fds(h, list, &st, &fds);
+		pol_gen_init(&g, &st, list, pol_live(&st, list));
+		err = live_gen(h, &g);
 		none = err == -ENOENT; /* nothing written yet */
 		if (none)
 			err = 0;
 	}
 	if (!err && !none)
-		err = pol_entries_read(h, &fds, st.entries_half[list][gen], st.entries[list][gen],
-				       &old, &n_old);
+		err = pol_entries_read(h, &g, &old, &n_old);
 	if (!err && merge(old, n_old, adds, n_adds, removes, n_removes, now, &new, &n_new,
 			  present))
 		err = vosfp__fail(h, -ENOMEM, "out of memory");
@@ -386,7 +363,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 	 * maps (its entries were not switched: old is the list it started
 	 * from), or more entries than the live generation has room for: the
 	 * list goes to a new generation, built from the entries alone. */
-	if (!err && (none || st.dirty[list] || n_new > fds.entries_room)) {
+	if (!err && (none || st.dirty[list] || n_new > g.entries_room)) {
 		err = new_generation(h, list, &st, new, n_new, now);
 		goto out;
 	}
@@ -404,14 +381,15 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		err = build(h, list, region ? new_sub : new, region ? n_new_sub : n_new, now,
 			    st.capacity[list], &new_model);
 	if (!err)
-		err = check_derived(h, list, &st, &old_model, &new_model, region, derived);
+		err = check_derived(h, list, st.capacity[list], &g, &old_model, &new_model, region,
+				    derived);
 	/* A subset's Bloom words miss the bits of the entries outside it:
 	 * add its bits to the kernel's words instead. Bits of removed
 	 * prefixes stay until the next replace: a false positive costs one
 	 * table lookup, never a wrong verdict. */
 	if (!err && region) {
 		kernel_bloom = malloc(VOSFP_BLOOM6_WORDS * sizeof(*kernel_bloom));
-		err = kernel_bloom ? pol_bloom_read(h, &fds, kernel_bloom)
+		err = kernel_bloom ? pol_bloom_read(h, &g, kernel_bloom)
 				   : vosfp__fail(h, -ENOMEM, "out of memory");
 		for (uint32_t w = 0; !err && w < VOSFP_BLOOM6_WORDS; w++)
 			new_model.bloom[w] |= kernel_bloom[w];
@@ -421,7 +399,7 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		err = pol_state_write(h, &st);
 	}
 	if (!err)
-		err = pol_model_write(h, &fds, &old_model, NULL, kernel_bloom, &new_model);
+		err = pol_model_write(h, &g, &old_model, NULL, kernel_bloom, &new_model);
 	if (err == POL_TABLES_FULL) {
 		/* The live tables have no room: the list moves to a new
 		 * generation sized for it (the live one may hold part of the
@@ -430,14 +408,11 @@ int vosfp__policy_change(struct vosfp *h, int list, const struct pol_entry *adds
 		goto out;
 	}
 	if (!err)
-		err = pol_entries_write(h, &fds, st.entries_half[list][gen] ^ 1, new, n_new);
+		err = pol_entries_write(h, &g, new, n_new);
 	if (!err) {
-		st.entries[list][gen] = (uint32_t)n_new;
-		st.entries_half[list][gen] ^= 1;
-		memcpy(st.derived[list][gen], derived, sizeof(derived));
-		summarize(new, n_new, now, &st.v4_used[list][gen],
-			  &st.v6_levels[list][gen]);
-		pol_tables_save(&fds, &st, list, gen);
+		for (int k = 0; k < TBL__COUNT; k++)
+			g.rec->tbl[k].keys = derived[k];
+		summarize(new, n_new, now, &g.rec->v4_used, &g.rec->v6_levels);
 		st.dirty[list] = 0;
 		err = pol_state_write(h, &st);
 	}
@@ -449,7 +424,7 @@ out:
 	free(new_sub);
 	free(old);
 	free(new);
-	pol_fds_close(&fds);
+	pol_gen_close(&g);
 	pol_unlock(lock);
 	return err;
 }
@@ -479,7 +454,7 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 
 int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, size_t *n)
 {
-	struct pol_fds fds;
+	struct pol_gen g;
 	struct vosfp_pol_state st;
 	int lock, err;
 
@@ -491,15 +466,13 @@ int vosfp__policy_snapshot(struct vosfp *h, int list, struct pol_entry **out, si
 		return lock;
 	err = pol_state_read(h, &st);
 	if (!err) {
-		err = pol_fds_get(h, list, st.gen[list] & 1, &fds);
+		pol_gen_init(&g, &st, list, pol_live(&st, list));
+		err = pol_gen_get(h, &g);
 		if (err == -ENOENT)
 			err = 0; /* never written: empty */
 		else if (!err) {
-			uint32_t gen = st.gen[list] & 1;
-
-			err = pol_entries_read(h, &fds, st.entries_half[list][gen],
-					       st.entries[list][gen], out, n);
-			pol_fds_close(&fds);
+			err = pol_entries_read(h, &g, out, n);
+			pol_gen_close(&g);
 		}
 	}
 	pol_unlock(lock);

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "policy.h"
+#include "engine.h"
 
 #define MAX_TTL_SECONDS (10u * 365 * 24 * 3600)
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_sort.h"
+#include "sort.h"
 
 /* Below this, qsort is as fast and needs no scratch memory. */
 #define RADIX_MIN 4096
@@ -94,14 +94,4 @@ done:
 	free(b);
 	free(out);
 	free(count);
-}
-
-static uint64_t entry_head(const void *e)
-{
-	return pol_be64_at(&((const struct pol_entry *)e)->key);
-}
-
-void pol_sort_entries(struct pol_entry *e, size_t n)
-{
-	pol_sort(e, n, sizeof(*e), entry_head, pol_entry_cmp);
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* The region a small change touches (see policy_region.h). */
+/* The region a small change touches (see region.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_region.h"
+#include "region.h"
 
 /* The bits4 words an IPv4 entry covers: [*first, *last]. */
 static void words_of(const struct pol_entry *e, uint32_t *first, uint32_t *last)

@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Sorting a policy's entries and derived records, fast enough for a
- * million at a time. */
+/* Sorting a policy's entries and derived records (any record with a
+ * 64-bit head), fast enough for a million at a time. */
 #ifndef VOSFP_POLICY_SORT_H
 #define VOSFP_POLICY_SORT_H
 
 #include <stddef.h>
-
-#include "policy_model.h"
-
 #include <stdint.h>
 
 /* Sort n records of size bytes in cmp's order; key(record) is a 64-bit
@@ -16,10 +13,5 @@
  * short: always sorts. */
 void pol_sort(void *base, size_t n, size_t size, uint64_t (*key)(const void *),
 	      int (*cmp)(const void *, const void *));
-
-/* Sort e[0..n) in pol_entry_cmp order (memcmp of the key). Equal keys keep
- * no particular order. Falls back to qsort when memory is short: always
- * sorts. */
-void pol_sort_entries(struct pol_entry *e, size_t n);
 
 #endif

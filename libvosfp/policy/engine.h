@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Policy lists inside the library: changes, replaces and snapshots
- * (policy_apply.c), shared by the public calls (policy.c) and the policy
- * file loader (policy_file.c). */
+ * (apply.c), shared by the public calls (api.c) and the policy
+ * file loader (file.c). */
 #ifndef VOSFP_POLICY_H
 #define VOSFP_POLICY_H
 
 #include "internal.h"
-#include "policy_model.h"
+#include "model.h"
+#include "policy.h"
 
 /* CLOCK_MONOTONIC in ns: the program's bpf_ktime_get_ns(). */
 uint64_t vosfp__now_ns(void);

@@ -13,14 +13,15 @@
 
 #include "vosfp_shared.h"
 
+/* The table's figures (buckets, fill, records) are not copied here: st
+ * points at them in the policy state the writer holds, so that writing
+ * that state records them. */
 struct pol_table {
 	struct vosfp_tbl_bucket *mem; /* the mapping, NULL when not mapped */
 	size_t len;                   /* of the mapping */
 	uint32_t elems;               /* array elements: buckets, then records */
-	uint32_t buckets;             /* a power of two */
-	uint32_t filled;              /* entries not empty */
-	uint32_t records;             /* records written (slot4) */
 	uint32_t ways;                /* VOSFP_TBL_WAYS4 (IPv4 keys) or _WAYS6 */
+	struct vosfp_pol_tbl *st;     /* buckets (a power of two), filled, records */
 };
 
 /* A table holding keys keys in buckets of ways entries: buckets (a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Policy lists in the kernel (see policy_store.h). Every array a list is
+ * Policy lists in the kernel (see store.h). Every array a list is
  * made of is memory-mapped: bulk work is plain memory access, and the
  * only syscalls left are creating maps and switching generations.
  */
@@ -15,7 +15,7 @@
 
 #include <bpf/bpf.h>
 
-#include "policy_store.h"
+#include "store.h"
 
 /* The kernel's own "not supported" (include/linux/errno.h), which reaches
  * user space from operations a kernel does not have for a map type. */
@@ -37,12 +37,30 @@ static __u32 inner_key(uint32_t slot, int k)
 _Static_assert(POL_ENTRIES - POL_SLOT == VOSFP_PK_ENTRIES && POL_NET6 - POL_SLOT == VOSFP_PK_NET6,
 	       "inner map kinds in the outer map's order");
 _Static_assert(TBL_SLOT == VOSFP_PK_SLOT4 && TBL_HOST == VOSFP_PK_HOST4 && TBL_NET6 == VOSFP_PK_NET6,
-	       "the TABLEs in the order of vosfp_pol_state's arrays and the program's ids");
+	       "the TABLEs in the order of vosfp_pol_gen.tbl and the program's ids");
+_Static_assert(sizeof(((struct vosfp_pol_gen *)0)->tbl) ==
+		       TBL__COUNT * sizeof(struct vosfp_pol_tbl),
+	       "a generation's record has a figure set per TABLE");
 
 /* Entries a bucket of TABLE k holds: IPv4 keys are smaller. */
 static uint32_t table_ways(int k)
 {
 	return k == TBL_NET6 ? VOSFP_TBL_WAYS6 : VOSFP_TBL_WAYS4;
+}
+
+/* Creation options for a policy table (an inner map of vosfp_ptables):
+ * BPF_F_INNER_MAP | BPF_F_MMAPABLE and the template's BTF (see struct
+ * vosfp_policy). */
+static void inner_map_opts(const struct vosfp *h, struct bpf_map_create_opts *opts)
+{
+	const struct vosfp_policy *pol = h->pol;
+
+	opts->map_flags = BPF_F_INNER_MAP | BPF_F_MMAPABLE;
+	if (pol->inner_btf_fd >= 0) {
+		opts->btf_fd = (__u32)pol->inner_btf_fd;
+		opts->btf_key_type_id = pol->inner_btf_key;
+		opts->btf_value_type_id = pol->inner_btf_value;
+	}
 }
 
 /* The element count of the array behind fd: 0, or -errno (not recorded). */
@@ -57,17 +75,19 @@ static int array_elems(int fd, uint32_t *elems)
 	return 0;
 }
 
-/* Reset out for (list, gen): no inner map yet, and where the generation's
- * words start in the shared arrays (which are reached through their
- * mapping, see shared_mem, not through an fd of their own). */
-static void reset_fds(uint32_t slot, struct pol_fds *out)
+void pol_gen_init(struct pol_gen *g, struct vosfp_pol_state *st, int list, uint32_t gen)
 {
-	for (int k = 0; k < POL__KINDS; k++)
-		out->fd[k] = -1;
-	memset(out->tbl, 0, sizeof(out->tbl));
-	out->entries = NULL;
-	out->bits_base = slot * VOSFP_BITS4_WORDS;
-	out->bloom_base = slot * VOSFP_BLOOM6_WORDS;
+	*g = (struct pol_gen)POL_GEN_NONE;
+	g->rec = &st->gens[list][gen & 1];
+	g->slot = VOSFP_POL_SLOT(list, gen);
+	/* Where the generation's words start in the shared arrays (reached
+	 * through their mapping, see shared_mem, not an fd of their own). */
+	g->bits_base = g->slot * VOSFP_BITS4_WORDS;
+	g->bloom_base = g->slot * VOSFP_BLOOM6_WORDS;
+	for (int k = 0; k < TBL__COUNT; k++) {
+		g->tbl[k].st = &g->rec->tbl[k];
+		g->tbl[k].ways = table_ways(k);
+	}
 }
 
 int pol_lock(struct vosfp *h, bool shared)
@@ -112,51 +132,51 @@ int pol_state_write(struct vosfp *h, const struct vosfp_pol_state *st)
 	return 0;
 }
 
-void pol_fds_close(struct pol_fds *fds)
+void pol_gen_close(struct pol_gen *g)
 {
 	for (int k = 0; k < TBL__COUNT; k++)
-		pol_table_unmap(&fds->tbl[k]);
-	if (fds->entries)
-		munmap(fds->entries, fds->entries_len);
-	fds->entries = NULL;
+		pol_table_unmap(&g->tbl[k]);
+	if (g->entries)
+		munmap(g->entries, g->entries_len);
+	g->entries = NULL;
 	for (int k = 0; k < POL__KINDS; k++) {
-		if (fds->fd[k] >= 0)
-			close(fds->fd[k]);
-		fds->fd[k] = -1;
+		if (g->fd[k] >= 0)
+			close(g->fd[k]);
+		g->fd[k] = -1;
 	}
 }
 
-int pol_fds_get(struct vosfp *h, int list, uint32_t gen, struct pol_fds *out)
+int pol_gen_get(struct vosfp *h, struct pol_gen *g)
 {
-	__u32 slot = VOSFP_POL_SLOT(list, gen), id;
+	__u32 id;
 
-	reset_fds(slot, out);
+	pol_gen_close(g);
 	for (int k = 0; k < POL__KINDS; k++) {
 		if (shared_kind(k))
 			continue;
-		__u32 key = inner_key(slot, k);
+		__u32 key = inner_key(g->slot, k);
 
 		if (bpf_map_lookup_elem(h->map_fd[MAP_PTABLES], &key, &id)) {
 			int err = -errno;
 
-			pol_fds_close(out);
+			pol_gen_close(g);
 			if (err == -ENOENT)
 				return err; /* not made yet: the caller decides */
 			return vosfp__fail(h, err, "reading the policy maps: %s", strerror(-err));
 		}
-		out->fd[k] = bpf_map_get_fd_by_id(id);
-		if (out->fd[k] < 0) {
+		g->fd[k] = bpf_map_get_fd_by_id(id);
+		if (g->fd[k] < 0) {
 			int err = -errno;
 
-			pol_fds_close(out);
+			pol_gen_close(g);
 			return vosfp__fail(h, err, "opening a policy map: %s", strerror(-err));
 		}
 	}
 	return 0;
 }
 
-int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, size_t entries,
-		   const size_t keys[TBL__COUNT], struct pol_fds *out)
+int pol_gen_create(struct vosfp *h, struct pol_gen *g, uint32_t capacity, size_t entries,
+		   const size_t keys[TBL__COUNT])
 {
 	static const char *const names[TBL__COUNT] = { "vosfp_slot4", "vosfp_host4",
 						       "vosfp_net6" };
@@ -170,82 +190,64 @@ int pol_fds_create(struct vosfp *h, int list, uint32_t gen, uint32_t capacity, s
 					  sizeof(struct vosfp_tbl_bucket)); /* two halves */
 	int err;
 
-	vosfp__inner_map_opts(h, &table_opts);
-	reset_fds(VOSFP_POL_SLOT(list, gen), out);
-	out->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
-					      sizeof(struct vosfp_tbl_bucket), entry_elems,
-					      &table_opts);
-	if (out->fd[POL_ENTRIES] < 0) {
+	inner_map_opts(h, &table_opts);
+	pol_gen_close(g);
+	memset(g->rec, 0, sizeof(*g->rec));
+	g->fd[POL_ENTRIES] = bpf_map_create(BPF_MAP_TYPE_ARRAY, "vosfp_entries", 4,
+					    sizeof(struct vosfp_tbl_bucket), entry_elems,
+					    &table_opts);
+	if (g->fd[POL_ENTRIES] < 0) {
 		err = -errno;
-		pol_fds_close(out);
+		pol_gen_close(g);
 		return vosfp__fail(h, err, "cannot create a policy map (entries): %s",
 				   strerror(-err));
 	}
 	for (int k = 0; k < TBL__COUNT; k++) {
-		struct pol_table *t = &out->tbl[k];
-		uint32_t ways = table_ways(k);
-		uint32_t buckets = pol_table_buckets(keys[k], ways);
+		struct pol_table *t = &g->tbl[k];
+		uint32_t buckets = pol_table_buckets(keys[k], t->ways);
 		uint32_t elems = pol_table_elems(buckets, keys[k], k == TBL_SLOT);
 		int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, names[k], 4,
 					sizeof(struct vosfp_tbl_bucket), elems, &table_opts);
 
-		out->fd[POL_SLOT + k] = fd;
+		g->fd[POL_SLOT + k] = fd;
 		err = fd < 0 ? -errno : pol_table_map(t, fd, elems);
 		if (err) {
-			pol_fds_close(out);
+			pol_gen_close(g);
 			return vosfp__fail(h, err, "cannot create a policy map (%s): %s", names[k],
 					   strerror(-err));
 		}
-		t->buckets = buckets;
-		t->ways = ways;
-		t->filled = 0;
-		t->records = 0;
+		t->st->buckets = buckets;
 	}
 	return 0;
 }
 
-int pol_tables_open(struct vosfp *h, struct pol_fds *fds, const struct vosfp_pol_state *st,
-		    int list, uint32_t gen)
+int pol_gen_map_tables(struct vosfp *h, struct pol_gen *g)
 {
 	for (int k = 0; k < TBL__COUNT; k++) {
-		struct pol_table *t = &fds->tbl[k];
-		uint32_t elems = 0;
+		struct pol_table *t = &g->tbl[k];
+		uint32_t elems = 0, buckets = t->st->buckets;
 		int err;
 
 		if (t->mem)
 			continue;
-		err = array_elems(fds->fd[POL_SLOT + k], &elems);
+		err = array_elems(g->fd[POL_SLOT + k], &elems);
 		if (!err)
-			err = pol_table_map(t, fds->fd[POL_SLOT + k], elems);
+			err = pol_table_map(t, g->fd[POL_SLOT + k], elems);
 		if (err)
 			return vosfp__fail(h, err, "cannot map a policy table: %s", strerror(-err));
-		t->buckets = st->tbl_buckets[list][gen][k];
-		t->ways = table_ways(k);
-		t->filled = st->tbl_filled[list][gen][k];
-		t->records = k == TBL_SLOT ? st->records[list][gen] : 0;
-		if (!t->buckets || (t->buckets & (t->buckets - 1)) || t->buckets > t->elems)
+		if (!buckets || (buckets & (buckets - 1)) || buckets > t->elems)
 			return vosfp__fail(h, -EIO, "the policy state does not match its tables");
 	}
 	return 0;
 }
 
-void pol_tables_save(const struct pol_fds *fds, struct vosfp_pol_state *st, int list,
-		     uint32_t gen)
-{
-	for (int k = 0; k < TBL__COUNT; k++) {
-		st->tbl_buckets[list][gen][k] = fds->tbl[k].buckets;
-		st->tbl_filled[list][gen][k] = fds->tbl[k].filled;
-	}
-	st->records[list][gen] = fds->tbl[TBL_SLOT].records;
-}
-
-int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fds *fds)
+int pol_gen_install(struct vosfp *h, const struct pol_gen *g)
 {
 	__u32 keys[VOSFP_POL_KINDS], values[VOSFP_POL_KINDS], count = VOSFP_POL_KINDS;
 
 	for (int k = POL_SLOT; k <= POL_ENTRIES; k++) {
-		keys[k - POL_SLOT] = inner_key(VOSFP_POL_SLOT(list, gen), k);
-		values[k - POL_SLOT] = (__u32)fds->fd[k];
+		keys[k - POL_SLOT] = inner_key(g->slot, k);
+		values[k - POL_SLOT] = (__u32)g->fd[k];
 	}
 	/* One batch: one wait for the kernel's grace period, not four. The
 	 * generation is not live yet (the state write that follows makes it
@@ -262,43 +264,44 @@ int pol_fds_install(struct vosfp *h, int list, uint32_t gen, const struct pol_fd
 	return 0;
 }
 
-/* Map the entries array of fds (once). */
-static int entries_map(struct vosfp *h, struct pol_fds *fds)
+/* Map the entries array of g (once). */
+static int entries_map(struct vosfp *h, struct pol_gen *g)
 {
 	uint32_t elems = 0;
 	size_t bytes;
 	void *m;
 	int err;
 
-	if (fds->entries)
+	if (g->entries)
 		return 0;
-	err = array_elems(fds->fd[POL_ENTRIES], &elems);
+	err = array_elems(g->fd[POL_ENTRIES], &elems);
 	if (err)
 		return vosfp__fail(h, err, "reading a policy map: %s", strerror(-err));
 	bytes = (size_t)elems * sizeof(struct vosfp_tbl_bucket);
-	m = pol_mmap_array(fds->fd[POL_ENTRIES], bytes, &fds->entries_len);
+	m = pol_mmap_array(g->fd[POL_ENTRIES], bytes, &g->entries_len);
 	if (!m)
 		return vosfp__fail(h, -errno, "cannot map a policy list: %s", strerror(errno));
-	fds->entries = m;
-	fds->entries_room = bytes / sizeof(struct vosfp_entry) / 2;
+	g->entries = m;
+	g->entries_room = bytes / sizeof(struct vosfp_entry) / 2;
 	return 0;
 }
 
-int pol_entries_read(struct vosfp *h, struct pol_fds *fds, uint32_t half, size_t count,
-		     struct pol_entry **out, size_t *n)
+int pol_entries_read(struct vosfp *h, struct pol_gen *g, struct pol_entry **out, size_t *n)
 {
+	size_t count = g->rec->entries;
 	struct pol_entry *all = malloc((count ? count : 1) * sizeof(*all));
-	int err = all ? entries_map(h, fds) : vosfp__fail(h, -ENOMEM, "out of memory");
+	int err = all ? entries_map(h, g) : vosfp__fail(h, -ENOMEM, "out of memory");
 
 	*out = NULL;
 	*n = 0;
-	if (!err && count > fds->entries_room)
+	if (!err && count > g->entries_room)
 		err = vosfp__fail(h, -EIO, "the policy state does not match its entries");
 	if (err) {
 		free(all);
 		return err;
 	}
-	memcpy(all, fds->entries + (half & 1) * fds->entries_room, count * sizeof(*all));
+	memcpy(all, g->entries + (g->rec->entries_half & 1) * g->entries_room,
+	       count * sizeof(*all));
 	*out = all;
 	*n = count;
 	return 0;
@@ -411,8 +414,8 @@ static int write_table(struct pol_table *t, const struct table_ops *ops, const v
 	return err;
 }
 
-#define WRITE_TABLE(fds, kind, old, n_old, new, n_new, type, cmp, del)                      \
-	write_table(&(fds)->tbl[kind], &table_ops[kind], old, n_old, new, n_new, sizeof(type), \
+#define WRITE_TABLE(g, kind, old, n_old, new, n_new, type, cmp, del)                        \
+	write_table(&(g)->tbl[kind], &table_ops[kind], old, n_old, new, n_new, sizeof(type), \
 		    offsetof(type, val), sizeof(((type *)0)->val), cmp, del)
 
 /*
@@ -439,7 +442,9 @@ static size_t shared_bytes(int which)
  * negative errno. */
 static int shared_mem(struct vosfp *h, int which, char **out)
 {
-	if (!h->shared_mem[which]) {
+	void **mem = &h->pol->shared_mem[which];
+
+	if (!*mem) {
 		int fd = h->map_fd[which ? MAP_PBLOOM6 : MAP_PBITS4];
 		size_t len;
 		void *m = pol_mmap_array(fd, shared_bytes(which), &len);
@@ -447,17 +452,17 @@ static int shared_mem(struct vosfp *h, int which, char **out)
 		if (!m)
 			return vosfp__fail(h, -errno, "cannot map the policy's %s array: %s",
 					   which ? "Bloom" : "bits", strerror(errno));
-		h->shared_mem[which] = m;
+		*mem = m;
 	}
-	*out = h->shared_mem[which];
+	*out = *mem;
 	return 0;
 }
 
 void pol_shared_unmap(struct vosfp *h)
 {
 	for (int which = 0; which < 2; which++)
-		if (h->shared_mem[which])
-			munmap(h->shared_mem[which], pol_mmap_len(shared_bytes(which)));
+		if (h->pol->shared_mem[which])
+			munmap(h->pol->shared_mem[which], pol_mmap_len(shared_bytes(which)));
 }
 
 static int read_shared(struct vosfp *h, int which, __u32 base, void *out, size_t words)
@@ -471,17 +476,17 @@ static int read_shared(struct vosfp *h, int which, __u32 base, void *out, size_t
 	return err;
 }
 
-int pol_shared_read(struct vosfp *h, const struct pol_fds *fds, struct vosfp_bits4 *bits,
+int pol_shared_read(struct vosfp *h, const struct pol_gen *g, struct vosfp_bits4 *bits,
 		    uint64_t *bloom)
 {
-	int err = read_shared(h, 0, fds->bits_base, bits, VOSFP_BITS4_WORDS);
+	int err = read_shared(h, 0, g->bits_base, bits, VOSFP_BITS4_WORDS);
 
-	return err ? err : read_shared(h, 1, fds->bloom_base, bloom, VOSFP_BLOOM6_WORDS);
+	return err ? err : read_shared(h, 1, g->bloom_base, bloom, VOSFP_BLOOM6_WORDS);
 }
 
-int pol_bloom_read(struct vosfp *h, const struct pol_fds *fds, uint64_t *bloom)
+int pol_bloom_read(struct vosfp *h, const struct pol_gen *g, uint64_t *bloom)
 {
-	return read_shared(h, 1, fds->bloom_base, bloom, VOSFP_BLOOM6_WORDS);
+	return read_shared(h, 1, g->bloom_base, bloom, VOSFP_BLOOM6_WORDS);
 }
 
 /* The words of new that differ from old (NULL: all zero), from index base,
@@ -514,7 +519,7 @@ static int write_words(struct vosfp *h, int which, __u32 base, const void *old, 
  * keys go in about as fast as memory is written, where a kernel hash took
  * a bucket-locked insert each.
  */
-static int write_tables(struct pol_fds *fds, const struct pol_model *old,
+static int write_tables(struct pol_gen *g, const struct pol_model *old,
 			const struct pol_model *new, bool del)
 {
 	static const struct pol_model empty;
@@ -522,13 +527,13 @@ static int write_tables(struct pol_fds *fds, const struct pol_model *old,
 
 	if (!old)
 		old = &empty;
-	err = WRITE_TABLE(fds, TBL_SLOT, old->slots, old->n_slots, new->slots, new->n_slots,
+	err = WRITE_TABLE(g, TBL_SLOT, old->slots, old->n_slots, new->slots, new->n_slots,
 			  struct pol_slot, pol_slot_cmp, del);
 	if (!err)
-		err = WRITE_TABLE(fds, TBL_HOST, old->hosts, old->n_hosts, new->hosts,
+		err = WRITE_TABLE(g, TBL_HOST, old->hosts, old->n_hosts, new->hosts,
 				  new->n_hosts, struct pol_host, pol_host_cmp, del);
 	if (!err)
-		err = WRITE_TABLE(fds, TBL_NET6, old->nets, old->n_nets, new->nets, new->n_nets,
+		err = WRITE_TABLE(g, TBL_NET6, old->nets, old->n_nets, new->nets, new->n_nets,
 				  struct pol_net6, pol_net6_cmp, del);
 	/* All of it before the bits that lead to it (the compiler may
 	 * otherwise move those stores ahead of these). */
@@ -536,35 +541,37 @@ static int write_tables(struct pol_fds *fds, const struct pol_model *old,
 	return err == -ENOSPC ? POL_TABLES_FULL : err;
 }
 
-int pol_model_write(struct vosfp *h, struct pol_fds *fds, const struct pol_model *old,
+int pol_model_write(struct vosfp *h, struct pol_gen *g, const struct pol_model *old,
 		    const struct vosfp_bits4 *old_bits, const uint64_t *old_bloom,
 		    const struct pol_model *new)
 {
-	int err = write_tables(fds, old, new, false);
+	int err = write_tables(g, old, new, false);
 
 	if (!old_bits && old)
 		old_bits = old->bits;
 	if (!old_bloom && old)
 		old_bloom = old->bloom;
 	if (!err)
-		err = write_words(h, 0, fds->bits_base, old_bits, new->bits, VOSFP_BITS4_WORDS);
+		err = write_words(h, 0, g->bits_base, old_bits, new->bits, VOSFP_BITS4_WORDS);
 	if (!err)
-		err = write_words(h, 1, fds->bloom_base, old_bloom, new->bloom, VOSFP_BLOOM6_WORDS);
+		err = write_words(h, 1, g->bloom_base, old_bloom, new->bloom, VOSFP_BLOOM6_WORDS);
 	if (!err && old)
-		err = write_tables(fds, old, new, true);
+		err = write_tables(g, old, new, true);
 	return err;
 }
 
-int pol_entries_write(struct vosfp *h, struct pol_fds *fds, uint32_t half,
-		      const struct pol_entry *e, size_t n)
+int pol_entries_write(struct vosfp *h, struct pol_gen *g, const struct pol_entry *e, size_t n)
 {
-	int err = entries_map(h, fds);
+	uint32_t half = (g->rec->entries_half & 1) ^ 1;
+	int err = entries_map(h, g);
 
 	if (err)
 		return err;
-	if (n > fds->entries_room) /* callers size the array or check first */
+	if (n > g->entries_room) /* callers size the array or check first */
 		return vosfp__fail(h, -ENOSPC, "a policy list's entries overflow their array");
 	/* No packet reads these: a plain copy, into the half not in use. */
-	memcpy(fds->entries + (half & 1) * fds->entries_room, e, n * sizeof(*e));
+	memcpy(g->entries + half * g->entries_room, e, n * sizeof(*e));
+	g->rec->entries = (uint32_t)n;
+	g->rec->entries_half = half;
 	return 0;
 }

@@ -85,4 +85,9 @@ int pol_slot_cmp(const void *a, const void *b);
 int pol_host_cmp(const void *a, const void *b);
 int pol_net6_cmp(const void *a, const void *b);
 
+/* Sort e[0..n) in pol_entry_cmp order (memcmp of the key), with pol_sort
+ * (sort.h). Equal keys keep no particular order. Falls back to qsort when
+ * memory is short: always sorts. */
+void pol_sort_entries(struct pol_entry *e, size_t n);
+
 #endif /* VOSFP_POLICY_MODEL_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Block and allow lists: the public calls. The lists live in the maps of
- * policy_store.c, derived by policy_model.c, changed by policy_apply.c.
+ * store.c, derived by model.c, changed by apply.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,20 +12,8 @@
 #include <bpf/bpf.h>
 
 #include "internal.h"
-#include "policy.h"
-#include "policy_store.h"
-
-static const char *const list_names[] = { "block", "allow" };
-
-VOSFP_API int vosfp_list_count(void)
-{
-	return 2;
-}
-
-VOSFP_API const char *vosfp_list_name(int list)
-{
-	return list == VOSFP_LIST_BLOCK || list == VOSFP_LIST_ALLOW ? list_names[list] : NULL;
-}
+#include "engine.h"
+#include "store.h"
 
 static const char *family_name(int family)
 {
@@ -75,7 +63,7 @@ VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix
 
 		snprintf(detail, sizeof(detail), "%s", h->err); /* h->err is rewritten */
 		return vosfp__fail(h, err, "%s: %s list full (%s): %s; reopen with a larger "
-				   "capacity (a new pin root)", prefix, list_names[list],
+				   "capacity (a new pin root)", prefix, vosfp_list_name(list),
 				   family_name(p.family), detail);
 	}
 	if (err)
@@ -122,7 +110,7 @@ VOSFP_API int vosfp_policy_remove(struct vosfp *h, int list, const char *prefix)
 		return err;
 	if (!present)
 		return vosfp__fail(h, -ENOENT, "%s: not on the %s list", prefix,
-				   list_names[list]);
+				   vosfp_list_name(list));
 	return vosfp__ok(h);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Entries -> derived lookup structure (see policy_model.h). Prefixes are
+ * Entries -> derived lookup structure (see model.h). Prefixes are
  * expanded to the granularity the program looks at: IPv4 /24 bits and
  * slots, IPv4 hosts for expiring /25../32, IPv6 levels that are multiples
  * of 8. Overlapping entries merge: permanent wins, else the latest expiry.
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy_model.h"
-#include "policy_sort.h"
+#include "model.h"
+#include "sort.h"
 
 /* A growable array of fixed-size elements, bounded by limit. */
 struct vec {
@@ -177,7 +177,7 @@ static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
 	bloom[bit >> 6] |= 1ull << (bit & 63);
 }
 
-/* Radix-sort heads (policy_sort.h) of the derived records. */
+/* Radix-sort heads (sort.h) of the derived records. */
 static uint64_t slot_head(const void *r)
 {
 	return (uint64_t)((const struct pol_slot *)r)->slot << 32;
@@ -339,4 +339,16 @@ void pol_model_free(struct pol_model *m)
 	free(m->hosts);
 	free(m->nets);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Sorting entries is the model's, not the sorter's: sort.c knows no
+ * record type. */
+static uint64_t entry_head(const void *e)
+{
+	return pol_be64_at(&((const struct pol_entry *)e)->key);
+}
+
+void pol_sort_entries(struct pol_entry *e, size_t n)
+{
+	pol_sort(e, n, sizeof(*e), entry_head, pol_entry_cmp);
 }
