@@ -51,7 +51,7 @@ static int number(const char *s, size_t n, unsigned long min, unsigned long max,
 
 static int check_ports(const char *value, char *why, size_t len)
 {
-	unsigned long port;
+	unsigned long seen[VOSFP_MAX_PORTS], port;
 	int n = 0;
 
 	for (const char *p = value;; p++) {
@@ -62,11 +62,16 @@ static int check_ports(const char *value, char *why, size_t len)
 				 "commas", value);
 			return -1;
 		}
+		for (int i = 0; i < n; i++)
+			if (seen[i] == port) {
+				snprintf(why, len, "ports: '%s': port %lu given twice", value, port);
+				return -1;
+			}
 		if (n == VOSFP_MAX_PORTS) {
 			snprintf(why, len, "at most %d ports", VOSFP_MAX_PORTS);
 			return -1;
 		}
-		n++;
+		seen[n++] = port;
 		p += l;
 		if (!*p)
 			return 0;
