@@ -49,8 +49,9 @@ static int run_ports(struct cli *cli, int argc, char **argv)
 	cli_args_init(&a, cli, argc, argv);
 	if (cli_args_simple(&a, 0, 1))
 		return a.rc;
+	/* The message names the key for config; here the command says it. */
 	if (a.npos && config_value_check("ports", a.pos[0], why, sizeof(why)))
-		return cli_usage(cli, "%s", why);
+		return cli_usage(cli, "%s", strncmp(why, "ports: ", 7) ? why : why + 7);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	return a.npos ? set_key(cli, "ports", a.pos[0]) : print_key(cli, "ports");
