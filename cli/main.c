@@ -44,10 +44,10 @@ int cli_print_version(void)
 
 /* In the order of the global help. */
 const struct cli_cmd *const cli_commands[] = {
-	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block,  &cmd_unblock,  &cmd_allow,
-	&cmd_unallow, &cmd_list,  &cmd_ban,    &cmd_unban,  &cmd_load,     &cmd_sync,
-	&cmd_ports,  &cmd_config, &cmd_stats,  &cmd_exporter, &cmd_replay, &cmd_agent,
-	&cmd_version, NULL,
+	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block,    &cmd_unblock,
+	&cmd_allow,  &cmd_unallow, &cmd_list,  &cmd_ban,      &cmd_unban,
+	&cmd_load,   &cmd_sync,   &cmd_ports,  &cmd_config,   &cmd_stats,
+	&cmd_exporter, &cmd_replay, &cmd_agent, &cmd_version, NULL,
 };
 
 int cli_usage(struct cli *cli, const char *fmt, ...)
@@ -168,8 +168,15 @@ int main(int argc, char **argv)
 		return rc;
 	if (first >= argc)
 		return cli_usage(&cli, "no command given");
-	if (!strcmp(argv[first], "help")) {
-		cli_help(NULL, stdout);
+	if (!strcmp(argv[first], "help")) { /* help [COMMAND] */
+		const struct cli_cmd *cmd = NULL;
+
+		for (int c = 0; first + 1 < argc && cli_commands[c]; c++)
+			if (!strcmp(cli_commands[c]->name, argv[first + 1]))
+				cmd = cli_commands[c];
+		if (first + 1 < argc && (!cmd || first + 2 < argc))
+			return cli_usage(&cli, "help takes one command's name, or nothing");
+		cli_help(cmd, stdout);
 		return EXIT_OK;
 	}
 	for (int c = 0; cli_commands[c]; c++) {
