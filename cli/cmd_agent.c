@@ -151,7 +151,7 @@ const struct cli_cmd cmd_agent = {
 	"agent", run_agent,
 	"[--amqp URL] [--sync LIST=FILE...] [OPTIONS]",
 	"The node agent: owns the pin root, serves the control socket (ban, unban, block,\n"
-	"unblock and list bans for callers without CAP_BPF), joins the fleet over RabbitMQ\n"
-	"and publishes the program's automatic bans.\n",
+	"unblock and list bans for callers without CAP_BPF), joins the fleet over\n"
+	"RabbitMQ and publishes the program's automatic bans.\n",
 	agent_opts,
 };

@@ -401,7 +401,9 @@ static int run_sync(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_sync = {
-	"sync", run_sync, "[--watch] LIST=FILE... (block=FILE, allow=FILE)",
-	"Make the lists equal to policy files, each change atomic; one sync per pin root.\n",
+	"sync", run_sync, "[--watch] LIST=FILE...",
+	"Make the lists equal to policy files (LIST=FILE: block=FILE, allow=FILE; a list\n"
+	"may be named several times), each list replaced atomically. One sync per pin\n"
+	"root.\n",
 	sync_opts,
 };

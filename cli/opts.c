@@ -237,18 +237,48 @@ static void print_opt(FILE *out, const struct cli_opt *o)
 	}
 }
 
+/* prefix, then text broken before a " [" where a line would pass
+ * HELP_WIDTH, continued under the text's first column. */
+static void print_synopsis(FILE *out, const char *prefix, const char *text)
+{
+	int indent = (int)strlen(prefix), col = indent;
+
+	if (!*text) { /* no trailing blanks */
+		while (indent > 0 && prefix[indent - 1] == ' ')
+			indent--;
+		fprintf(out, "%.*s\n", indent, prefix);
+		return;
+	}
+	fputs(prefix, out);
+	while (*text) {
+		const char *next = strstr(text + 1, " [");
+		int n = next ? (int)(next - text) : (int)strlen(text);
+
+		if (col > indent && col + n > HELP_WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+			if (*text == ' ') {
+				text++;
+				n--;
+			}
+		}
+		fprintf(out, "%.*s", n, text);
+		col += n;
+		text += n;
+	}
+	fputc('\n', out);
+}
+
 void cli_help(const struct cli_cmd *cmd, FILE *out)
 {
+	char prefix[64];
+
 	if (!cmd) {
 		fprintf(out, "usage: vosfp [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
-			     "       vosfp --help | --version\n\nCommands:\n");
+			     "       vosfp --help | --version | help [COMMAND]\n\nCommands:\n");
 		for (int i = 0; cli_commands[i]; i++) {
-			const char *syn = cli_commands[i]->synopsis;
-			int n = (int)strcspn(syn, "\n");
-
-			/* A long synopsis in full is in the command's help. */
-			fprintf(out, "  %-9s %.*s%s\n", cli_commands[i]->name, n, syn,
-				syn[n] ? " ..." : "");
+			snprintf(prefix, sizeof(prefix), "  %-9s ", cli_commands[i]->name);
+			print_synopsis(out, prefix, cli_commands[i]->synopsis);
 		}
 		fprintf(out, "\n'vosfp COMMAND --help' describes a command and its options.\n"
 			     "\nGlobal options (before or after the command):\n");
@@ -260,9 +290,9 @@ void cli_help(const struct cli_cmd *cmd, FILE *out)
 			     "Exit status: 0 success, 1 operational error, 2 usage error.\n");
 		return;
 	}
-	fprintf(out, "usage: vosfp [GLOBAL OPTIONS] %s %s\n\n%s", cmd->name, cmd->synopsis,
-		cmd->summary);
-	fprintf(out, "\nOptions:\n");
+	snprintf(prefix, sizeof(prefix), "usage: vosfp [GLOBAL OPTIONS] %s ", cmd->name);
+	print_synopsis(out, prefix, cmd->synopsis);
+	fprintf(out, "\n%s\nOptions:\n", cmd->summary);
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++)
 		print_opt(out, o);
 	print_opt(out, &help_opt);

@@ -50,8 +50,11 @@ check "a value missing at the end" 2 "$(rc_of v block 192.0.2.0/24 --ttl)"
 out=$("$VOSFP" --help) && rc=0 || rc=$?
 check "vosfp --help: exit 0" 0 "$rc"
 check "vosfp --help: the global usage" 1 "$(grep -c '^usage: vosfp \[GLOBAL OPTIONS\] COMMAND' <<<"$out")"
-commands=$(awk '/^Commands:/{on=1; next} on && /^$/{exit} on {print $1}' <<<"$out")
+commands=$(awk '/^Commands:/{on=1; next} on && /^$/{exit} on && /^  [a-z]/ {print $1}' <<<"$out")
 check "vosfp --help lists the 19 commands" 19 "$(wc -w <<<"$commands")"
+check "vosfp --help fits 80 columns" 0 "$("$VOSFP" --help | awk 'length > 80' | wc -l)"
+check "vosfp help is vosfp --help" "$("$VOSFP" --help)" "$("$VOSFP" help)"
+check "vosfp help with no such command: exit 2" 2 "$(rc_of "$VOSFP" help frobnicate)"
 for cmd in $commands; do
 	for flag in --help -h; do
 		out=$("$VOSFP" "$cmd" "$flag" 2>/tmp/vosfp-conv-err.$$) && rc=0 || rc=$?
@@ -62,6 +65,8 @@ for cmd in $commands; do
 		check "$cmd $flag: nothing on stderr" "" "$err"
 	done
 	check "$cmd --help lists -h, --help" 1 "$("$VOSFP" "$cmd" --help | grep -c -- '-h, --help')"
+	check "$cmd --help fits 80 columns" 0 "$("$VOSFP" "$cmd" --help | awk 'length > 80' | wc -l)"
+	check "vosfp help $cmd is vosfp $cmd --help" "$("$VOSFP" "$cmd" --help)" "$("$VOSFP" help "$cmd")"
 	out=$("$VOSFP" "$cmd" --no-such-option 2>/tmp/vosfp-conv-err.$$) && rc=0 || rc=$?
 	err=$(cat /tmp/vosfp-conv-err.$$)
 	check "$cmd --no-such-option: exit 2" 2 "$rc"

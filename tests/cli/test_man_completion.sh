@@ -27,7 +27,7 @@ for page in vosfp.8 libvosfp.3; do
 	check "$page fits 80 columns" 0 "$wide"
 done
 rendered=$(MANWIDTH=80 man -l "$mandir/vosfp.8" 2>/dev/null)
-commands=$("$VOSFP" --help | awk '/^Commands:/{on=1; next} on && /^$/{exit} on {print $1}')
+commands=$("$VOSFP" --help | awk '/^Commands:/{on=1; next} on && /^$/{exit} on && /^  [a-z]/ {print $1}')
 check "the tool lists commands" 19 "$(wc -w <<<"$commands")"
 for cmd in $commands; do
 	# A subsection heading is indented three spaces in the rendered page.
