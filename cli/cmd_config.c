@@ -2,6 +2,7 @@
 /* ports, config */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -71,6 +72,33 @@ static const struct cli_opt config_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* A value as JSON of its kind: numbers as numbers, ports as an array of
+ * numbers, on/off as a boolean; what does not parse as its kind stays text
+ * rather than being misread. */
+static void json_value(struct jsonw *j, const char *key, const char *value)
+{
+	enum config_kind kind = config_value_kind(key);
+	char *end;
+
+	if (kind == CONFIG_ON_OFF && (!strcmp(value, "on") || !strcmp(value, "off"))) {
+		jsonw_bool(j, key, !strcmp(value, "on"));
+	} else if (kind == CONFIG_NUMBER && *value && strtoull(value, &end, 10) < UINT64_MAX &&
+		   !*end) {
+		jsonw_uint(j, key, strtoull(value, NULL, 10));
+	} else if (kind == CONFIG_PORTS && *value && strspn(value, "0123456789,") ==
+		   strlen(value)) {
+		jsonw_begin_array(j, key);
+		for (const char *p = value; *p; p = *end ? end + 1 : end) {
+			jsonw_uint(j, NULL, strtoull(p, &end, 10));
+			if (end == p) /* an empty field: not what the library prints */
+				break;
+		}
+		jsonw_end_array(j);
+	} else {
+		jsonw_string(j, key, value);
+	}
+}
+
 /* Every setting, read before anything is printed. */
 static int print_all(struct cli *cli, int json)
 {
@@ -94,7 +122,7 @@ static int print_all(struct cli *cli, int json)
 	jsonw_document(&j, stdout);
 	jsonw_begin_object(&j, "config");
 	for (int i = 0; i < n; i++)
-		jsonw_string(&j, vosfp_config_key_name(i), values[i]);
+		json_value(&j, vosfp_config_key_name(i), values[i]);
 	jsonw_end_object(&j);
 	jsonw_end_object(&j);
 	jsonw_finish(&j);

@@ -9,11 +9,14 @@
 
 #include "config_check.h"
 
-enum kind { ON_OFF, NUMBER, PORTS, WORDS };
+#define ON_OFF CONFIG_ON_OFF
+#define NUMBER CONFIG_NUMBER
+#define PORTS CONFIG_PORTS
+#define WORDS CONFIG_TEXT
 
 static const struct {
 	const char *key;
-	enum kind kind;
+	enum config_kind kind;
 	unsigned long min, max;
 } forms[] = {
 	{ "ports", PORTS, 1, 65535 },
@@ -116,4 +119,12 @@ int config_value_check(const char *key, const char *value, char *why, size_t len
 		}
 	}
 	return 0; /* a key this tool does not know the form of: the library decides */
+}
+
+enum config_kind config_value_kind(const char *key)
+{
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (!strcmp(key, forms[i].key))
+			return forms[i].kind;
+	return CONFIG_TEXT;
 }

@@ -12,4 +12,9 @@
  */
 int config_value_check(const char *key, const char *value, char *why, size_t len);
 
+/* What a key's value is, for config --json: a number, a port list, on/off,
+ * or text (also for a key this tool does not know). */
+enum config_kind { CONFIG_ON_OFF, CONFIG_NUMBER, CONFIG_PORTS, CONFIG_TEXT };
+enum config_kind config_value_kind(const char *key);
+
 #endif

@@ -52,7 +52,9 @@ def section_of(secs, cmd):
 
 
 help_text = run("--help")
-commands = re.findall(r"^  ([a-z]+)(?: |$)", help_text[help_text.index("Commands:"):help_text.index("Global options")], re.M)
+commands = re.findall(r"^  ([a-z]+)(?: |$)",
+                      help_text[help_text.index("Commands:"):help_text.index("Global options")],
+                      re.M)
 commands = [c for c in commands if c]
 check("the tool lists 19 commands", 19, len(commands))
 man, md = sections(SCD), sections(MD)

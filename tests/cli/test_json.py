@@ -73,7 +73,7 @@ def numbers(what, obj, path=""):
     elif isinstance(obj, list):
         for v in obj:
             numbers(what, v, path + "[]")
-    elif isinstance(obj, str) and obj.isdigit() and not path.startswith(".config"):
+    elif isinstance(obj, str) and obj.isdigit():
         check("%s: %s is a number" % (what, path), "number", "string " + obj)
 
 
@@ -118,7 +118,13 @@ try:
     if doc:
         check("config: every key", True,
               {"ports", "ban_ttl", "autoban", "stealth_methods"} <= set(doc["config"]))
-        check("config: the ports set", "5060,5080", doc["config"]["ports"])
+        cfg = doc["config"]
+        check("config: the ports set, as numbers", [5060, 5080], cfg["ports"])
+        check("config: ban_ttl is a number", 3600, cfg["ban_ttl"])
+        check("config: rate_limit is a number", 0, cfg["rate_limit"])
+        check("config: autoban on is true", True, cfg["autoban"])
+        check("config: trusted_only off is false", False, cfg["trusted_only"])
+        check("config: stealth_methods is text", "OPTIONS", cfg["stealth_methods"])
     # A capture whose file name is not UTF-8.
     cap = os.path.join(tmp.encode(), b"cap\xfe\xff.pcap")
     subprocess.run([sys.executable, MAKE_CAPTURE, cap, "pcap"], check=True)
