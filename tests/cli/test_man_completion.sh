@@ -62,5 +62,16 @@ check "stats' options" "--pin-root --prometheus" "$(complete_words "$VOSFP" stat
 check "stats' --watch" "--watch" "$(complete_words "$VOSFP" stats --json --w)"
 check "ban's --ttl" "--ttl" "$(complete_words "$VOSFP" ban 192.0.2.1 --t)"
 check "sync's list names" "allow= block=" "$(complete_words "$VOSFP" sync "")"
+# The completion's config keys are the library's (as root: the key list
+# needs an open pin root).
+if [ "$(id -u)" = 0 ] && [ -d /sys/fs/bpf ]; then
+	pin=/sys/fs/bpf/vosfp-tmc-$$-$RANDOM
+	trap 'rm -rf "$pin"' EXIT
+	keys=$("$VOSFP" --pin-root "$pin" config --json |
+		python3 -c 'import json, sys; print(" ".join(sorted(json.load(sys.stdin)["config"])))')
+	check "every config key completes, and no other" "$keys" "$(complete_words "$VOSFP" config "")"
+else
+	echo "note: not root; the config keys are not compared with the library's"
+fi
 echo "man-completion: $fails failed"
 [ $fails -eq 0 ]
