@@ -107,8 +107,8 @@ static int run_agent(struct cli *cli, int argc, char **argv)
 		const char *val = a.optarg;
 
 		if (!*val)
-			return cli_usage(cli, "%s needs a value", agent_opts[c - OPT_CMD].name);
-		if (c < OPT_MIN_PREFIX4) {
+			return cli_usage(cli, "--%s needs a value", agent_opts[c - OPT_CMD].name);
+		if (c < OPT_MIN_PREFIX4) { /* the text options come first in the enum */
 			*str[c - OPT_CMD] = val;
 		} else if (c == OPT_SYNC) {
 			rc = add_sync(cli, &o, val);

@@ -44,9 +44,9 @@ int cli_print_version(void)
 
 /* In the order of the global help. */
 const struct cli_cmd *const cli_commands[] = {
-	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block,    &cmd_unblock,
-	&cmd_allow,  &cmd_unallow, &cmd_list,  &cmd_ban,      &cmd_unban,
-	&cmd_load,   &cmd_sync,   &cmd_ports,  &cmd_config,   &cmd_stats,
+	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block, &cmd_unblock,
+	&cmd_allow, &cmd_unallow, &cmd_list, &cmd_ban, &cmd_unban,
+	&cmd_load, &cmd_sync, &cmd_ports, &cmd_config, &cmd_stats,
 	&cmd_exporter, &cmd_replay, &cmd_agent, &cmd_version, NULL,
 };
 
