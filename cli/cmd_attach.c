@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "opts.h"
 #include "sync_state.h"
 
 static int parse_mode(const char *text)
@@ -15,49 +16,80 @@ static int parse_mode(const char *text)
 	return -1;
 }
 
-int cmd_attach(struct cli *cli, int argc, char **argv)
+enum { OPT_MODE = OPT_CMD, OPT_MULTIPROG, OPT_JSON };
+
+static const struct cli_opt attach_opts[] = {
+	{ "mode", OPT_MODE, "MODE", "auto (native, else generic), native or generic" },
+	{ "multiprog", OPT_MULTIPROG, NULL,
+	  "through libxdp's dispatcher, next to other libxdp programs (xdp-filter)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_attach(struct cli *cli, int argc, char **argv)
 {
 	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = VOSFP_MODE_AUTO };
-	const char *usage = "expected IFACE [--mode auto|native|generic] [--multiprog]";
-	int got = 0, err;
+	struct cli_args a;
+	const char *ifname;
+	int got = 0, err, c;
 
-	if (argc < 1 || argv[0][0] == '-')
-		return cli_usage(cli, usage);
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
-			opts.mode = parse_mode(argv[++i]);
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0) {
+		if (c == OPT_MODE) {
+			opts.mode = parse_mode(a.optarg);
 			if (opts.mode < 0)
 				return cli_usage(cli, "--mode must be auto, native or generic");
-		} else if (!strcmp(argv[i], "--multiprog")) {
-			opts.flags |= VOSFP_ATTACH_MULTIPROG;
 		} else {
-			return cli_usage(cli, usage);
+			opts.flags |= VOSFP_ATTACH_MULTIPROG;
 		}
 	}
+	if (c < 0)
+		return a.rc;
+	if (a.npos != 1)
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
+	ifname = a.pos[0];
+	if (cli_check_ifname(cli, ifname))
+		return EXIT_USAGE;
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_attach_ex(cli->h, argv[0], &opts, &got);
+	err = vosfp_attach_ex(cli->h, ifname, &opts, &got);
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: attached in %s mode%s\n", argv[0], vosfp_mode_name(got),
+	printf("%s: attached in %s mode%s\n", ifname, vosfp_mode_name(got),
 	       opts.flags & VOSFP_ATTACH_MULTIPROG ? " through libxdp's dispatcher" : "");
 	return EXIT_OK;
 }
 
-int cmd_detach(struct cli *cli, int argc, char **argv)
+const struct cli_cmd cmd_attach = {
+	"attach", run_attach, "IFACE [--mode auto|native|generic] [--multiprog]",
+	"Attach the filter to IFACE and print the mode obtained. The attachment outlives\n"
+	"the command (a pinned bpf_link).\n",
+	attach_opts,
+};
+
+static int run_detach(struct cli *cli, int argc, char **argv)
 {
+	struct cli_args a;
 	int err;
 
-	if (argc != 1)
-		return cli_usage(cli, "expected IFACE");
+	cli_args_init(&a, cli, argc, argv);
+	if (cli_args_simple(&a, 1, 1))
+		return a.rc;
+	if (cli_check_ifname(cli, a.pos[0]))
+		return EXIT_USAGE;
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_detach(cli->h, argv[0]);
+	err = vosfp_detach(cli->h, a.pos[0]);
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: detached\n", argv[0]);
+	printf("%s: detached\n", a.pos[0]);
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_detach = {
+	"detach", run_detach, "IFACE",
+	"Detach the filter from IFACE (in this network namespace).\n",
+	NULL,
+};
 
 /* The state the status command reports, gathered before printing so that a
  * failure prints nothing half-done. */
@@ -70,6 +102,8 @@ struct status {
 	} att[64];
 	int64_t lists[2], capacity[2];
 	char ports[128];
+	uint16_t portv[VOSFP_MAX_PORTS];
+	int nports;
 	struct vosfp_ban_stats bans;
 };
 
@@ -100,6 +134,9 @@ static int gather(struct cli *cli, struct status *st)
 	err = vosfp_ban_stats(cli->h, &st->bans); /* printed by cmd_bans.c */
 	if (err)
 		return err;
+	st->nports = vosfp_config_get_ports(cli->h, st->portv, VOSFP_MAX_PORTS);
+	if (st->nports < 0)
+		return st->nports;
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
 
@@ -111,13 +148,24 @@ static const char *mode_text(int mode, uint32_t prog_id)
 	return mode == VOSFP_MODE_AUTO ? "unknown" : vosfp_mode_name(mode);
 }
 
-int cmd_status(struct cli *cli, int argc, char **argv)
+static const struct cli_opt status_opts[] = {
+	{ "json", OPT_JSON, NULL, "one JSON object (schema 1)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_status(struct cli *cli, int argc, char **argv)
 {
-	int json = cli_json_flag(argc, argv), err;
+	struct cli_args a;
+	int json = 0, err, c;
 	struct status st;
 
-	if (json < 0)
-		return cli_usage(cli, "expected [--json]");
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0)
+		json = 1;
+	if (c < 0)
+		return a.rc;
+	if (a.npos)
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = gather(cli, &st);
@@ -127,8 +175,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (json) {
 		struct jsonw j;
 
-		jsonw_init(&j, stdout);
-		jsonw_begin_object(&j, NULL);
+		jsonw_document(&j, stdout);
 		jsonw_string(&j, "version", vosfp_version());
 		jsonw_begin_array(&j, "attachments");
 		for (int i = 0; i < st.n; i++) {
@@ -147,7 +194,10 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		for (int l = 0; l < 2; l++)
 			jsonw_uint(&j, vosfp_list_name(l), (uint64_t)st.capacity[l]);
 		jsonw_end_object(&j);
-		jsonw_string(&j, "ports", st.ports);
+		jsonw_begin_array(&j, "ports");
+		for (int i = 0; i < st.nports && i < VOSFP_MAX_PORTS; i++)
+			jsonw_uint(&j, NULL, st.portv[i]);
+		jsonw_end_array(&j);
 		bans_json(&j, &st.bans);
 		jsonw_end_object(&j);
 		jsonw_finish(&j);
@@ -170,3 +220,9 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	bans_text(stdout, &st.bans);
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_status = {
+	"status", run_status, "[--json]",
+	"Attachments, list sizes and capacities, SIP ports, the last sync, ban tables.\n",
+	status_opts,
+};

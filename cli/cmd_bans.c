@@ -8,55 +8,102 @@
 #include "commands.h"
 #include "control_client.h"
 #include "json.h"
+#include "opts.h"
 
 #define DEFAULT_BAN_TTL 3600
+#define MAX_BAN_TTL 2592000 /* the library's limit: 30 days */
 
-int cmd_ban(struct cli *cli, int argc, char **argv)
+enum { OPT_TTL = OPT_CMD };
+
+static const struct cli_opt ban_opts[] = {
+	{ "ttl", OPT_TTL, "DURATION", "how long the ban lasts: 1 s to 30d (default 1h)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* A ban is for one address, never a prefix: checked here so that a typo is
+ * a usage error before privileges or the agent's socket come into it. */
+static int check_address(struct cli *cli, const char *addr)
 {
-	unsigned long ttl = DEFAULT_BAN_TTL;
-	int err;
+	char why[256];
 
-	if (argc == 3 && !strcmp(argv[1], "--ttl")) {
-		char *end;
+	if (strchr(addr, '/'))
+		return cli_usage(cli, "%s: a ban is for one address, not a prefix (use block "
+				 "--ttl for a prefix)", addr);
+	if (vosfp_prefix_check(addr, NULL, 0, why, sizeof(why)))
+		return cli_usage(cli, "%s", why);
+	return EXIT_OK;
+}
 
-		errno = 0;
-		ttl = strtoul(argv[2], &end, 10);
-		if (*end || errno || ttl == 0 || ttl > 2592000 || argv[2][0] == '-')
-			return cli_usage(cli, "--ttl takes seconds from 1 to 2592000");
-	} else if (argc != 1) {
-		return cli_usage(cli, "expected ADDRESS [--ttl SECONDS]");
+static int run_ban(struct cli *cli, int argc, char **argv)
+{
+	uint32_t ttl = DEFAULT_BAN_TTL;
+	struct cli_args a;
+	const char *addr;
+	int err, c;
+
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0) {
+		/* The DURATION of block and allow, within the ban table's limit. */
+		if (vosfp_duration_parse(a.optarg, &ttl) || ttl > MAX_BAN_TTL)
+			return cli_usage(cli, "--ttl takes a DURATION from 1 s to 30d (%u s): "
+					 "seconds, or N followed by s, m, h or d", MAX_BAN_TTL);
 	}
+	if (c < 0)
+		return a.rc;
+	if (a.npos != 1)
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
+	addr = a.pos[0];
+	if (check_address(cli, addr))
+		return EXIT_USAGE;
 	if (control_wanted(cli)) /* no CAP_BPF: the agent bans for us */
-		return control_ban(cli, control_wanted(cli), argv[0], (uint32_t)ttl);
+		return control_ban(cli, control_wanted(cli), addr, ttl);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_ban_add(cli->h, argv[0], (uint32_t)ttl);
+	err = vosfp_ban_add(cli->h, addr, ttl);
 	if (err == -EINVAL) {
 		fprintf(stderr, "vosfp: ban: %s\n", vosfp_last_error(cli->h));
 		return EXIT_USAGE;
 	}
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: banned for %lu seconds\n", argv[0], ttl);
+	printf("%s: banned for %u seconds\n", addr, ttl);
 	return EXIT_OK;
 }
 
-int cmd_unban(struct cli *cli, int argc, char **argv)
+const struct cli_cmd cmd_ban = {
+	"ban", run_ban, "ADDRESS [--ttl DURATION]",
+	"Ban one source address for a while (default 3600 s). Bans made by hand have a\n"
+	"table of their own that automatic bans never evict. Without CAP_BPF the agent\n"
+	"makes the ban (see --control).\n",
+	ban_opts,
+};
+
+static int run_unban(struct cli *cli, int argc, char **argv)
 {
+	struct cli_args a;
 	int err;
 
-	if (argc != 1)
-		return cli_usage(cli, "expected ADDRESS");
+	cli_args_init(&a, cli, argc, argv);
+	if (cli_args_simple(&a, 1, 1))
+		return a.rc;
+	if (check_address(cli, a.pos[0]))
+		return EXIT_USAGE;
 	if (control_wanted(cli))
-		return control_unban(cli, control_wanted(cli), argv[0]);
+		return control_unban(cli, control_wanted(cli), a.pos[0]);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_ban_remove(cli->h, argv[0]);
+	err = vosfp_ban_remove(cli->h, a.pos[0]);
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: ban lifted\n", argv[0]);
+	printf("%s: ban lifted\n", a.pos[0]);
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_unban = {
+	"unban", run_unban, "ADDRESS",
+	"Lift a ban, made by hand or automatic.\n",
+	NULL,
+};
 
 /* `list bans [--json]`: address, seconds left, what caused the ban. */
 int cmd_list_bans(struct cli *cli, int json)
@@ -75,8 +122,7 @@ int cmd_list_bans(struct cli *cli, int json)
 	if (err)
 		return cli_fail(cli, err);
 	if (json) {
-		jsonw_init(&j, stdout);
-		jsonw_begin_object(&j, NULL);
+		jsonw_document(&j, stdout);
 		jsonw_string(&j, "list", "bans");
 		jsonw_begin_array(&j, "bans");
 	}

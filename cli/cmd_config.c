@@ -2,9 +2,13 @@
 /* ports, config */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "config_check.h"
+#include "json.h"
+#include "opts.h"
 
 static int known_key(const char *key)
 {
@@ -38,33 +42,124 @@ static int set_key(struct cli *cli, const char *key, const char *value)
 	return print_key(cli, key);
 }
 
-int cmd_ports(struct cli *cli, int argc, char **argv)
+static int run_ports(struct cli *cli, int argc, char **argv)
 {
-	if (argc > 1)
-		return cli_usage(cli, "expected [PORT[,PORT...]]");
+	struct cli_args a;
+	char why[256];
+
+	cli_args_init(&a, cli, argc, argv);
+	if (cli_args_simple(&a, 0, 1))
+		return a.rc;
+	/* The message names the key for config; here the command says it. */
+	if (a.npos && config_value_check("ports", a.pos[0], why, sizeof(why)))
+		return cli_usage(cli, "%s", strncmp(why, "ports: ", 7) ? why : why + 7);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	return argc ? set_key(cli, "ports", argv[0]) : print_key(cli, "ports");
+	return a.npos ? set_key(cli, "ports", a.pos[0]) : print_key(cli, "ports");
 }
 
-int cmd_config(struct cli *cli, int argc, char **argv)
-{
-	if (argc > 2)
-		return cli_usage(cli, "expected [KEY [VALUE]]");
-	if (argc >= 1 && !known_key(argv[0]))
-		return cli_usage(cli, "unknown key '%s' (see `vosfp config`)", argv[0]);
-	if (!cli_open(cli))
-		return EXIT_FAIL;
-	if (argc == 2)
-		return set_key(cli, argv[0], argv[1]);
-	if (argc == 1)
-		return print_key(cli, argv[0]);
-	for (int i = 0; vosfp_config_key_name(i); i++) {
-		int rc = print_key(cli, vosfp_config_key_name(i));
+const struct cli_cmd cmd_ports = {
+	"ports", run_ports, "[PORT[,PORT...]]",
+	"Print the SIP ports the filter inspects (UDP and TCP), or set them: 1 to 16\n"
+	"distinct ports. Everything else passes untouched.\n",
+	NULL,
+};
 
-		if (rc)
-			return rc;
-		printf("    %s\n", vosfp_config_key_help(i));
+enum { OPT_JSON = OPT_CMD };
+
+static const struct cli_opt config_opts[] = {
+	{ "json", OPT_JSON, NULL, "every setting as one JSON object (schema 1)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* A value as JSON of its kind: numbers as numbers, ports as an array of
+ * numbers, on/off as a boolean; what does not parse as its kind stays text
+ * rather than being misread. */
+static void json_value(struct jsonw *j, const char *key, const char *value)
+{
+	enum config_kind kind = config_value_kind(key);
+	char *end;
+
+	if (kind == CONFIG_ON_OFF && (!strcmp(value, "on") || !strcmp(value, "off"))) {
+		jsonw_bool(j, key, !strcmp(value, "on"));
+	} else if (kind == CONFIG_NUMBER && *value && strtoull(value, &end, 10) < UINT64_MAX &&
+		   !*end) {
+		jsonw_uint(j, key, strtoull(value, NULL, 10));
+	} else if (kind == CONFIG_PORTS && *value && strspn(value, "0123456789,") ==
+		   strlen(value)) {
+		jsonw_begin_array(j, key);
+		for (const char *p = value; *p; p = *end ? end + 1 : end) {
+			jsonw_uint(j, NULL, strtoull(p, &end, 10));
+			if (end == p) /* an empty field: not what the library prints */
+				break;
+		}
+		jsonw_end_array(j);
+	} else {
+		jsonw_string(j, key, value);
 	}
+}
+
+/* Every setting, read before anything is printed. */
+static int print_all(struct cli *cli, int json)
+{
+	char values[32][512];
+	struct jsonw j;
+	int n = 0;
+
+	for (; vosfp_config_key_name(n) && n < 32; n++) {
+		int err = vosfp_config_get(cli->h, vosfp_config_key_name(n), values[n],
+					   sizeof(values[n]));
+
+		if (err)
+			return cli_fail(cli, err);
+	}
+	if (!json) {
+		for (int i = 0; i < n; i++)
+			printf("%s = %s\n    %s\n", vosfp_config_key_name(i), values[i],
+			       vosfp_config_key_help(i));
+		return EXIT_OK;
+	}
+	jsonw_document(&j, stdout);
+	jsonw_begin_object(&j, "config");
+	for (int i = 0; i < n; i++)
+		json_value(&j, vosfp_config_key_name(i), values[i]);
+	jsonw_end_object(&j);
+	jsonw_end_object(&j);
+	jsonw_finish(&j);
 	return EXIT_OK;
 }
+
+static int run_config(struct cli *cli, int argc, char **argv)
+{
+	struct cli_args a;
+	int json = 0, c;
+	char why[256];
+
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0)
+		json = 1;
+	if (c < 0)
+		return a.rc;
+	if (a.npos > 2 || (json && a.npos))
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
+	if (a.npos >= 1 && !known_key(a.pos[0]))
+		return cli_usage(cli, "unknown key '%s' (see `vosfp config`)", a.pos[0]);
+	if (a.npos == 2 && config_value_check(a.pos[0], a.pos[1], why, sizeof(why)))
+		return cli_usage(cli, "%s", why);
+	if (!cli_open(cli))
+		return EXIT_FAIL;
+	if (a.npos == 2)
+		return set_key(cli, a.pos[0], a.pos[1]);
+	if (a.npos == 1)
+		return print_key(cli, a.pos[0]);
+	return print_all(cli, json);
+}
+
+const struct cli_cmd cmd_config = {
+	"config", run_config, "[KEY [VALUE]] | --json",
+	"Print every setting with its description, one setting, or set one (it takes\n"
+	"effect at once, also while attached). Keys: ports, stealth_methods,\n"
+	"malformed_drop, trusted_only, user_agents, rate_limit, rate_burst, autoban,\n"
+	"ban_ttl, verified_ttl.\n",
+	config_opts,
+};

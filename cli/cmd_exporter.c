@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "listen_addr.h"
 #include "number.h"
+#include "opts.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -87,35 +88,46 @@ struct exporter_opts {
 	unsigned timeout, per_ip, max_connections;
 };
 
+enum { OPT_LISTEN = OPT_CMD, OPT_TIMEOUT, OPT_PER_IP, OPT_MAX_CONNECTIONS };
+
+static const struct cli_opt exporter_opts[] = {
+	{ "listen", OPT_LISTEN, "ADDR:PORT", "where to serve (127.0.0.1:9436, [::1]:9436)" },
+	{ "timeout", OPT_TIMEOUT, "SECONDS", "close connections idle that long (default 10)" },
+	{ "per-ip-limit", OPT_PER_IP, "N", "connections one address may hold (default 4)" },
+	{ "max-connections", OPT_MAX_CONNECTIONS, "N", "connections in all (default 64)" },
+	{ NULL, 0, NULL, NULL },
+};
+
 static int parse_opts(struct cli *cli, int argc, char **argv, struct exporter_opts *o)
 {
 	static const char expected[] =
 		"expected --listen ADDRESS:PORT [--timeout SECONDS] [--per-ip-limit N] "
 		"[--max-connections N]";
+	struct cli_args a;
+	int c;
 
-	for (int i = 0; i < argc; i += 2) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0) {
+		const char *val = a.optarg;
 
-		if (!val)
-			return cli_usage(cli, "%s needs a value; %s", opt, expected);
-		if (!strcmp(opt, "--listen")) {
+		if (c == OPT_LISTEN) {
 			o->listen = val;
-		} else if (!strcmp(opt, "--timeout")) {
+		} else if (c == OPT_TIMEOUT) {
 			if (parse_count(val, MAX_TIMEOUT, &o->timeout))
 				return cli_usage(cli, "--timeout must be 1 to %u seconds (a connection "
 						 "idle that long is closed)", MAX_TIMEOUT);
-		} else if (!strcmp(opt, "--per-ip-limit")) {
+		} else if (c == OPT_PER_IP) {
 			if (parse_count(val, MAX_CONNECTIONS, &o->per_ip))
 				return cli_usage(cli, "--per-ip-limit must be 1 to %u connections",
 						 MAX_CONNECTIONS);
-		} else if (!strcmp(opt, "--max-connections")) {
-			if (parse_count(val, MAX_CONNECTIONS, &o->max_connections))
-				return cli_usage(cli, "--max-connections must be 1 to %u",
-						 MAX_CONNECTIONS);
-		} else {
-			return cli_usage(cli, "unknown option '%s'; %s", opt, expected);
+		} else if (parse_count(val, MAX_CONNECTIONS, &o->max_connections)) {
+			return cli_usage(cli, "--max-connections must be 1 to %u", MAX_CONNECTIONS);
 		}
 	}
+	if (c < 0) /* -1: the help was printed */
+		return a.rc == EXIT_OK ? -1 : a.rc;
+	if (a.npos)
+		return cli_usage(cli, "%s", expected);
 	if (!o->listen)
 		return cli_usage(cli, "%s", expected);
 	/* Unset: the default, or all of a smaller total the operator chose. */
@@ -129,7 +141,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, struct exporter_op
 	return EXIT_OK;
 }
 
-int cmd_exporter(struct cli *cli, int argc, char **argv)
+static int run_exporter(struct cli *cli, int argc, char **argv)
 {
 	struct exporter_opts o = { .timeout = DEFAULT_TIMEOUT,
 				   .max_connections = DEFAULT_MAX_CONNECTIONS };
@@ -142,7 +154,7 @@ int cmd_exporter(struct cli *cli, int argc, char **argv)
 
 	rc = parse_opts(cli, argc, argv, &o);
 	if (rc != EXIT_OK)
-		return rc;
+		return rc == -1 ? EXIT_OK : rc;
 	if (listen_addr_parse(o.listen, &addr))
 		return cli_usage(cli, "--listen expects ADDRESS:PORT (e.g. 127.0.0.1:9436 or "
 				 "[::1]:9436)");
@@ -179,3 +191,11 @@ int cmd_exporter(struct cli *cli, int argc, char **argv)
 	MHD_stop_daemon(d);
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_exporter = {
+	"exporter", run_exporter,
+	"--listen ADDR:PORT [--timeout SECONDS] [--per-ip-limit N] [--max-connections N]",
+	"Serve the metrics of stats --prometheus over HTTP on /metrics until SIGINT or\n"
+	"SIGTERM.\n",
+	exporter_opts,
+};

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "control_client.h"
 #include "json.h"
+#include "opts.h"
 
 int cli_list_by_name(const char *name)
 {
@@ -17,42 +18,54 @@ int cli_list_by_name(const char *name)
 	return -1;
 }
 
-int cmd_policy_change(struct cli *cli, int argc, char **argv)
+enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE };
+
+static const struct cli_opt change_opts[] = {
+	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10 years)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_policy_change(struct cli *cli, int argc, char **argv)
 {
 	const char *c = cli->command;
 	int list = (!strcmp(c, "block") || !strcmp(c, "unblock")) ? VOSFP_LIST_BLOCK
 								   : VOSFP_LIST_ALLOW;
-	int remove = !strncmp(c, "un", 2);
+	int remove = !strncmp(c, "un", 2), opt, err;
+	struct cli_args a;
 	uint32_t ttl = 0;
+	const char *cidr;
 	char why[256];
-	int err;
 
-	if (!remove && argc == 3 && !strcmp(argv[1], "--ttl")) {
+	cli_args_init(&a, cli, argc, argv);
+	while ((opt = cli_args_next(&a)) > 0) {
 		/* The grammar of ttl= in policy files: what an operator types
 		 * here can be pasted into a file. */
-		if (vosfp_duration_parse(argv[2], &ttl))
+		if (vosfp_duration_parse(a.optarg, &ttl))
 			return cli_usage(cli, "--ttl takes a DURATION: seconds, or N followed by "
 					 "s, m, h or d (at most 10 years)");
-	} else if (argc != 1) {
+	}
+	if (opt < 0)
+		return a.rc;
+	if (a.npos != 1)
 		return cli_usage(cli, remove ? "expected one CIDR (e.g. 192.0.2.0/24 or "
 					       "2001:db8::/32)"
 					     : "expected CIDR [--ttl DURATION] (e.g. 192.0.2.0/24 "
 					       "--ttl 1h)");
-	}
-	if (vosfp_prefix_check(argv[0], NULL, 0, why, sizeof(why)))
+	cidr = a.pos[0];
+	if (vosfp_prefix_check(cidr, NULL, 0, why, sizeof(why)))
 		return cli_usage(cli, "%s", why);
 	if (list == VOSFP_LIST_BLOCK && control_wanted(cli))
-		return control_block(cli, control_wanted(cli), remove, argv[0], ttl);
+		return control_block(cli, control_wanted(cli), remove, cidr, ttl);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = remove ? vosfp_policy_remove(cli->h, list, argv[0])
-		     : vosfp_policy_add_ttl(cli->h, list, argv[0], (uint32_t)ttl);
+	err = remove ? vosfp_policy_remove(cli->h, list, cidr)
+		     : vosfp_policy_add_ttl(cli->h, list, cidr, (uint32_t)ttl);
 	if (err < 0)
 		return cli_fail(cli, err);
 	if (remove)
-		printf("%s: removed from the %s list\n", argv[0], vosfp_list_name(list));
+		printf("%s: removed from the %s list\n", cidr, vosfp_list_name(list));
 	else
-		printf("%s: %s the %s list%s", argv[0], err == 1 ? "already on" : "added to",
+		printf("%s: %s the %s list%s", cidr, err == 1 ? "already on" : "added to",
 		       vosfp_list_name(list), ttl ? "" : "\n");
 	/* Re-adding a present prefix replaces its TTL: say what is in force. */
 	if (!remove && ttl)
@@ -60,32 +73,63 @@ int cmd_policy_change(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_list(struct cli *cli, int argc, char **argv)
+const struct cli_cmd cmd_block = {
+	"block", run_policy_change, "CIDR [--ttl DURATION]",
+	"Put a source prefix (192.0.2.0/24, 2001:db8::/32, or an address) on the block\n"
+	"list: its packets to a SIP port are dropped.\n",
+	change_opts,
+};
+
+const struct cli_cmd cmd_unblock = {
+	"unblock", run_policy_change, "CIDR",
+	"Take the exact prefix off the block list.\n",
+	NULL,
+};
+
+const struct cli_cmd cmd_allow = {
+	"allow", run_policy_change, "CIDR [--ttl DURATION]",
+	"Put a source prefix on the allow list (trusted peers, trunks): passed without\n"
+	"further inspection. The block list takes precedence.\n",
+	change_opts,
+};
+
+const struct cli_cmd cmd_unallow = {
+	"unallow", run_policy_change, "CIDR",
+	"Take the exact prefix off the allow list.\n",
+	NULL,
+};
+
+static const struct cli_opt list_opts[] = {
+	{ "json", OPT_JSON, NULL, "one JSON object (schema 1)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_list(struct cli *cli, int argc, char **argv)
 {
 	struct vosfp_policy_iter *it;
-	int list, json, err;
+	int list, json = 0, err, c;
+	struct cli_args a;
 	struct jsonw j;
 	char buf[64];
 
-	if (argc >= 1 && !strcmp(argv[0], "bans")) {
-		json = cli_json_flag(argc - 1, argv + 1);
-		if (json < 0)
-			return cli_usage(cli, "expected bans [--json]");
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0)
+		json = 1;
+	if (c < 0)
+		return a.rc;
+	if (a.npos != 1)
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
+	if (!strcmp(a.pos[0], "bans"))
 		return cmd_list_bans(cli, json);
-	}
-	if (argc < 1 || (list = cli_list_by_name(argv[0])) < 0)
-		return cli_usage(cli, "expected block|allow|bans [--json]");
-	json = cli_json_flag(argc - 1, argv + 1);
-	if (json < 0)
-		return cli_usage(cli, "expected block|allow|bans [--json]");
+	if ((list = cli_list_by_name(a.pos[0])) < 0)
+		return cli_usage(cli, "unknown list '%s': expected block, allow or bans", a.pos[0]);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_policy_iter_open(cli->h, list, &it);
 	if (err)
 		return cli_fail(cli, err);
 	if (json) {
-		jsonw_init(&j, stdout);
-		jsonw_begin_object(&j, NULL);
+		jsonw_document(&j, stdout);
 		jsonw_string(&j, "list", vosfp_list_name(list));
 		jsonw_begin_array(&j, "prefixes");
 	}
@@ -113,31 +157,54 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	return err < 0 ? cli_fail(cli, err) : EXIT_OK;
 }
 
+const struct cli_cmd cmd_list = {
+	"list", run_list, "block|allow|bans [--json]",
+	"Print a list, one entry a line with the TTL left (in the policy file syntax, so\n"
+	"that it can be loaded back), or the bans with their seconds left and cause.\n",
+	list_opts,
+};
+
+static const struct cli_opt load_opts[] = {
+	{ "replace", OPT_REPLACE, NULL, "FILE becomes the list, atomically" },
+	{ NULL, 0, NULL, NULL },
+};
+
 /* The library reads and checks the whole file before changing anything,
  * and reports a bad line as "FILE:LINE: why". */
-int cmd_load(struct cli *cli, int argc, char **argv)
+static int run_load(struct cli *cli, int argc, char **argv)
 {
 	unsigned flags = 0;
-	int list, n;
+	struct cli_args a;
+	int list, n, c;
 
-	if (argc == 3 && !strcmp(argv[2], "--replace"))
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0)
 		flags = VOSFP_LOAD_REPLACE;
-	else if (argc != 2)
-		return cli_usage(cli, "expected block|allow FILE [--replace]");
-	if ((list = cli_list_by_name(argv[0])) < 0)
-		return cli_usage(cli, "expected block|allow FILE [--replace]");
+	if (c < 0)
+		return a.rc;
+	if (a.npos != 2)
+		return cli_usage(cli, "expected %s", cli->cmd->synopsis);
+	if ((list = cli_list_by_name(a.pos[0])) < 0)
+		return cli_usage(cli, "unknown list '%s': expected block or allow", a.pos[0]);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	n = vosfp_policy_load(cli->h, list, argv[1], flags);
+	n = vosfp_policy_load(cli->h, list, a.pos[1], flags);
 	if (n < 0) {
 		fprintf(stderr, "vosfp: load: %s; nothing changed\n", vosfp_last_error(cli->h));
 		return EXIT_FAIL;
 	}
 	if (flags & VOSFP_LOAD_REPLACE)
-		printf("%s: %d entries read; the %s list is now exactly the file\n", argv[1], n,
+		printf("%s: %d entries read; the %s list is now exactly the file\n", a.pos[1], n,
 		       vosfp_list_name(list));
 	else
-		printf("%s: %d entries loaded into the %s list\n", argv[1], n,
+		printf("%s: %d entries loaded into the %s list\n", a.pos[1], n,
 		       vosfp_list_name(list));
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_load = {
+	"load", run_load, "block|allow FILE [--replace]",
+	"Add every entry of a policy file (all or nothing; a bad line is reported as\n"
+	"FILE:LINE and changes nothing).\n",
+	load_opts,
+};

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "opts.h"
 #include "replay.h"
 
 #define MAX_REASONS 32
@@ -136,8 +137,7 @@ static void report(struct tally *t, int json, const char *file)
 
 	qsort(t->slots, t->cap, sizeof(*t->slots), by_packets);
 	if (json) {
-		jsonw_init(&j, stdout);
-		jsonw_begin_object(&j, NULL);
+		jsonw_document(&j, stdout);
 		jsonw_string(&j, "file", file);
 		jsonw_uint(&j, "packets", t->total);
 		jsonw_uint(&j, "not_ours", t->not_ours);
@@ -193,8 +193,18 @@ static void report(struct tally *t, int json, const char *file)
 	}
 }
 
-int cmd_replay(struct cli *cli, int argc, char **argv)
+enum { OPT_JSON = OPT_CMD, OPT_VERBOSE };
+
+static const struct cli_opt replay_opts[] = {
+	{ "json", OPT_JSON, NULL, "one JSON object (schema 1)" },
+	{ "verbose", OPT_VERBOSE, NULL, "one line per packet: verdict, reason, source" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_replay(struct cli *cli, int argc, char **argv)
 {
+	struct cli_args a;
+	int c;
 	char errbuf[PCAP_ERRBUF_SIZE], root[4200] = "";
 	const char *file = NULL;
 	int json = 0, verbose = 0, rc = EXIT_FAIL, res;
@@ -204,18 +214,18 @@ int cmd_replay(struct cli *cli, int argc, char **argv)
 	const u_char *data;
 	pcap_t *pc;
 
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0) {
+		if (c == OPT_JSON)
 			json = 1;
-		else if (!strcmp(argv[i], "--verbose"))
-			verbose = 1;
-		else if (!file && argv[i][0] != '-')
-			file = argv[i];
 		else
-			return cli_usage(cli, "expected FILE.pcap [--json] [--verbose]");
+			verbose = 1;
 	}
-	if (!file)
+	if (c < 0)
+		return a.rc;
+	if (a.npos != 1)
 		return cli_usage(cli, "expected FILE.pcap [--json] [--verbose]");
+	file = a.pos[0];
 	pc = pcap_open_offline(file, errbuf);
 	if (!pc) {
 		fprintf(stderr, "vosfp: replay: %s\n", errbuf);
@@ -276,3 +286,10 @@ out:
 	}
 	return rc;
 }
+
+const struct cli_cmd cmd_replay = {
+	"replay", run_replay, "FILE.pcap [--json] [--verbose]",
+	"Dry-run a capture (pcap or pcapng, Ethernet) through the filter with the current\n"
+	"policy, config and bans, attached nowhere: live counters and bans are untouched.\n",
+	replay_opts,
+};

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "number.h"
+#include "opts.h"
 #include "sync_state.h"
 #include "json.h"
 
@@ -91,8 +93,7 @@ static void print_json(int n, const uint64_t *packets, const uint64_t *bytes,
 {
 	struct jsonw j;
 
-	jsonw_init(&j, stdout);
-	jsonw_begin_object(&j, NULL);
+	jsonw_document(&j, stdout);
 	jsonw_begin_object(&j, "counters");
 	for (int id = 0; id < n; id++) {
 		jsonw_begin_object(&j, vosfp_counter_name(id));
@@ -153,42 +154,40 @@ static int watch(struct cli *cli, unsigned interval, unsigned count)
 	return n < 0 ? cli_fail(cli, n) : EXIT_OK;
 }
 
-static int parse_uint(const char *s, unsigned max, unsigned *out)
-{
-	char *end;
-	unsigned long v;
+enum { OPT_JSON = OPT_CMD, OPT_PROMETHEUS, OPT_WATCH, OPT_COUNT };
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-' || v > max)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
+static const struct cli_opt stats_opts[] = {
+	{ "json", OPT_JSON, NULL, "one JSON object (schema 1)" },
+	{ "prometheus", OPT_PROMETHEUS, NULL, "the Prometheus text exposition format" },
+	{ "watch", OPT_WATCH, "SECONDS", "live rates per reason every SECONDS (1 to 3600)" },
+	{ "count", OPT_COUNT, "N", "with --watch: stop after N reports" },
+	{ NULL, 0, NULL, NULL },
+};
 
-int cmd_stats(struct cli *cli, int argc, char **argv)
+static int run_stats(struct cli *cli, int argc, char **argv)
 {
 	uint64_t packets[MAX_REASONS], bytes[MAX_REASONS];
 	struct vosfp_ban_stats bans = { .sz = sizeof(bans) };
-	int json = 0, prometheus = 0, n, err;
+	int json = 0, prometheus = 0, n, err, c;
 	unsigned interval = 0, count = 0;
+	struct cli_args a;
 
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0) {
+		if (c == OPT_JSON) {
 			json = 1;
-		else if (!strcmp(argv[i], "--prometheus"))
+		} else if (c == OPT_PROMETHEUS) {
 			prometheus = 1;
-		else if (!strcmp(argv[i], "--watch") && i + 1 < argc &&
-			 !parse_uint(argv[i + 1], 3600, &interval) && interval)
-			i++;
-		else if (!strcmp(argv[i], "--count") && i + 1 < argc &&
-			 !parse_uint(argv[i + 1], 1000000, &count) && count)
-			i++;
-		else
-			return cli_usage(cli, "expected [--json | --prometheus | --watch SECONDS "
-					 "[--count N]]");
+		} else if (c == OPT_WATCH) {
+			if (parse_count(a.optarg, 3600, &interval))
+				return cli_usage(cli, "--watch takes 1 to 3600 seconds");
+		} else if (parse_count(a.optarg, 1000000, &count)) {
+			return cli_usage(cli, "--count takes 1 to 1000000 reports");
+		}
 	}
-	if (json + prometheus + !!interval > 1 || (count && !interval))
+	if (c < 0)
+		return a.rc;
+	if (a.npos || json + prometheus + !!interval > 1 || (count && !interval))
 		return cli_usage(cli, "expected [--json | --prometheus | --watch SECONDS "
 				 "[--count N]]");
 	if (!cli_open(cli))
@@ -212,3 +211,10 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 		print_table(n, packets, bytes, &bans);
 	return EXIT_OK;
 }
+
+const struct cli_cmd cmd_stats = {
+	"stats", run_stats, "[--json | --prometheus | --watch SECONDS [--count N]]",
+	"Packets and bytes per reason (each packet to a SIP port is counted under exactly\n"
+	"one), the ban tables' fill levels; or live rates.\n",
+	stats_opts,
+};

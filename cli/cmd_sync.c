@@ -25,6 +25,7 @@
 #include <sys/signalfd.h>
 
 #include "commands.h"
+#include "opts.h"
 #include "sync_state.h"
 
 #define MAX_SOURCES 32
@@ -346,22 +347,34 @@ out:
 	return rc;
 }
 
-int cmd_sync(struct cli *cli, int argc, char **argv)
+enum { OPT_WATCH = OPT_CMD };
+
+static const struct cli_opt sync_opts[] = {
+	{ "watch", OPT_WATCH, NULL, "again on every change of a file, until SIGTERM" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int run_sync(struct cli *cli, int argc, char **argv)
 {
+	struct cli_args a;
+	int c;
 	static const char expected[] = "expected [--watch] LIST=FILE... (e.g. block=/etc/vosfp/"
 				       "block.txt allow=/etc/vosfp/allow.txt)";
 	struct sync_state s = { .cli = cli };
 	int watching = 0, rc;
 
+	cli_args_init(&a, cli, argc, argv);
+	while ((c = cli_args_next(&a)) > 0)
+		watching = 1;
+	if (c < 0)
+		return a.rc;
+	argc = a.npos;
+	argv = a.pos;
 	for (int i = 0; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		char name[16];
 		int list;
 
-		if (!strcmp(argv[i], "--watch")) {
-			watching = 1;
-			continue;
-		}
 		if (!eq || !eq[1] || (size_t)(eq - argv[i]) >= sizeof(name))
 			return cli_usage(cli, "%s", expected);
 		memcpy(name, argv[i], (size_t)(eq - argv[i]));
@@ -386,3 +399,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	free(s.last[1]);
 	return rc;
 }
+
+const struct cli_cmd cmd_sync = {
+	"sync", run_sync, "[--watch] LIST=FILE...",
+	"Make the lists equal to policy files (LIST=FILE: block=FILE, allow=FILE; a list\n"
+	"may be named several times), each list replaced atomically. One sync per pin\n"
+	"root.\n",
+	sync_opts,
+};

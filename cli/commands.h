@@ -24,6 +24,7 @@ struct cli {
 	uint32_t capacity[2];
 	const char *control;  /* --control PATH: the agent's socket; NULL: not given */
 	const char *command;
+	const struct cli_cmd *cmd; /* the command's description (opts.h) */
 	struct vosfp *h;      /* opened on demand by cli_open() */
 };
 
@@ -33,26 +34,24 @@ struct cli {
 struct vosfp *cli_open(struct cli *cli);
 /* "vosfp: CMD: detail" on stderr; returns EXIT_FAIL. */
 int cli_fail(struct cli *cli, int err);
-/* Usage message for the command on stderr; returns EXIT_USAGE. */
+/* A usage error: two lines on stderr, the error and where the help is;
+ * returns EXIT_USAGE. */
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* 1 if argv holds exactly the flag "--json" (and nothing else), 0 if
- * empty, -1 otherwise. */
-int cli_json_flag(int argc, char **argv);
+/* `vosfp --version` and `vosfp version`: the tool's, libvosfp's and
+ * libbpf's versions on stdout; returns EXIT_OK. */
+int cli_print_version(void);
+/* 0 if name can be a network interface's (what the kernel accepts), else
+ * -1 after a usage error. */
+int cli_check_ifname(struct cli *cli, const char *name);
 /* VOSFP_LIST_BLOCK or VOSFP_LIST_ALLOW for "block" or "allow"; -1 otherwise. */
 int cli_list_by_name(const char *name);
 
-int cmd_attach(struct cli *cli, int argc, char **argv);
-int cmd_detach(struct cli *cli, int argc, char **argv);
-int cmd_status(struct cli *cli, int argc, char **argv);
-int cmd_policy_change(struct cli *cli, int argc, char **argv);
-int cmd_list(struct cli *cli, int argc, char **argv);
-int cmd_load(struct cli *cli, int argc, char **argv);
-int cmd_sync(struct cli *cli, int argc, char **argv);
-int cmd_ports(struct cli *cli, int argc, char **argv);
-int cmd_config(struct cli *cli, int argc, char **argv);
-int cmd_stats(struct cli *cli, int argc, char **argv);
-int cmd_ban(struct cli *cli, int argc, char **argv);
-int cmd_unban(struct cli *cli, int argc, char **argv);
+/* The commands, each described next to its code (struct cli_cmd, opts.h).
+ * Each runs with argv[0] = its name. */
+struct cli_cmd;
+extern const struct cli_cmd cmd_attach, cmd_detach, cmd_status, cmd_block, cmd_unblock,
+	cmd_allow, cmd_unallow, cmd_list, cmd_load, cmd_sync, cmd_ports, cmd_config, cmd_stats,
+	cmd_ban, cmd_unban, cmd_replay, cmd_exporter, cmd_agent, cmd_version;
 int cmd_list_bans(struct cli *cli, int json);
 /* The ban tables' fill levels and events (cmd_bans.c), for status, stats
  * and metrics: a member of a JSON object, lines of text, Prometheus. */
@@ -60,9 +59,6 @@ struct jsonw;
 void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st);
 void bans_text(FILE *out, const struct vosfp_ban_stats *st);
 void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);
-int cmd_replay(struct cli *cli, int argc, char **argv);
-int cmd_exporter(struct cli *cli, int argc, char **argv);
-int cmd_agent(struct cli *cli, int argc, char **argv);
 
 /* The Prometheus text exposition of the handle's state; 0 or -errno. */
 int metrics_write(struct vosfp *h, FILE *out);

@@ -194,8 +194,7 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 	}
 	n = strtol(answer + 3, NULL, 10);
 	if (json) {
-		jsonw_init(&j, stdout);
-		jsonw_begin_object(&j, NULL);
+		jsonw_document(&j, stdout);
 		jsonw_string(&j, "list", "bans");
 		jsonw_begin_array(&j, "bans");
 	}

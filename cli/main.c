@@ -10,93 +10,44 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+#include <net/if.h>
+
 #include "bpffs.h"
 #include "commands.h"
-#include "number.h"
+#include "opts.h"
 #include "settings.h"
 
-static const char usage_text[] =
-	"usage: vosfp [--config FILE] [--pin-root DIR [--mount-bpffs]] [--block-capacity N]\n"
-	"             [--allow-capacity N] [--control PATH] COMMAND [ARGS]\n"
-	"\n"
-	"  attach IFACE [--mode auto|native|generic]   attach the filter; prints the mode obtained\n"
-	"         [--multiprog]                         ... through libxdp's dispatcher, next to\n"
-	"                                               other libxdp programs (xdp-filter)\n"
-	"  detach IFACE                                 detach the filter\n"
-	"  status [--json]                              attachments, lists, ports, ban tables\n"
-	"  block CIDR [--ttl DURATION] | unblock CIDR   change the block list\n"
-	"  allow CIDR [--ttl DURATION] | unallow CIDR   change the allow list (trusted peers)\n"
-	"  list block|allow|bans [--json]               print a list, with the TTL left\n"
-	"  ban ADDRESS [--ttl SECONDS] | unban ADDRESS  ban a source for a while (default 3600 s)\n"
-	"  load block|allow FILE [--replace]            add every entry of FILE (all or nothing);\n"
-	"                                               --replace: FILE becomes the list, atomically\n"
-	"  sync [--watch] LIST=FILE...                  make the lists (block=, allow=) equal to the\n"
-	"                                               files; --watch: again on every change\n"
-	"  ports [PORT[,PORT...]]                       print or set the SIP ports\n"
-	"  config [KEY [VALUE]]                         print all settings, one, or set one\n"
-	"  stats [--json | --prometheus]                counters per reason, ban tables\n"
-	"  stats --watch SECONDS [--count N]            live rates per reason\n"
-	"  exporter --listen ADDR:PORT                  serve Prometheus metrics on /metrics;\n"
-	"    [--timeout SECONDS] [--per-ip-limit N]     idle connections closed after SECONDS\n"
-	"    [--max-connections N]                      (10), N per address (4), N in all (64)\n"
-	"  replay FILE.pcap [--json] [--verbose]        dry-run a capture through the filter\n"
-	"  agent [--control-group GROUP] [--amqp URL] [--amqp-credentials FILE]\n"
-	"        [--amqp-ca FILE] [--exchange NAME] [--node NAME]\n"
-	"        [--metrics ADDR:PORT] [--min-prefix4 N] [--min-prefix6 N] [--max-ttl DURATION]\n"
-	"        [--sync LIST=FILE...]                  the node agent: control socket, fleet\n"
-	"  version                                      library version\n"
-	"\n"
-	"DURATION: seconds, or N followed by s, m, h or d (e.g. 90, 15m, 2h, 7d).\n"
-	"--pin-root DIR  bpffs directory holding the maps and attachments\n"
-	"                (default " VOSFP_DEFAULT_PIN_ROOT "): an absolute path below a\n"
-	"                bpffs mount, not the mount itself. If its parent is not on\n"
-	"                bpffs, vosfp mounts bpffs there only if the parent is\n"
-	"                " BPFFS_DEFAULT_MOUNT " or --mount-bpffs is given, only on an empty\n"
-	"                directory, and says so on stderr\n"
-	"--mount-bpffs   allow mounting bpffs on another empty directory than\n"
-	"                " BPFFS_DEFAULT_MOUNT "\n"
-	"                A bpffs whose pins would vanish with this process (ip netns exec,\n"
-	"                unshare -m, a container without Bidirectional mount propagation)\n"
-	"                is refused: use nsenter --net=/run/netns/NAME instead\n"
-	"--block-capacity N, --allow-capacity N\n"
-	"                entries each list holds (IPv4 and IPv6 together), set when\n"
-	"                the pin root is created (defaults 65536 and 4096); a larger N\n"
-	"                raises an existing root's, a smaller one is an error\n"
-	"--config FILE   KEY=VALUE settings (pin_root, block_capacity, allow_capacity)\n"
-	"                that the options above override (default $VOSFP_CONFIG, else\n"
-	"                " VOSFP_DEFAULT_CONFIG " if it exists)\n"
-	"--control PATH  the agent's socket (also VOSFP_CONTROL; default /run/vosfp/control.sock):\n"
-	"                a caller without CAP_BPF bans, unbans, blocks, unblocks and lists\n"
-	"                bans through it\n"
-	"Exit status: 0 success, 1 operational error, 2 usage error.\n";
+static int run_version(struct cli *cli, int argc, char **argv)
+{
+	struct cli_args a;
 
-/* Each command checks its arguments first (a usage error needs no
- * privileges), then opens the library with cli_open(). */
-struct command {
-	const char *name;
-	int (*run)(struct cli *cli, int argc, char **argv);
+	cli_args_init(&a, cli, argc, argv);
+	if (cli_args_simple(&a, 0, 0))
+		return a.rc;
+	return cli_print_version();
+}
+
+const struct cli_cmd cmd_version = {
+	"version", run_version, "",
+	"Print the versions of the tool, of libvosfp (vosfp_version()) and of the libbpf\n"
+	"it runs with; the same as vosfp --version.\n",
+	NULL,
 };
 
-static int cmd_version(struct cli *cli, int argc, char **argv)
+int cli_print_version(void)
 {
-	(void)argv;
-	if (argc)
-		return cli_usage(cli, "version takes no arguments");
-	printf("vosfp %s\n", vosfp_version());
+	printf("vosfp %s\nlibvosfp %s\nlibbpf %u.%u\n", VOSFP_TOOL_VERSION, vosfp_version(),
+	       libbpf_major_version(), libbpf_minor_version());
 	return EXIT_OK;
 }
 
-static const struct command commands[] = {
-	{ "attach", cmd_attach },	  { "detach", cmd_detach },
-	{ "status", cmd_status },	  { "block", cmd_policy_change },
-	{ "unblock", cmd_policy_change }, { "allow", cmd_policy_change },
-	{ "unallow", cmd_policy_change }, { "list", cmd_list },
-	{ "load", cmd_load },		  { "ports", cmd_ports },
-	{ "config", cmd_config },	  { "stats", cmd_stats },
-	{ "ban", cmd_ban },		  { "unban", cmd_unban },
-	{ "replay", cmd_replay },	  { "exporter", cmd_exporter },
-	{ "sync", cmd_sync },		  { "agent", cmd_agent },
-	{ "version", cmd_version },
+/* In the order of the global help. */
+const struct cli_cmd *const cli_commands[] = {
+	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block, &cmd_unblock,
+	&cmd_allow, &cmd_unallow, &cmd_list, &cmd_ban, &cmd_unban,
+	&cmd_load, &cmd_sync, &cmd_ports, &cmd_config, &cmd_stats,
+	&cmd_exporter, &cmd_replay, &cmd_agent, &cmd_version, NULL,
 };
 
 int cli_usage(struct cli *cli, const char *fmt, ...)
@@ -108,8 +59,20 @@ int cli_usage(struct cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n\n%s", usage_text);
+	fprintf(stderr, "\nTry 'vosfp %s%s--help'.\n", cli->command ? cli->command : "",
+		cli->command ? " " : "");
 	return EXIT_USAGE;
+}
+
+int cli_check_ifname(struct cli *cli, const char *name)
+{
+	/* The kernel's dev_valid_name(): what it would refuse is a typo. */
+	if (!*name || strlen(name) >= IF_NAMESIZE || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strpbrk(name, "/: \t\n\v\f\r")) {
+		cli_usage(cli, "'%s' cannot be an interface name", name);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_fail(struct cli *cli, int err)
@@ -119,15 +82,6 @@ int cli_fail(struct cli *cli, int err)
 	fprintf(stderr, "vosfp: %s: %s\n", cli->command,
 		detail && *detail ? detail : vosfp_strerror(err));
 	return EXIT_FAIL;
-}
-
-int cli_json_flag(int argc, char **argv)
-{
-	if (argc == 0)
-		return 0;
-	if (argc == 1 && !strcmp(argv[0], "--json"))
-		return 1;
-	return -1;
 }
 
 /*
@@ -201,67 +155,38 @@ struct vosfp *cli_open(struct cli *cli)
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	char why[512];
-	char *args[64];
-	int nargs = 0, rc;
+	int first, rc;
 
 	/* The configuration file first: the options below override it. */
 	rc = settings_load(&cli, &argc, argv);
 	if (rc != EXIT_OK)
 		return rc;
-	/* --pin-root and --mount-bpffs may stand before or after the command. */
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--pin-root")) {
-			if (i + 1 >= argc)
-				return cli_usage(&cli, "--pin-root needs a directory");
-			cli.pin_root = argv[++i];
-		} else if (!strncmp(argv[i], "--pin-root=", 11)) {
-			cli.pin_root = argv[i] + 11;
-		} else if (!strcmp(argv[i], "--mount-bpffs")) {
-			cli.mount_bpffs = true;
-		} else if (!strcmp(argv[i], "--control")) {
-			if (i + 1 >= argc || !*argv[i + 1])
-				return cli_usage(&cli, "--control needs a socket path");
-			cli.control = argv[++i];
-		} else if (!strncmp(argv[i], "--control=", 10)) {
-			if (!argv[i][10])
-				return cli_usage(&cli, "--control needs a socket path");
-			cli.control = argv[i] + 10;
-		} else if (!strcmp(argv[i], "--block-capacity") ||
-			   !strcmp(argv[i], "--allow-capacity")) {
-			int l = argv[i][2] == 'b' ? VOSFP_LIST_BLOCK : VOSFP_LIST_ALLOW;
-
-			if (i + 1 >= argc || parse_count(argv[i + 1], UINT32_MAX, &cli.capacity[l]))
-				return cli_usage(&cli, "%s needs a number of entries from 1 to %u",
-						 argv[i], UINT32_MAX);
-			i++;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
-			   (nargs == 0 && !strcmp(argv[i], "help"))) {
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		} else if (nargs < (int)(sizeof(args) / sizeof(args[0]))) {
-			args[nargs++] = argv[i];
-		} else {
-			return cli_usage(&cli, "too many arguments");
-		}
-	}
-	if (cli.pin_root && !*cli.pin_root)
-		return cli_usage(&cli, "--pin-root needs a directory");
-	/* Before anything is looked at: a relative or odd spelling is a
-	 * mistake, never a place to mount on. */
-	if (cli.pin_root && bpffs_check_path(cli.pin_root, why, sizeof(why)))
-		return cli_usage(&cli, "%s", why);
-	if (nargs == 0)
+	/* The global options before the command; a command takes them among
+	 * its own as well. */
+	rc = cli_global_parse(&cli, argc, argv, &first);
+	if (rc >= 0)
+		return rc;
+	if (first >= argc)
 		return cli_usage(&cli, "no command given");
+	if (!strcmp(argv[first], "help")) { /* help [COMMAND] */
+		const struct cli_cmd *cmd = NULL;
 
-	cli.command = args[0];
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-		if (strcmp(commands[c].name, args[0]))
+		for (int c = 0; first + 1 < argc && cli_commands[c]; c++)
+			if (!strcmp(cli_commands[c]->name, argv[first + 1]))
+				cmd = cli_commands[c];
+		if (first + 1 < argc && (!cmd || first + 2 < argc))
+			return cli_usage(&cli, "help takes one command's name, or nothing");
+		cli_help(cmd, stdout);
+		return EXIT_OK;
+	}
+	for (int c = 0; cli_commands[c]; c++) {
+		if (strcmp(cli_commands[c]->name, argv[first]))
 			continue;
-		rc = commands[c].run(&cli, nargs - 1, args + 1);
+		cli.command = argv[first];
+		cli.cmd = cli_commands[c];
+		rc = cli.cmd->run(&cli, argc - first, argv + first);
 		vosfp_close(cli.h);
 		return rc;
 	}
-	cli.command = NULL;
-	return cli_usage(&cli, "unknown command '%s'", args[0]);
+	return cli_usage(&cli, "unknown command '%s'", argv[first]);
 }

@@ -130,6 +130,11 @@ static int take_option(struct cli *cli, int *argc, char **argv, const char **pat
 	for (int i = 1; i < *argc; i++) {
 		const char *val;
 
+		if (!strcmp(argv[i], "--")) { /* what follows is an argument */
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
 		if (!strcmp(argv[i], "--config")) {
 			if (i + 1 >= *argc)
 				return cli_usage(cli, "--config needs a file");
