@@ -22,7 +22,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 	int got = 0, err;
 
 	if (argc < 1 || argv[0][0] == '-')
-		return cli_usage(cli, usage);
+		return cli_usage(cli, "%s", usage);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
 			opts.mode = parse_mode(argv[++i]);
@@ -31,7 +31,7 @@ int cmd_attach(struct cli *cli, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--multiprog")) {
 			opts.flags |= VOSFP_ATTACH_MULTIPROG;
 		} else {
-			return cli_usage(cli, usage);
+			return cli_usage(cli, "%s", usage);
 		}
 	}
 	if (!cli_open(cli))
