@@ -66,6 +66,27 @@ else
 	echo "note: not root: the pin-root calls are left out"
 fi
 
+# The hints as a client sees them: through py.typed, mypy checks a caller
+# of the installed package (a wrong one is caught), and the package itself
+# is clean under --strict.
+if /usr/bin/python3 -m mypy --version >/dev/null 2>&1; then
+	mypy=(/usr/bin/python3 -m mypy --cache-dir "$tmp/mypy" --python-executable "$vpy"
+		--no-error-summary)
+	printf 'import ipaddress\nimport vosfp\nv: str = vosfp.version()\n%s\n' \
+		'p: str = vosfp.check_prefix(ipaddress.ip_network("192.0.2.0/24"))' >"$tmp/good.py"
+	printf 'import vosfp\nn: int = vosfp.version()\n' >"$tmp/bad.py"
+	check "mypy accepts a correct caller of the installed package" 0 \
+		"$("${mypy[@]}" "$tmp/good.py" >"$tmp/mypy.log" 2>&1; echo $?)"
+	cat "$tmp/mypy.log"
+	check "and catches a wrong one (the hints are exported)" 1 \
+		"$("${mypy[@]}" "$tmp/bad.py" 2>&1 | grep -c 'Incompatible types in assignment')"
+	check "the package passes mypy --strict" 0 \
+		"$("${mypy[@]}" --strict -p vosfp >"$tmp/mypy.log" 2>&1; echo $?)"
+	cat "$tmp/mypy.log"
+else
+	echo "note: no mypy (apt-get install python3-mypy): the hints are not checked"
+fi
+
 # The library hidden: a named file that is not there, and none on the path.
 err=$(VOSFP_LIBRARY=$tmp/none/libvosfp.so.0 "$vpy" -c 'import vosfp' 2>&1 || true)
 check "a missing VOSFP_LIBRARY is an ImportError" 1 "$(grep -c '^ImportError: vosfp: cannot load' <<<"$err")"

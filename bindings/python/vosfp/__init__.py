@@ -11,7 +11,7 @@ import ctypes
 import errno as _errno
 import ipaddress
 import os
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._version import __version__
@@ -31,8 +31,13 @@ MODES = {"auto": 0, "native": 1, "generic": 2}
 VERDICTS = {0: "aborted", 1: "drop", 2: "pass", 3: "tx", 4: "redirect"}
 
 
-def _s(b: Optional[bytes]) -> Optional[str]:
+def _opt(b: Optional[bytes]) -> Optional[str]:
     return b.decode() if b is not None else None
+
+
+def _s(b: Optional[bytes]) -> str:
+    """A name the library returns; it has one for every id asked here."""
+    return b.decode() if b is not None else ""
 
 
 def _prefix(p: PrefixLike) -> bytes:
@@ -69,7 +74,7 @@ class VosfpError(OSError):
 
     def __init__(self, err: int, detail: Optional[str]) -> None:
         code = -err if err < 0 else err
-        super().__init__(code, _s(_c.vosfp_strerror(code)))
+        super().__init__(code, _opt(_c.vosfp_strerror(code)))
         self.detail = detail
 
     def __str__(self) -> str:
@@ -119,15 +124,21 @@ def parse_duration(text: str) -> int:
     return seconds.value
 
 
-_log_keepalive = None
+_log_keepalive: Optional[Any] = None  # the ctypes callback, alive while installed
 
 
 def set_log_callback(fn: Optional[Callable[[int, str], None]]) -> None:
     """fn(level, message) receives the library's and libbpf's messages;
     None silences them (the default)."""
     global _log_keepalive
-    _log_keepalive = _lib.LOG_FN(lambda lvl, msg, user: fn(lvl, _s(msg))) if fn else None
-    _c.vosfp_set_log_callback(_log_keepalive or _lib.LOG_FN(), None)
+    if fn is None:
+        _log_keepalive = None
+        # LOG_FN() is the NULL function pointer; typeshed lacks that form.
+        _c.vosfp_set_log_callback(_lib.LOG_FN(), None)  # type: ignore[call-overload]
+        return
+    cb = fn
+    _log_keepalive = _lib.LOG_FN(lambda lvl, msg, user: cb(lvl, _s(msg)))
+    _c.vosfp_set_log_callback(_log_keepalive, None)
 
 
 class Vosfp:
@@ -141,7 +152,7 @@ class Vosfp:
         self._h = ctypes.c_void_p()
         err = _c.vosfp_open(ctypes.byref(opts), ctypes.byref(self._h))
         if err:
-            raise VosfpError(err, _s(_c.vosfp_open_error()))
+            raise VosfpError(err, _opt(_c.vosfp_open_error()))
 
     # -- life cycle
     def close(self) -> None:
@@ -160,7 +171,7 @@ class Vosfp:
 
     def _check(self, err: int) -> int:
         if err < 0:
-            raise VosfpError(err, _s(_c.vosfp_last_error(self._h)))
+            raise VosfpError(err, _opt(_c.vosfp_last_error(self._h)))
         return err
 
     def unpin(self) -> None:
@@ -374,7 +385,8 @@ class BanEvents:
     """The program's automatic bans; from Vosfp.ban_events()."""
 
     def __init__(self, handle: Vosfp, ev: ctypes.c_void_p) -> None:
-        self._handle, self._ev = handle, ev
+        self._handle = handle
+        self._ev: Optional[ctypes.c_void_p] = ev
 
     def fileno(self) -> int:
         """Readable (select/poll/epoll) while events wait."""
@@ -385,7 +397,7 @@ class BanEvents:
         first, without blocking."""
         out = []
 
-        def one(_user, addr, reason, ttl, left):
+        def one(_user: Optional[int], addr: bytes, reason: int, ttl: int, left: int) -> int:
             out.append((_s(addr), _s(_c.vosfp_counter_name(reason)), ttl, left))
             return 0
         fn = _lib.BAN_EVENT_FN(one)  # kept alive for the length of the call
