@@ -56,7 +56,8 @@ func addrText(op string, a netip.Addr) (string, error) {
 
 // PolicyAddPrefix is PolicyAddTTL with a netip.Prefix and a time.Duration
 // (0: permanent; whole seconds only).
-func (hd *Handle) PolicyAddPrefix(list List, p netip.Prefix, ttl time.Duration) (added bool, err error) {
+func (hd *Handle) PolicyAddPrefix(list List, p netip.Prefix,
+	ttl time.Duration) (added bool, err error) {
 	s, err := prefixText("PolicyAddPrefix", p)
 	if err != nil {
 		return false, err

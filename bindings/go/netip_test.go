@@ -24,8 +24,14 @@ func TestTypedFormsRefuseBadValues(t *testing.T) {
 			return err
 		}()},
 		{"negative TTL", func() error { _, err := hd.BlockPrefix(p, -time.Second); return err }()},
-		{"fraction of a second", func() error { _, err := hd.AllowPrefix(p, 1500*time.Millisecond); return err }()},
-		{"TTL over 32 bits", func() error { _, err := hd.BlockPrefix(p, (1<<32)*time.Second); return err }()},
+		{"fraction of a second", func() error {
+			_, err := hd.AllowPrefix(p, 1500*time.Millisecond)
+			return err
+		}()},
+		{"TTL over 32 bits", func() error {
+			_, err := hd.BlockPrefix(p, (1<<32)*time.Second)
+			return err
+		}()},
 		{"zero address", hd.BanAddr(netip.Addr{}, time.Minute)},
 		{"zoned address", hd.UnbanAddr(netip.MustParseAddr("fe80::1%eth0"))},
 		{"zero address to block", func() error { _, err := hd.BlockAddr(netip.Addr{}, 0); return err }()},
@@ -71,7 +77,8 @@ func TestNetipPolicyAndBans(t *testing.T) {
 		t.Errorf("PolicyPrefixes(Block) = %v, %v; want %v", got, err, want)
 	}
 	// Host bits set: the library refuses it, as it does the same text.
-	if _, err := h.BlockPrefix(netip.MustParsePrefix("192.0.2.1/24"), 0); !errors.Is(err, syscall.EINVAL) {
+	_, err = h.BlockPrefix(netip.MustParsePrefix("192.0.2.1/24"), 0)
+	if !errors.Is(err, syscall.EINVAL) {
 		t.Errorf("BlockPrefix(192.0.2.1/24) = %v, want EINVAL", err)
 	}
 	if err := h.PolicyRemovePrefix(Block, n6); err != nil {

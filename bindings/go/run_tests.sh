@@ -39,7 +39,7 @@ unformatted=$(gofmt -l .)
 # which is what lets `go get` find a module in a subdirectory.
 modpath=$(go list -m)
 [ "${modpath%/bindings/go}" != "$modpath" ] ||
-	{ echo "FAIL: module path $modpath does not end in /bindings/go, its place in the repository"; exit 1; }
+	{ echo "FAIL: module path $modpath does not end in /bindings/go, its directory"; exit 1; }
 staticcheck=$(command -v staticcheck || command -v go-staticcheck || true)
 [ -n "$staticcheck" ] || { echo "FAIL: no staticcheck (apt-get install go-staticcheck)"; exit 1; }
 go vet ./...

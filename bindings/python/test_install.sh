@@ -89,15 +89,18 @@ fi
 
 # The library hidden: a named file that is not there, and none on the path.
 err=$(VOSFP_LIBRARY=$tmp/none/libvosfp.so.0 "$vpy" -c 'import vosfp' 2>&1 || true)
-check "a missing VOSFP_LIBRARY is an ImportError" 1 "$(grep -c '^ImportError: vosfp: cannot load' <<<"$err")"
+check "a missing VOSFP_LIBRARY is an ImportError" 1 \
+	"$(grep -c '^ImportError: vosfp: cannot load' <<<"$err")"
 check "that names the file" 1 "$(grep -c "$tmp/none/libvosfp.so.0" <<<"$err")"
-check "and says how to install it" 1 "$(grep -c 'apt-get install libvosfp0.*LD_LIBRARY_PATH.*VOSFP_LIBRARY' <<<"$err")"
+check "and says how to install it" 1 \
+	"$(grep -c 'apt-get install libvosfp0.*LD_LIBRARY_PATH.*VOSFP_LIBRARY' <<<"$err")"
 if ldconfig -p | grep -q 'libvosfp\.so\.0 '; then
 	echo "note: a libvosfp.so.0 is in ld.so.cache: the no-library case is left out"
 else
 	err=$(env -u VOSFP_LIBRARY -u LD_LIBRARY_PATH "$vpy" -c 'import vosfp' 2>&1 || true)
 	check "none on the loader's path is an ImportError naming libvosfp0" 1 \
-		"$(grep -c '^ImportError: vosfp: cannot load libvosfp (looked for libvosfp.so.0.*libvosfp0' <<<"$err")"
+		"$(grep -c '^ImportError: vosfp: cannot load libvosfp (looked for libvosfp.so.0.*libvosfp0' \
+			<<<"$err")"
 fi
 echo "python-install: $fails failed"
 [ $fails -eq 0 ]

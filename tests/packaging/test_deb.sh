@@ -9,7 +9,8 @@
 # usage: test_deb.sh SOURCE_DIR
 set -euo pipefail
 src=$(realpath "$1")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the unpacked tool loads and attaches XDP)"; exit 77; }
+[ "$(id -u)" = 0 ] ||
+	{ echo "SKIP: needs root (the unpacked tool loads and attaches XDP)"; exit 77; }
 for t in dpkg-buildpackage dh fakeroot dpkg-deb git; do
 	command -v $t >/dev/null ||
 		{ echo "SKIP: no $t (apt-get install dpkg-dev debhelper fakeroot git)"; exit 77; }
@@ -78,7 +79,8 @@ check "and no development link" 0 "$(has libvosfp0 '/libvosfp\.so$')"
 dpkg-deb -e "$(deb libvosfp0)" "$tmp/ctrl"
 check "libvosfp0 has a symbols file for libvosfp.so.0" 1 \
 	"$(grep -c '^libvosfp\.so\.0 libvosfp0 ' "$tmp/ctrl/symbols" 2>/dev/null || true)"
-check "that versions vosfp_open" 1 "$(grep -c ' vosfp_open@[A-Z_0-9.]* ' "$tmp/ctrl/symbols" || true)"
+check "that versions vosfp_open" 1 \
+	"$(grep -c ' vosfp_open@[A-Z_0-9.]* ' "$tmp/ctrl/symbols" || true)"
 check "and has the shlibs ldconfig trigger" 1 "$(grep -c ldconfig "$tmp/ctrl/triggers" || true)"
 check "libvosfp-dev holds vosfp/vosfp.h" 1 "$(has libvosfp-dev '/usr/include/vosfp/vosfp\.h$')"
 check "libvosfp-dev holds libvosfp.so" 1 "$(has libvosfp-dev '/libvosfp\.so$')"
@@ -92,7 +94,8 @@ check "vosfp depends on libvosfp0" 1 \
 	"$(dpkg-deb -f "$(deb vosfp)" Depends | grep -c 'libvosfp0 (>= 0\.1\.0)' || true)"
 for page in usr/share/man/man8/vosfp.8 usr/share/man/man3/libvosfp.3 \
 	usr/share/bash-completion/completions/vosfp; do
-	[ "$(has vosfp "/$page(\.gz)?$")" = 1 ] || echo "note: $page is not packaged yet (debian/vosfp.install TODO)"
+	[ "$(has vosfp "/$page(\.gz)?$")" = 1 ] ||
+		echo "note: $page is not packaged yet (debian/vosfp.install TODO)"
 done
 
 root=$tmp/root
