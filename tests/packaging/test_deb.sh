@@ -23,8 +23,8 @@ ns_s=vPkgS$tag ns_c=vPkgC$tag if_s=vPkS$tag if_c=vPkC$tag
 if_s=${if_s:0:15} if_c=${if_c:0:15}
 pin=/sys/fs/bpf/vosfp-pkg-deb-$tag
 cleanup() {
-	ip netns del "$ns_s" 2>/dev/null
-	ip netns del "$ns_c" 2>/dev/null
+	ip netns del "$ns_s" 2>/dev/null || true
+	ip netns del "$ns_c" 2>/dev/null || true
 	rm -rf "$pin" "$tmp"
 	return 0
 }
