@@ -1,3 +1,3 @@
-module github.com/libvosfp/vosfp-go
+module github.com/libvosfp/libvosfp/bindings/go
 
 go 1.19

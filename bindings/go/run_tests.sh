@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Go binding's tests against the library as a consumer gets it: the
 # build is installed into a scratch prefix and cgo finds it through
-# pkg-config only. As root the kernel tests run in a network namespace the
+# pkg-config only; go vet and staticcheck are clean, and so is the example
+# that imports it by its module path. As root the kernel tests run in a network namespace the
 # test binary makes for itself (see main_test.go).
 # usage: run_tests.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -34,5 +35,20 @@ export GOCACHE=$tmp/gocache GOPATH=$tmp/gopath GOPROXY=off GOENV=off GOFLAGS= CG
 cd "$src/bindings/go"
 unformatted=$(gofmt -l .)
 [ -z "$unformatted" ] || { echo "FAIL: gofmt -l: $unformatted"; exit 1; }
+# The module path is this repository's path plus the module's directory,
+# which is what lets `go get` find a module in a subdirectory.
+modpath=$(go list -m)
+[ "${modpath%/bindings/go}" != "$modpath" ] ||
+	{ echo "FAIL: module path $modpath does not end in /bindings/go, its directory"; exit 1; }
+staticcheck=$(command -v staticcheck || command -v go-staticcheck || true)
+[ -n "$staticcheck" ] || { echo "FAIL: no staticcheck (apt-get install go-staticcheck)"; exit 1; }
 go vet ./...
+"$staticcheck" ./...
+echo "ok   $modpath: gofmt, go vet and staticcheck are clean"
+# The example: a module of its own that reaches the binding by that path.
+(cd "$src/examples/go" &&
+	unformatted=$(gofmt -l .) && [ -z "$unformatted" ] &&
+	go vet ./... && "$staticcheck" ./... && go build -o "$tmp/embed" .) ||
+	{ echo "FAIL: examples/go does not build clean against $modpath"; exit 1; }
+echo "ok   examples/go builds against $modpath"
 go test -count=1 -v ./...

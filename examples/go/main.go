@@ -7,9 +7,10 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 
-	vosfp "github.com/libvosfp/vosfp-go"
+	vosfp "github.com/libvosfp/libvosfp/bindings/go"
 )
 
 func main() {
@@ -56,7 +57,8 @@ func run(ifname, pinRoot string) int {
 
 // report blocks a prefix and prints every counter under the library's name.
 func report(h *vosfp.Handle) int {
-	if _, err := h.PolicyAdd(vosfp.Block, "192.0.2.0/24"); err != nil {
+	// Text works too: h.PolicyAdd(vosfp.Block, "192.0.2.0/24").
+	if _, err := h.BlockPrefix(netip.MustParsePrefix("192.0.2.0/24"), 0); err != nil {
 		return fail(err)
 	}
 	n, err := h.PolicyCount(vosfp.Block)

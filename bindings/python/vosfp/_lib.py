@@ -1,7 +1,6 @@
 """The C ABI of libvosfp.so.0, declared for ctypes: one place that knows
 every signature in include/vosfp/vosfp.h."""
 import ctypes
-import ctypes.util
 import os
 
 c_int, c_uint16, c_uint32, c_int64, c_uint64 = (
@@ -88,11 +87,30 @@ SIGNATURES = {
 }
 
 
-def load():
-    """libvosfp.so.0 from $VOSFP_LIBRARY, else the loader's search path."""
-    name = os.environ.get("VOSFP_LIBRARY") or ctypes.util.find_library("vosfp") or "libvosfp.so.0"
-    lib = ctypes.CDLL(name)
+SONAME = "libvosfp.so.0"
+
+
+def load() -> ctypes.CDLL:
+    """libvosfp.so.0 from $VOSFP_LIBRARY, else the dynamic loader's path
+    (LD_LIBRARY_PATH, then ld.so.cache). The soname, not find_library's
+    pick: it is the ABI these signatures describe. ImportError, saying how
+    to get one, when it cannot be loaded or lacks a function."""
+    name = os.environ.get("VOSFP_LIBRARY") or SONAME
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError as e:
+        where = ("$VOSFP_LIBRARY is %r" % name if os.environ.get("VOSFP_LIBRARY")
+                 else "looked for %s on the loader's path" % SONAME)
+        raise ImportError(
+            "vosfp: cannot load libvosfp (%s): %s. Install the library (Debian: apt-get "
+            "install libvosfp0), or point LD_LIBRARY_PATH at the directory holding %s, or "
+            "VOSFP_LIBRARY at the file itself." % (where, e, SONAME), name="vosfp") from None
     for fn, (restype, argtypes) in SIGNATURES.items():
-        f = getattr(lib, fn)
+        try:
+            f = getattr(lib, fn)
+        except AttributeError:
+            raise ImportError(
+                "vosfp: %s has no %s: it is older than this binding; install the "
+                "libvosfp0 of the same version" % (name, fn), name="vosfp") from None
         f.restype, f.argtypes = restype, argtypes
     return lib
