@@ -329,7 +329,7 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes
 	__u32 queue = ctx->rx_queue_index;
 
 	if (bpf_map_lookup_elem(&vosfp_xsks, &queue)) {
-		count(VOSFP_R_REDIRECTED, bytes, 0);
+		count(VOSFP_CTR_REDIRECTED, bytes, 0);
 		/* XDP_PASS as the fallback if the socket went away meanwhile. */
 		return bpf_redirect_map(&vosfp_xsks, queue, XDP_PASS);
 	}
@@ -635,11 +635,11 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 
 	/* Later fragments carry no ports: only the source decisions apply. */
 	if (f.later_fragment) {
-		if (listed(st, VOSFP_L_BLOCK, &f, &now))
-			return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
+		if (listed(st, VOSFP_LIST_BLOCK, &f, &now))
+			return count(VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
 		addr_key(&f, &src);
 		if (is_banned(&src))
-			return count(VOSFP_R_BANNED, bytes, XDP_DROP);
+			return count(VOSFP_CTR_BANNED, bytes, XDP_DROP);
 		return XDP_PASS;
 	}
 
@@ -648,23 +648,23 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	if (!f.unparsed && !to_sip_port(data, data_end, cfg, &f))
 		return XDP_PASS;
 
-	if (listed(st, VOSFP_L_BLOCK, &f, &now))
-		return count(VOSFP_R_BLOCKED, bytes, XDP_DROP);
+	if (listed(st, VOSFP_LIST_BLOCK, &f, &now))
+		return count(VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
 	addr_key(&f, &src);
 	if (is_banned(&src))
-		return count(VOSFP_R_BANNED, bytes, XDP_DROP);
-	if (listed(st, VOSFP_L_ALLOW, &f, &now))
-		return deliver(ctx, VOSFP_R_ALLOWED, bytes);
+		return count(VOSFP_CTR_BANNED, bytes, XDP_DROP);
+	if (listed(st, VOSFP_LIST_ALLOW, &f, &now))
+		return deliver(ctx, VOSFP_CTR_ALLOWED, bytes);
 
 	/* Past the source decisions, a frame whose L4 header we cannot see is
 	 * dropped: passed, a chain of seven extension headers would carry a
 	 * scanner past every check below. */
 	if (f.unparsed)
-		return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
+		return count(VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */
 	if (f.l4proto != IPPROTO_UDP)
-		return deliver(ctx, VOSFP_R_PASSED, bytes);
+		return deliver(ctx, VOSFP_CTR_PASSED, bytes);
 
 	/* The payload ends where UDP says, not at data_end: Ethernet pads short
 	 * frames, and the padding is not part of the message. */
@@ -680,27 +680,27 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 									: cfg->stealth_methods);
 	switch (SIP_KIND(res)) {
 	case SIP_KEEPALIVE:
-		return deliver(ctx, VOSFP_R_KEEPALIVE, bytes);
+		return deliver(ctx, VOSFP_CTR_KEEPALIVE, bytes);
 	case SIP_MALFORMED:
 		if (cfg->flags & VOSFP_CFG_MALFORMED_DROP)
-			return count(VOSFP_R_MALFORMED, bytes, XDP_DROP);
+			return count(VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
 		break;
 	case SIP_REQUEST:
 		if ((cfg->flags & VOSFP_CFG_TRUSTED_ONLY) ||
 		    ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1))
-			return count(VOSFP_R_STEALTH, bytes, XDP_DROP);
+			return count(VOSFP_CTR_STEALTH, bytes, XDP_DROP);
 		if ((cfg->flags & VOSFP_CFG_SCANNERS) &&
 		    scanner_match(ctx, f.l4_off + sizeof(struct udphdr), payload_len)) {
-			ban(cfg, &src, VOSFP_R_SCANNER);
-			return count(VOSFP_R_SCANNER, bytes, XDP_DROP);
+			ban(cfg, &src, VOSFP_CTR_SCANNER);
+			return count(VOSFP_CTR_SCANNER, bytes, XDP_DROP);
 		}
 		if (over_rate(cfg, &src)) {
-			ban(cfg, &src, VOSFP_R_RATE_LIMITED);
-			return count(VOSFP_R_RATE_LIMITED, bytes, XDP_DROP);
+			ban(cfg, &src, VOSFP_CTR_RATE_LIMITED);
+			return count(VOSFP_CTR_RATE_LIMITED, bytes, XDP_DROP);
 		}
 		break;
 	}
-	return deliver(ctx, VOSFP_R_PASSED, bytes);
+	return deliver(ctx, VOSFP_CTR_PASSED, bytes);
 }
 
 SEC("xdp")

@@ -31,13 +31,8 @@ static bool shared_kind(int k)
 
 static __u32 inner_key(uint32_t slot, int k)
 {
-	return VOSFP_POL_INNER(slot, (uint32_t)(k - POL_SLOT));
+	return VOSFP_POL_INNER(slot, (uint32_t)(k - POL_INNER));
 }
-
-_Static_assert(POL_ENTRIES - POL_SLOT == VOSFP_PK_ENTRIES && POL_NET6 - POL_SLOT == VOSFP_PK_NET6,
-	       "inner map kinds in the outer map's order");
-_Static_assert(TBL_SLOT == VOSFP_PK_SLOT4 && TBL_HOST == VOSFP_PK_HOST4 && TBL_NET6 == VOSFP_PK_NET6,
-	       "the TABLEs in the order of vosfp_pol_state's arrays and the program's ids");
 
 /* Entries a bucket of TABLE k holds: IPv4 keys are smaller. */
 static uint32_t table_ways(int k)
