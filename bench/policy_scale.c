@@ -71,8 +71,8 @@ static long long block_list_bytes(const char *root)
 	snprintf(path, sizeof(path), "%s/%s", root, VOSFP_MAP_POL_TABLES);
 	ofd = bpf_obj_get(path);
 	/* The block list's inner maps: both generations, every kind. */
-	for (__u32 key = VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_L_BLOCK, 0), 0);
-	     ofd >= 0 && key < VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_L_BLOCK, 1) + 1, 0); key++) {
+	for (__u32 key = VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_LIST_BLOCK, 0), 0);
+	     ofd >= 0 && key < VOSFP_POL_INNER(VOSFP_POL_SLOT(VOSFP_LIST_BLOCK, 1) + 1, 0); key++) {
 		__u32 id;
 		int fd;
 

@@ -12,6 +12,11 @@
 
 #include <linux/types.h>
 
+/* The counter reasons (VOSFP_CTR_*) and the lists (VOSFP_LIST_*) are public
+ * ids: defined once, in the public header's libc-free half, which this
+ * program and the library both include (docs/abi.md, "Shared ids"). */
+#include <vosfp/vosfp_ids.h>
+
 /* Map names; they are also the file names of the pins under the pin root.
  * At most 15 characters (BPF_OBJ_NAME_LEN - 1). */
 /* Policy lists (see "Policy lists" below): outer maps of maps, and the
@@ -84,15 +89,16 @@
  * Addresses in keys are host byte order for IPv4, network order for IPv6.
  * Expiry times are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 = permanent.
  */
-/* The same ids as enum vosfp_list in vosfp.h. */
-#define VOSFP_L_BLOCK 0
-#define VOSFP_L_ALLOW 1
+/* Lists are enum vosfp_list (vosfp_ids.h); each has two generations. */
 #define VOSFP_POL_SLOT(list, gen) (((list) << 1) | ((gen) & 1))
 #define VOSFP_POL_SLOTS 4
-/* Kinds of inner maps: the TABLEs, then the entries array. */
+/* Kinds of inner maps: the TABLEs, then the entries array. The one
+ * definition of these ids: the library numbers its own views of a
+ * generation (libvosfp/policy/store.h) from them. */
 #define VOSFP_PK_SLOT4 0
 #define VOSFP_PK_HOST4 1
 #define VOSFP_PK_NET6 2
+#define VOSFP_PK_TABLES 3 /* kinds below are TABLEs */
 #define VOSFP_PK_ENTRIES 3
 #define VOSFP_POL_KINDS 4
 #define VOSFP_POL_INNER(slot, kind) ((slot) * VOSFP_POL_KINDS + (kind))
@@ -238,7 +244,7 @@ struct vosfp_pol_gen {
 	 * the other half, then switches with this word and the count: a
 	 * writer killed halfway leaves the list it started from. */
 	__u32 entries_half;
-	struct vosfp_pol_tbl tbl[3]; /* slot4, host4, net6 (VOSFP_PK_*) */
+	struct vosfp_pol_tbl tbl[VOSFP_PK_TABLES]; /* slot4, host4, net6 */
 };
 
 /* The layout of struct vosfp_pol_state (and of what it describes) that
@@ -263,24 +269,9 @@ struct vosfp_pol_state {
 	struct vosfp_pol_gen gens[2][2]; /* [list][gen] */
 };
 
-/* Counter reasons: the same ids as enum vosfp_counter in vosfp.h (the
- * public header is not compiled for the BPF target, so the ids are repeated
- * here; the library asserts at compile time that both agree). The counters
- * map has room for VOSFP_CTR_SLOTS so that reasons can be appended without
+/* The counters map is indexed by enum vosfp_counter (vosfp_ids.h) and has
+ * room for VOSFP_CTR_SLOTS, so that reasons can be appended without
  * changing the pinned map's size. */
-enum vosfp_reason {
-	VOSFP_R_PASSED = 0,
-	VOSFP_R_ALLOWED = 1,
-	VOSFP_R_BLOCKED = 2,
-	VOSFP_R_STEALTH = 3,
-	VOSFP_R_MALFORMED = 4,
-	VOSFP_R_REDIRECTED = 5,
-	VOSFP_R_KEEPALIVE = 6,
-	VOSFP_R_SCANNER = 7,
-	VOSFP_R_RATE_LIMITED = 8,
-	VOSFP_R_BANNED = 9,
-	VOSFP_R__COUNT
-};
 #define VOSFP_CTR_SLOTS 32
 
 struct vosfp_counter_val {
@@ -430,7 +421,7 @@ enum vosfp_ban_stat {
 struct vosfp_ban_event {
 	__u64 ktime_ns; /* bpf_ktime_get_ns() when the ban was made */
 	__u32 ttl_s;    /* the ban's length (config ban_ttl) */
-	__u32 reason;   /* VOSFP_R_SCANNER or VOSFP_R_RATE_LIMITED */
+	__u32 reason;   /* VOSFP_CTR_SCANNER or VOSFP_CTR_RATE_LIMITED */
 	__u8 family;    /* 4 or 6, as in struct vosfp_addr_key */
 	__u8 pad[3];
 	__u8 addr[16];

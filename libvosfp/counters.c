@@ -21,10 +21,8 @@ static const struct {
 };
 
 #define NREASONS ((int)(sizeof(reasons) / sizeof(reasons[0])))
-/* Every public id is a reason the program knows. The program may know more
- * (appended in vosfp_shared.h before the public enum names them); those are
- * not reachable through this API until they get a name here. */
-_Static_assert(NREASONS <= VOSFP_R__COUNT, "a public counter the program does not count");
+/* The program counts by the same enum vosfp_counter (vosfp_ids.h): every
+ * reason it counts needs a name here, and a slot in the counters map. */
 _Static_assert(NREASONS <= VOSFP_CTR_SLOTS, "more reasons than counter slots");
 
 VOSFP_API int vosfp_counter_count(void)

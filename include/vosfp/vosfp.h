@@ -45,6 +45,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* enum vosfp_counter (VOSFP_CTR_*) and enum vosfp_list (VOSFP_LIST_*): one
+ * definition, shared with the XDP program. */
+#include "vosfp_ids.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -253,10 +257,7 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 /* ------------------------------------------------------------------------ */
 /* Policy: block and allow lists of IPv4/IPv6 prefixes                       */
 
-enum vosfp_list {
-	VOSFP_LIST_BLOCK = 0, /* matching sources are dropped */
-	VOSFP_LIST_ALLOW = 1, /* trusted peers: pass without SIP inspection */
-};
+/* enum vosfp_list, VOSFP_LIST_BLOCK and VOSFP_LIST_ALLOW: in vosfp_ids.h. */
 
 /* Number of lists, and their names ("block", "allow"), for bindings. */
 VOSFP_API int vosfp_list_count(void);
@@ -525,23 +526,7 @@ VOSFP_API int vosfp_config_get(struct vosfp *h, const char *key, char *buf, size
 /* ------------------------------------------------------------------------ */
 /* Counters                                                                  */
 
-/*
- * Every packet to a SIP port is counted under exactly one reason. Reason ids
- * are stable; new ones are only appended. Use vosfp_counter_count() and
- * vosfp_counter_name() rather than copying this enum into bindings.
- */
-enum vosfp_counter {
-	VOSFP_CTR_PASSED = 0,     /* inspected, nothing against it: passed */
-	VOSFP_CTR_ALLOWED = 1,    /* source on the allow list: passed */
-	VOSFP_CTR_BLOCKED = 2,    /* source on the block list: dropped */
-	VOSFP_CTR_STEALTH = 3,    /* stealth method from unknown source: dropped */
-	VOSFP_CTR_MALFORMED = 4,  /* not SIP on a SIP port: dropped */
-	VOSFP_CTR_REDIRECTED = 5, /* handed to an AF_XDP socket */
-	VOSFP_CTR_KEEPALIVE = 6,  /* CRLF / STUN keep-alive: passed */
-	VOSFP_CTR_SCANNER = 7,    /* User-Agent of a known scanner: dropped */
-	VOSFP_CTR_RATE_LIMITED = 8, /* source over its request rate: dropped */
-	VOSFP_CTR_BANNED = 9,     /* source on the temporary ban list: dropped */
-};
+/* enum vosfp_counter, the reasons VOSFP_CTR_*: in vosfp_ids.h. */
 
 VOSFP_API int vosfp_counter_count(void);
 /* "passed", "allowed", ...; NULL for an unknown id. */

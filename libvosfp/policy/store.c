@@ -31,13 +31,9 @@ static bool shared_kind(int k)
 
 static __u32 inner_key(uint32_t slot, int k)
 {
-	return VOSFP_POL_INNER(slot, (uint32_t)(k - POL_SLOT));
+	return VOSFP_POL_INNER(slot, (uint32_t)(k - POL_INNER));
 }
 
-_Static_assert(POL_ENTRIES - POL_SLOT == VOSFP_PK_ENTRIES && POL_NET6 - POL_SLOT == VOSFP_PK_NET6,
-	       "inner map kinds in the outer map's order");
-_Static_assert(TBL_SLOT == VOSFP_PK_SLOT4 && TBL_HOST == VOSFP_PK_HOST4 && TBL_NET6 == VOSFP_PK_NET6,
-	       "the TABLEs in the order of vosfp_pol_gen.tbl and the program's ids");
 _Static_assert(sizeof(((struct vosfp_pol_gen *)0)->tbl) ==
 		       TBL__COUNT * sizeof(struct vosfp_pol_tbl),
 	       "a generation's record has a figure set per TABLE");

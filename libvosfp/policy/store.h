@@ -29,10 +29,28 @@ struct vosfp_policy {
 	uint32_t inner_btf_key, inner_btf_value;
 };
 
-enum { POL_BITS, POL_BLOOM, POL_SLOT, POL_HOST, POL_NET6, POL_ENTRIES, POL__KINDS };
+/* The maps of one (list, generation): the two shared arrays, then the
+ * inner maps of the outer map, numbered from the program's VOSFP_PK_ ids
+ * (vosfp_shared.h), so that POL_INNER + VOSFP_PK_x is kind x. */
+enum {
+	POL_BITS,
+	POL_BLOOM,
+	POL_INNER,
+	POL_SLOT = POL_INNER + VOSFP_PK_SLOT4,
+	POL_HOST = POL_INNER + VOSFP_PK_HOST4,
+	POL_NET6 = POL_INNER + VOSFP_PK_NET6,
+	POL_ENTRIES = POL_INNER + VOSFP_PK_ENTRIES,
+	POL__KINDS = POL_INNER + VOSFP_POL_KINDS,
+};
 
-/* The TABLEs of a generation, in the order of vosfp_pol_gen.tbl. */
-enum { TBL_SLOT, TBL_HOST, TBL_NET6, TBL__COUNT };
+/* The TABLEs of a generation: the program's ids, the order of
+ * vosfp_pol_gen.tbl. */
+enum {
+	TBL_SLOT = VOSFP_PK_SLOT4,
+	TBL_HOST = VOSFP_PK_HOST4,
+	TBL_NET6 = VOSFP_PK_NET6,
+	TBL__COUNT = VOSFP_PK_TABLES,
+};
 
 /*
  * One generation of one list, as a writer holds it: its record in the

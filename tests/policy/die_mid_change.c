@@ -46,7 +46,7 @@ long syscall(long number, ...)
 			const struct vosfp_pol_state *st =
 				(const void *)(unsigned long)attr->value;
 
-			if (st->dirty[VOSFP_L_BLOCK])
+			if (st->dirty[VOSFP_LIST_BLOCK])
 				armed = 1;
 			else if (armed)
 				raise(SIGKILL);

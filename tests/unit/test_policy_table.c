@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The policy TABLEs (libvosfp/policy/table.c) in plain memory: what a
- * reader following the program's rules (bpf/vosfp.bpf.c, tbl_find) finds
+ * reader following the program's rules (bpf/policy_lookup.h, tbl_find4) finds
  * after puts, updates and deletions, and the limits that send a change to
  * a new generation (too full, a key too far from home, no record room).
  */

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * sip_classify.h's parser, plugged into the XDP program: the hooks it asks
+ * its includer for (sip_find, sip_find_line_u, sip_header_value) on the
+ * scans of sip_scan.h, and the global functions the decision calls: the
+ * first-line classifier and the scanner User-Agent match. Included once, by
+ * vosfp.bpf.c, after maps.h and sip_scan.h.
+ */
+#ifndef VOSFP_SIP_HOOKS_H
+#define VOSFP_SIP_HOOKS_H
+
+/* The length of the SIP message in a UDP datagram. It ends where UDP says,
+ * not at data_end: Ethernet pads short frames, and the padding is not part
+ * of the message. */
+static __always_inline __u32 sip_payload_len(const struct flow *f)
+{
+	__u32 ulen = f->udp_len;
+
+	if (ulen < sizeof(struct udphdr) || ulen > f->l3_payload_len)
+		ulen = f->l3_payload_len; /* fall back to what IP says */
+	return ulen >= sizeof(struct udphdr) ? ulen - sizeof(struct udphdr) : 0;
+}
+
+struct sip_src {
+	struct xdp_md *ctx;
+	__u32 off, len;
+};
+
+static __always_inline __u32 sip_find(const struct sip_src *src, __u32 from, __u8 a, __u8 b,
+				      __u8 c)
+{
+	return (__u32)vosfp_find(src->ctx, src->off, src->len, from,
+				 (__u32)a | (__u32)b << 8 | (__u32)c << 16);
+}
+
+static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 from)
+{
+	return (__u32)vosfp_find_line_u(src->ctx, src->off, src->len, from);
+}
+
+/* sip_value_after_name (see sip_classify.h) in a global function of its
+ * own: its white-space loops are verified once, not once per header line. */
+__attribute__((noinline)) int vosfp_header_value(struct xdp_md *ctx, __u32 off, __u32 len,
+						 __u32 at)
+{
+	const __u8 *p = scan_start(ctx, off, 0);
+
+	if (!p)
+		return 0;
+	return (int)sip_value_after_name(p, (void *)(long)ctx->data_end, len, at);
+}
+
+static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 at)
+{
+	return (__u32)vosfp_header_value(src->ctx, src->off, src->len, at);
+}
+
+/* The first-line classifier, as a global function for the same reason. */
+__attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 off, __u32 len,
+						    __u32 settled)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
+
+	if (off > 0x3fff)
+		return SIP_RESULT(SIP_UNDECIDED, 0);
+	return sip_classify(&src, (const __u8 *)data + off, data_end, len, settled);
+}
+
+/* Offset of the User-Agent value in the payload at off, or 0. */
+__attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
+
+	if (off > 0x3fff)
+		return 0;
+	return (int)sip_user_agent_offset(&src, (const __u8 *)data + off, data_end, len);
+}
+
+/* 1 if the value at voff starts with a scanner signature: one hash lookup
+ * on its first bytes, whatever the number of signatures. */
+__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len, __u32 voff)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct vosfp_ua_val *cand;
+	__u32 key, pos = off + voff;
+	const __u8 *v;
+
+	if (off > 0x3fff || voff > SIP_HDR_SCAN + 16 || voff >= len)
+		return 0;
+	/* pos < 0x4600: the mask changes nothing but keeps the bound visible. */
+	SIP_OPAQUE(pos);
+	v = (const __u8 *)data + (pos & 0x7fff);
+	if (sip_ua_key(v, data_end, len - voff, &key))
+		return 0;
+	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &key);
+	return cand ? sip_ua_match(v, data_end, len - voff, cand) : 0;
+}
+
+/* 1 if the request's User-Agent starts with a scanner signature. The two
+ * halves are global functions, each verified once: the header walk has
+ * many ways out, and each would otherwise be verified with the match. */
+static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	int voff = vosfp_user_agent(ctx, off, len);
+
+	return voff > 0 && vosfp_ua_match(ctx, off, len, (__u32)voff);
+}
+
+#endif /* VOSFP_SIP_HOOKS_H */
