@@ -65,7 +65,7 @@ VOSFP_API int vosfp_ban_events_open(struct vosfp *h, struct vosfp_ban_events **o
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (!out)
 		return vosfp__fail(h, -EINVAL, "vosfp_ban_events_open: out is NULL");
 	*out = NULL;

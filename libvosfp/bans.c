@@ -80,7 +80,7 @@ VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seco
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
@@ -107,7 +107,7 @@ VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
 	int err, found = 0;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
@@ -272,7 +272,7 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (!out || out->sz < offsetof(struct vosfp_ban_stats, manual_capacity))
 		return vosfp__fail(h, -EINVAL, "vosfp_ban_stats: out is NULL or its sz too small");
 	st.manual_capacity = capacity(h->map_fd[MAP_MBANS]);

@@ -448,7 +448,7 @@ VOSFP_API int vosfp_unpin(struct vosfp *h)
 	int n;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	n = vosfp_attachment_count(h);
 	if (n < 0)
 		return n;

@@ -57,22 +57,48 @@ extern "C" {
 
 struct vosfp;
 
-#define VOSFP_VERSION_MAJOR 0
-#define VOSFP_VERSION_MINOR 1
-#define VOSFP_VERSION_PATCH 0
+/*
+ * The version of these headers: VOSFP_VERSION_MAJOR, _MINOR, _PATCH, the
+ * string VOSFP_VERSION ("0.1.0") and VOSFP_VERSION_NUMBER (0x000100), all
+ * generated from the project's version (meson.build), which is also the
+ * library's file name (libvosfp.so.0.1.0) and the .pc file's Version.
+ */
+#include "vosfp/version.h"
 
 /* "0.1.0": the version of the library actually loaded (not of this header). */
 VOSFP_API const char *vosfp_version(void);
+/* The same as numbers, to compare at run time with the header's
+ * VOSFP_VERSION_MAJOR... (e.g. to require 0.2 or later). Since VOSFP_0.2. */
+VOSFP_API int vosfp_version_major(void);
+VOSFP_API int vosfp_version_minor(void);
+VOSFP_API int vosfp_version_patch(void);
 
 /* ------------------------------------------------------------------------ */
 /* Errors and logging                                                        */
 
 /*
  * A short, static description of a negative errno returned by this library
- * ("no such interface", "already attached", ...). Never NULL; accepts the
- * value with or without its minus sign.
+ * ("no such interface", "already exists", ...), true for every call that
+ * returns it: which case it is (which list is full, what holds the
+ * interface) is in the detail below. Never NULL; accepts the value with or
+ * without its minus sign.
  */
 VOSFP_API const char *vosfp_strerror(int err);
+
+/*
+ * The detail of the last failed call made in this thread, whatever it was
+ * called on: a handle (the same text as vosfp_last_error(h)), no handle
+ * (vosfp_open, vosfp_duration_parse, vosfp_prefix_check, a NULL handle) or
+ * an iterator. Like libgit2's git_error_last(), a call that succeeds does
+ * not clear it: read it right after the call that failed. Empty string if
+ * no call has failed in this thread since it started or since
+ * vosfp_error_clear(). Never NULL; valid until the thread's next call into
+ * the library. Each thread has its own, so threads never see each other's
+ * errors. Since VOSFP_0.2.
+ */
+VOSFP_API const char *vosfp_error_last(void);
+/* Empty this thread's vosfp_error_last(). Since VOSFP_0.2. */
+VOSFP_API void vosfp_error_clear(void);
 
 /*
  * The detail of the last failed call on this handle, e.g.
@@ -93,7 +119,16 @@ typedef void (*vosfp_log_fn)(int level, const char *msg, void *user);
 
 /*
  * Process-wide, like libbpf's print callback (which it wraps): one callback
- * for all handles. NULL (the default) discards every message.
+ * for all handles. NULL (the default) discards every message. Safe to call
+ * from any thread at any time: the callback and user change together (no
+ * message pairs one with the other's user), but a message already under
+ * way in another thread may still reach the old pair after this returns.
+ * libbpf's print function: the library sets its own (libbpf's messages
+ * come here, and libbpf never prints to stderr for it). If the embedder had
+ * set one with libbpf_set_print() (before vosfp was loaded, or since, in
+ * which case this call takes libbpf's messages back), it is kept and
+ * called after the callback with each of libbpf's messages: setting either
+ * never silences the other. Since 0.2.
  */
 VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user);
 
@@ -583,6 +618,35 @@ enum vosfp_verdict {
  * an enum vosfp_verdict. The counters move as they would for real traffic.
  */
 VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/* vosfp_test_packet_opts.reason when no counter moved: the frame is not
+ * the filter's (not to a SIP port, not IP...) and passed uncounted. */
+#define VOSFP_REASON_NONE (-1)
+/* ... when it cannot be told: more than one counter moved during the run
+ * (other traffic counted on the same root meanwhile), or one the library
+ * has no name for. */
+#define VOSFP_REASON_UNKNOWN (-2)
+
+/* In and out of vosfp_test_packet_ex(); VOSFP_OPTS(test_packet_opts, ...)
+ * or zero-fill and set sz = sizeof(opts). */
+struct vosfp_test_packet_opts {
+	size_t sz;
+	int verdict; /* out: an enum vosfp_verdict */
+	/* out: the enum vosfp_counter the program counted the frame under
+	 * (why it got its verdict), VOSFP_REASON_NONE or _UNKNOWN. */
+	int reason;
+};
+
+/*
+ * vosfp_test_packet() that also says why (since VOSFP_0.2): the counter
+ * the frame was counted under, read from the counters around the run, so
+ * callers need not compare counter snapshots themselves. Errors as
+ * vosfp_test_packet(), and -EINVAL for a NULL opts, an sz too small to
+ * hold verdict, or non-zero fields past this library's struct. An opts
+ * with sz up to verdict gets the verdict only.
+ */
+VOSFP_API int vosfp_test_packet_ex(struct vosfp *h, const void *frame, size_t len,
+				   struct vosfp_test_packet_opts *opts);
 
 /*
  * The same for a frame leaving the server (since 0.2): runs it through the
