@@ -102,6 +102,13 @@ int vosfp__egress_prog_fd(struct vosfp *h);
 int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex);
 int vosfp__egress_detach(struct vosfp *h, const char *ifname);
 
+/* The OPTS rule (opts.c) for an opts struct of the library's size known:
+ * NULL leaves out as it is; sz below sizeof(size_t), or non-zero bytes
+ * past known, are a recorded -EINVAL naming type; else the caller's
+ * fields (up to its sz) are copied into out, whose sz stays. */
+int vosfp__read_opts(struct vosfp *h, const char *type, const void *opts, void *out,
+		     size_t known);
+
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);
 

@@ -104,7 +104,7 @@ VOSFP_API int vosfp_test_packet_ex(struct vosfp *h, const void *frame, size_t le
 				   struct vosfp_test_packet_opts *opts)
 {
 	const size_t min_sz = offsetof(struct vosfp_test_packet_opts, verdict) + sizeof(int);
-	int ncpus, cpu, verdict, err;
+	int ncpus, cpu, verdict = 0, err;
 	uint64_t *before, *after;
 
 	if (!h)

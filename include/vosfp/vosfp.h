@@ -44,6 +44,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memset, for VOSFP_OPTS */
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,30 @@ extern "C" {
 #endif
 
 struct vosfp;
+
+/*
+ * Options structs (their first field is size_t sz, set to the struct's
+ * size as the caller was built with it) are best made with one of these,
+ * as libbpf's LIBBPF_OPTS:
+ *
+ *     VOSFP_OPTS(open_opts, opts, .pin_root = "/sys/fs/bpf/edge");
+ *     vosfp_open(&opts, &h);
+ *
+ * declares `struct vosfp_open_opts opts` zero-filled, padding included (the
+ * library refuses non-zero bytes past the fields it knows), with sz set.
+ * VOSFP_OPTS needs GNU C (GCC, Clang); VOSFP_OPTS_INIT is a plain C99
+ * initializer with the same fields, for other compilers:
+ *
+ *     struct vosfp_open_opts opts = VOSFP_OPTS_INIT(open_opts, .pin_root = p);
+ *
+ * Since 0.2 (macros only: nothing here is a symbol of the library).
+ */
+#define VOSFP_OPTS(TYPE, NAME, ...)                                                     \
+	struct vosfp_##TYPE NAME = ({                                                   \
+		memset(&NAME, 0, sizeof(struct vosfp_##TYPE));                          \
+		(struct vosfp_##TYPE){ .sz = sizeof(struct vosfp_##TYPE), __VA_ARGS__ }; \
+	})
+#define VOSFP_OPTS_INIT(TYPE, ...) { .sz = sizeof(struct vosfp_##TYPE), __VA_ARGS__ }
 
 /*
  * The version of these headers: VOSFP_VERSION_MAJOR, _MINOR, _PATCH, the
@@ -139,6 +164,7 @@ VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user);
 #define VOSFP_DEFAULT_BLOCK_CAPACITY 65536u
 #define VOSFP_DEFAULT_ALLOW_CAPACITY 4096u
 
+/* VOSFP_OPTS(open_opts, opts, .pin_root = ...) makes one (see above). */
 struct vosfp_open_opts {
 	size_t sz; /* sizeof(struct vosfp_open_opts) as the caller knows it */
 	/* bpffs directory for maps and attachments; NULL = VOSFP_DEFAULT_PIN_ROOT.
@@ -238,7 +264,8 @@ enum vosfp_attach_flags {
 	VOSFP_ATTACH_MULTIPROG = 1u << 0,
 };
 
-/* Options of vosfp_attach_ex(); zero-fill, then set sz = sizeof(opts). */
+/* Options of vosfp_attach_ex(); VOSFP_OPTS(attach_opts, ...), or zero-fill
+ * and set sz = sizeof(opts). */
 struct vosfp_attach_opts {
 	size_t sz;
 	int mode;           /* enum vosfp_attach_mode */
@@ -323,6 +350,16 @@ VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix);
  */
 VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix,
 				   uint32_t ttl_seconds);
+/* Options of vosfp_policy_add_ex(); VOSFP_OPTS(policy_add_opts, ...). */
+struct vosfp_policy_add_opts {
+	size_t sz;
+	uint32_t ttl_seconds; /* 0 = permanent */
+};
+/* vosfp_policy_add_ttl() with options (NULL: permanent), the form that
+ * can grow (docs/abi.md). -EINVAL for non-zero fields past this library's
+ * struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_policy_add_ex(struct vosfp *h, int list, const char *prefix,
+				  const struct vosfp_policy_add_opts *opts);
 /* Check a prefix without a handle: 0 if valid; else -EINVAL and the reason
  * in why (if why_len > 0). canonical (may be NULL) receives the canonical
  * form, e.g. "2001:db8::/32" for "2001:DB8:0::/32"; 64 bytes are enough. */
@@ -395,6 +432,19 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
  * in error messages in place of a file name. */
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags);
+/* Options of the two calls below; VOSFP_OPTS(policy_load_opts, ...). */
+struct vosfp_policy_load_opts {
+	size_t sz;
+	unsigned int flags; /* 0 or VOSFP_LOAD_REPLACE */
+};
+/* vosfp_policy_load() and vosfp_policy_load_buffer() with options (NULL:
+ * flags 0), the forms that can grow (docs/abi.md). -EINVAL for non-zero
+ * fields past this library's struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_policy_load_ex(struct vosfp *h, int list, const char *path,
+				   const struct vosfp_policy_load_opts *opts);
+VOSFP_API int vosfp_policy_load_buffer_ex(struct vosfp *h, int list, const char *text,
+					  size_t len, const char *name,
+					  const struct vosfp_policy_load_opts *opts);
 /* Read a policy file for list as vosfp_policy_load does, with the same
  * refusals (not a regular file, longer than the list could hold), without
  * parsing it: for callers that put several files together before one
@@ -422,6 +472,16 @@ VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path
  */
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
+/* Options of vosfp_ban_add_ex(); VOSFP_OPTS(ban_add_opts, ...). */
+struct vosfp_ban_add_opts {
+	size_t sz;
+	uint32_t ttl_seconds; /* required: 1..2592000 */
+};
+/* vosfp_ban_add() with options (required: they carry the TTL), the form
+ * that can grow (docs/abi.md). -EINVAL for NULL opts or non-zero fields
+ * past this library's struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_ban_add_ex(struct vosfp *h, const char *addr,
+			       const struct vosfp_ban_add_opts *opts);
 
 /*
  * Iterate over the unexpired bans: next writes the address ("192.0.2.7",
