@@ -22,7 +22,7 @@ VOSFP_API const char *vosfp_strerror(int err)
 	case EINVAL: return "invalid argument";
 	case ENOENT: return "not found";
 	case EEXIST: return "already exists";
-	case ENODEV: return "no such interface or device";
+	case ENODEV: return "no such interface";
 	case EBUSY: return "busy: in use (another XDP program, or attachments still in place)";
 	case EOPNOTSUPP: return "not supported";
 	case EPERM: return "not permitted (missing CAP_BPF, CAP_SYS_ADMIN or CAP_NET_ADMIN)";
