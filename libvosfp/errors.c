@@ -41,6 +41,9 @@ VOSFP_API const char *vosfp_strerror(int err)
 	case EAGAIN: return "temporarily unavailable, try again";
 	case EBADF: return "bad file descriptor";
 	case EFAULT: return "bad address";
+	case EINTR: return "interrupted";
+	/* The kernel's internal ENOTSUPP, which BPF calls can leak. */
+	case 524: return "not supported by this kernel";
 	default: return "unknown error";
 	}
 }

@@ -10,7 +10,9 @@
  *  - Every call that can fail returns `int`: 0 (or a documented positive
  *    value) on success, a negative errno on failure. vosfp_strerror() names
  *    the errno; vosfp_last_error() gives the detail of the handle's last
- *    failure ("eth9: no such interface", the verifier's message, ...).
+ *    failure ("eth9: no such interface", the verifier's message, ...), and
+ *    vosfp_error_last() that of the calling thread's last failure, with a
+ *    handle or without one.
  *  - Only scalars, C strings, opaque pointers and option structs whose first
  *    field is `size_t sz` cross the boundary, so ctypes and cgo can call every
  *    function, and a binary built against an older header keeps working when
@@ -32,7 +34,8 @@
  *
  * Thread safety: the free functions that take no handle (vosfp_version,
  * vosfp_strerror, vosfp_counter_*name, vosfp_list_name, ...) are safe from
- * any thread. A handle may be used from several threads only if the caller
+ * any thread, as are vosfp_set_log_callback() and vosfp_error_last() (one
+ * last error per thread). A handle may be used from several threads only if the caller
  * serialises the calls on it. Different handles are independent, even on the
  * same pin root. Policy writers on one root (in any process) take a lock
  * on the pin root directory (flock), so concurrent changes serialise and
