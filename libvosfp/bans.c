@@ -179,8 +179,10 @@ VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out)
 VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
 				  uint32_t *ttl_left, int *reason)
 {
-	if (!it || !addr)
-		return -EINVAL;
+	if (!it)
+		return vosfp__error(-EINVAL, "vosfp_ban_iter_next: no iterator (NULL)");
+	if (!addr)
+		return vosfp__fail(it->h, -EINVAL, "vosfp_ban_iter_next: addr is required");
 	while (it->table < 2) {
 		struct vosfp_ban_val val;
 		__u64 now;

@@ -93,6 +93,12 @@ static void test_calls_without_handle(void **state)
 	assert_int_equal(vosfp_config_set(NULL, "ports", "5060"), -EINVAL);
 	assert_non_null(strstr(vosfp_error_last(), "vosfp_config_set: no handle"));
 
+	/* So does a NULL iterator or reader. */
+	assert_int_equal(vosfp_ban_iter_next(NULL, why, sizeof(why), NULL, NULL), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_ban_iter_next: no iterator"));
+	assert_int_equal(vosfp_ban_events_fd(NULL), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_ban_events_fd: no reader"));
+
 	/* vosfp_open's own detail is kept, and also lands here. */
 	{
 		struct vosfp_open_opts o = { .sz = 1 };
