@@ -90,14 +90,14 @@ static int moved_counter(const uint64_t *before, const uint64_t *after, int ncpu
 }
 
 /* The counter the run moved. BPF_PROG_TEST_RUN runs the program on the
- * caller's CPU, so that CPU's slots are looked at first: live traffic on
- * an attached root, counted on other CPUs meanwhile, does not blur it. */
+ * caller's CPU, so when the caller was on one CPU before and after the run,
+ * only that CPU's slots are looked at: live traffic on an attached root,
+ * counted on other CPUs meanwhile, neither blurs the reason nor passes for
+ * it (a frame not ours stays VOSFP_REASON_NONE). Otherwise (the thread
+ * moved), the sums over all CPUs. */
 static int run_reason(const uint64_t *before, const uint64_t *after, int ncpus, int cpu)
 {
-	int reason = cpu >= 0 && cpu < ncpus ? moved_counter(before, after, ncpus, cpu)
-					     : VOSFP_REASON_UNKNOWN;
-
-	return reason >= 0 ? reason : moved_counter(before, after, ncpus, -1);
+	return moved_counter(before, after, ncpus, cpu >= 0 && cpu < ncpus ? cpu : -1);
 }
 
 VOSFP_API int vosfp_test_packet_ex(struct vosfp *h, const void *frame, size_t len,
