@@ -13,7 +13,8 @@ tmp=$(mktemp -d /tmp/vosfp-fuzz.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-sanitize=alignment \
-	-Wno-unknown-pragmas -I"$src/include" -I"$build/include" -I"$src/bpf" -I"$src/tests/reference" \
+	-Wno-unknown-pragmas -I"$src/include" -I"$build/include" -I"$src/bpf" \
+	-I"$src/tests/reference" \
 	${multiarch:+-idirafter /usr/include/$multiarch} \
 	"$src/tests/fuzz/fuzz_sip.c" "$src/tests/reference/reference.c" -o "$tmp/fuzz_sip" \
 	2>"$tmp/build.log"; then

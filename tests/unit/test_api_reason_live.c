@@ -106,7 +106,8 @@ static void test_reason_under_traffic(void **state)
 	struct frame_spec allowed = { .src = "192.0.2.21", .payload = options,
 				      .payload_len = sizeof(options) - 1 };
 	uint8_t f1[1500], f2[1500];
-	size_t l1 = frame_build(&not_ours, f1, sizeof(f1)), l2 = frame_build(&allowed, f2, sizeof(f2));
+	size_t l1 = frame_build(&not_ours, f1, sizeof(f1));
+	size_t l2 = frame_build(&allowed, f2, sizeof(f2));
 	uint64_t stealth_before, stealth_after;
 	int mode, fd, wrong = 0;
 	cpu_set_t zero;
