@@ -686,8 +686,8 @@ VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, 
  * the filter's (not to a SIP port, not IP...) and passed uncounted. */
 #define VOSFP_REASON_NONE (-1)
 /* ... when it cannot be told: more than one counter moved during the run
- * (other traffic counted on the same root meanwhile), or one the library
- * has no name for. */
+ * (other traffic counted on the same root and CPU meanwhile), or one the
+ * library has no name for. */
 #define VOSFP_REASON_UNKNOWN (-2)
 
 /* In and out of vosfp_test_packet_ex(); VOSFP_OPTS(test_packet_opts, ...)
@@ -703,7 +703,12 @@ struct vosfp_test_packet_opts {
 /*
  * vosfp_test_packet() that also says why (since VOSFP_0.2): the counter
  * the frame was counted under, read from the counters around the run, so
- * callers need not compare counter snapshots themselves. Errors as
+ * callers need not compare counter snapshots themselves. The run is on the
+ * caller's CPU and only that CPU's counters are read (while the thread
+ * stays on it): live traffic on an attached root, counted on other CPUs,
+ * does not blur the reason; traffic counted on the same CPU meanwhile
+ * makes it VOSFP_REASON_UNKNOWN rather than a wrong one. Costs two reads
+ * of every counter slot per call. Errors as
  * vosfp_test_packet(), and -EINVAL for a NULL opts, an sz too small to
  * hold verdict, or non-zero fields past this library's struct. An opts
  * with sz up to verdict gets the verdict only.
