@@ -21,7 +21,8 @@
 
 #define MAX_REASONS 32
 #define TOP 5
-#define NOT_OURS (-1)
+#define NOT_OURS VOSFP_REASON_NONE
+#define SKIPPED (-100)
 
 /* Per (reason, source) packet counts, in a small open-addressing table. */
 struct source_count {
@@ -102,25 +103,17 @@ static void frame_source(const uint8_t *f, size_t len, char *out, size_t cap)
 		inet_ntop(AF_INET6, f + off + 8, out, (socklen_t)cap);
 }
 
-/* Runs one frame; returns the reason whose counter moved, NOT_OURS, or
- * -2 for a frame the test run cannot take. */
+/* Runs one frame; returns the reason it was counted under, NOT_OURS, or
+ * SKIPPED for a frame the test run cannot take. The scratch root sees no
+ * other traffic, so the library can always tell the reason. */
 static int run_frame(struct vosfp *h, const uint8_t *frame, size_t len, int *verdict)
 {
-	uint64_t before[MAX_REASONS], after[MAX_REASONS];
-	int n = vosfp_counter_count(), reason = NOT_OURS;
+	struct vosfp_test_packet_opts o = { .sz = sizeof(o) };
 
-	if (n > MAX_REASONS)
-		n = MAX_REASONS;
-	for (int id = 0; id < n; id++)
-		vosfp_counter_read(h, id, &before[id], NULL);
-	if (vosfp_test_packet(h, frame, len, verdict))
-		return -2;
-	for (int id = 0; id < n; id++) {
-		vosfp_counter_read(h, id, &after[id], NULL);
-		if (after[id] != before[id])
-			reason = id;
-	}
-	return reason;
+	if (vosfp_test_packet_ex(h, frame, len, &o))
+		return SKIPPED;
+	*verdict = o.verdict;
+	return o.reason >= 0 && o.reason < MAX_REASONS ? o.reason : NOT_OURS;
 }
 
 static int by_packets(const void *a, const void *b)
@@ -251,7 +244,7 @@ static int run_replay(struct cli *cli, int argc, char **argv)
 		t.total++;
 		reason = run_frame(scratch, data, hdr->caplen, &verdict);
 		frame_source(data, hdr->caplen, src, sizeof(src));
-		if (reason == -2) {
+		if (reason == SKIPPED) {
 			t.skipped++; /* shorter than Ethernet, or larger than a test run takes */
 		} else if (reason == NOT_OURS) {
 			t.not_ours++;
@@ -264,7 +257,7 @@ static int run_replay(struct cli *cli, int argc, char **argv)
 		}
 		if (verbose && !json)
 			printf("%llu %s %s %s\n", (unsigned long long)t.total,
-			       reason == -2 ? "skipped" : verdict == 1 ? "drop" : "pass",
+			       reason == SKIPPED ? "skipped" : verdict == 1 ? "drop" : "pass",
 			       reason >= 0 ? vosfp_counter_name(reason) : "not-ours", src);
 	}
 	if (replay_stop)

@@ -63,10 +63,10 @@ static int pin_error(struct vosfp *h, const char *ifname, const char *path, int 
 	return vosfp__fail(h, -err, "%s: %s: %s", ifname, path, strerror(err));
 }
 
-static int check_ifname(struct vosfp *h, const char *ifname)
+static int check_ifname(struct vosfp *h, const char *what, const char *ifname)
 {
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(what);
 	/* The kernel refuses '/' and ':' in names; pins use ':' as a separator. */
 	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strpbrk(ifname, "/:"))
 		return vosfp__fail(h, -EINVAL, "'%s': not a valid interface name",
@@ -387,7 +387,7 @@ VOSFP_API int vosfp_attach_ex(struct vosfp *h, const char *ifname,
 	bool multiprog;
 	struct target t;
 
-	err = check_ifname(h, ifname);
+	err = check_ifname(h, "vosfp_attach", ifname);
 	if (!err)
 		err = read_opts(h, opts, &mode, &flags);
 	if (err)
@@ -444,7 +444,7 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname)
 	struct target t;
 	int err, idx, stale = 0;
 
-	err = check_ifname(h, ifname);
+	err = check_ifname(h, "vosfp_detach", ifname);
 	if (err)
 		return err;
 	err = require_net_admin(h, ifname, "detaching");
@@ -491,7 +491,7 @@ VOSFP_API int vosfp_attachment_count(struct vosfp *h)
 	int n;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	/* Counting needs no location: any namespace number will do. */
 	n = vosfp__pins_list(h, 0, &pins);
 	if (n < 0)
@@ -525,7 +525,7 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 	int n, err = 0;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	netns = vosfp__netns_self(h);
 	if (netns < 0)
 		return (int)netns;
@@ -567,7 +567,7 @@ VOSFP_API int vosfp_unpin(struct vosfp *h)
 	int n;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	n = vosfp_attachment_count(h);
 	if (n < 0)
 		return n;

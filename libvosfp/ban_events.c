@@ -65,7 +65,7 @@ VOSFP_API int vosfp_ban_events_open(struct vosfp *h, struct vosfp_ban_events **o
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (!out)
 		return vosfp__fail(h, -EINVAL, "vosfp_ban_events_open: out is NULL");
 	*out = NULL;
@@ -87,7 +87,7 @@ VOSFP_API int vosfp_ban_events_open(struct vosfp *h, struct vosfp_ban_events **o
 VOSFP_API int vosfp_ban_events_fd(const struct vosfp_ban_events *ev)
 {
 	if (!ev)
-		return -EINVAL;
+		return vosfp__error(-EINVAL, "vosfp_ban_events_fd: no reader (NULL)");
 	return ring_buffer__epoll_fd(ev->rb);
 }
 
@@ -97,7 +97,7 @@ VOSFP_API int vosfp_ban_events_consume(struct vosfp_ban_events *ev, vosfp_ban_ev
 	int r;
 
 	if (!ev)
-		return -EINVAL;
+		return vosfp__error(-EINVAL, "vosfp_ban_events_consume: no reader (NULL)");
 	if (!fn)
 		return vosfp__fail(ev->h, -EINVAL, "vosfp_ban_events_consume: fn is NULL");
 	ev->fn = fn;

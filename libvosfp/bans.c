@@ -80,7 +80,7 @@ VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seco
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
@@ -107,7 +107,7 @@ VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
 	int err, found = 0;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
@@ -179,8 +179,10 @@ VOSFP_API int vosfp_ban_iter_open(struct vosfp *h, struct vosfp_ban_iter **out)
 VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t len,
 				  uint32_t *ttl_left, int *reason)
 {
-	if (!it || !addr)
-		return -EINVAL;
+	if (!it)
+		return vosfp__error(-EINVAL, "vosfp_ban_iter_next: no iterator (NULL)");
+	if (!addr)
+		return vosfp__fail(it->h, -EINVAL, "vosfp_ban_iter_next: addr is required");
 	while (it->table < 2) {
 		struct vosfp_ban_val val;
 		__u64 now;
@@ -272,7 +274,7 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (!out || out->sz < offsetof(struct vosfp_ban_stats, manual_capacity))
 		return vosfp__fail(h, -EINVAL, "vosfp_ban_stats: out is NULL or its sz too small");
 	st.manual_capacity = capacity(h->map_fd[MAP_MBANS]);

@@ -80,7 +80,7 @@ VOSFP_API int vosfp_config_set_ports(struct vosfp *h, const uint16_t *ports, siz
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = vosfp__config_read(h, &cfg);
 	if (!err)
 		err = ports_to_bitmap(h, ports, n, &cfg);
@@ -108,7 +108,7 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	err = vosfp__config_read(h, &cfg);
 	if (err)
 		return err;
@@ -454,7 +454,7 @@ VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *val
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	k = find_key(h, key);
 	if (!k)
 		return -EINVAL;
@@ -479,7 +479,7 @@ VOSFP_API int vosfp_config_get(struct vosfp *h, const char *key, char *buf, size
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	k = find_key(h, key);
 	if (!k)
 		return -EINVAL;

@@ -56,7 +56,7 @@ VOSFP_API int vosfp_counter_read(struct vosfp *h, int id, uint64_t *packets, uin
 	int ncpus;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (id < 0 || id >= NREASONS)
 		return vosfp__fail(h, -EINVAL, "unknown counter id %d (0-%d)", id, NREASONS - 1);
 	vals = percpu_buf(&ncpus);
@@ -87,7 +87,7 @@ VOSFP_API int vosfp_counters_reset(struct vosfp *h)
 	int ncpus;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	zeros = percpu_buf(&ncpus);
 	if (!zeros)
 		return vosfp__fail(h, -ENOMEM, "cannot size the per-CPU counters");
@@ -100,4 +100,24 @@ VOSFP_API int vosfp_counters_reset(struct vosfp *h)
 		}
 	free(zeros);
 	return vosfp__ok(h);
+}
+
+int vosfp__counters_snapshot(struct vosfp *h, uint64_t *packets, int ncpus)
+{
+	struct vosfp_counter_val *vals = calloc((size_t)ncpus, sizeof(*vals));
+
+	if (!vals)
+		return vosfp__fail(h, -ENOMEM, "cannot size the per-CPU counters");
+	for (__u32 key = 0; key < VOSFP_CTR_SLOTS; key++) {
+		if (bpf_map_lookup_elem(h->map_fd[MAP_COUNTERS], &key, vals)) {
+			int err = -errno;
+
+			free(vals);
+			return vosfp__fail(h, err, "cannot read the counters: %s", strerror(-err));
+		}
+		for (int c = 0; c < ncpus; c++)
+			packets[(size_t)c * VOSFP_CTR_SLOTS + key] = vals[c].packets;
+	}
+	free(vals);
+	return 0;
 }

@@ -1,45 +1,49 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Error texts, per-handle error detail, and the log callback. */
+/* Error texts, the per-handle and per-thread error detail. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <bpf/libbpf.h>
-
 #include "internal.h"
 
-static vosfp_log_fn log_fn;
-static void *log_user;
 /* vosfp_open() has no handle to carry its detail: one buffer per thread. */
 static __thread char open_err[VOSFP_ERR_LEN];
-
-VOSFP_API const char *vosfp_version(void)
-{
-	return "0.1.0";
-}
+/* Every failure, with or without a handle, also lands here, so an embedder
+ * has one place to look whatever it called (libgit2's git_error_last). */
+static __thread char last_err[VOSFP_ERR_LEN];
 
 VOSFP_API const char *vosfp_strerror(int err)
 {
+	/* Each text must hold for every call that returns the code: the
+	 * detail (vosfp_last_error, vosfp_error_last) says which case it is. */
 	switch (err < 0 ? -err : err) {
 	case 0: return "success";
 	case EINVAL: return "invalid argument";
 	case ENOENT: return "not found";
 	case EEXIST: return "already exists";
 	case ENODEV: return "no such interface";
-	case EBUSY: return "busy: another program is attached";
+	case EBUSY: return "busy: in use (another XDP program, or attachments still in place)";
 	case EOPNOTSUPP: return "not supported";
-	case EPERM: return "permission denied (needs CAP_BPF and CAP_NET_ADMIN)";
+	case EPERM: return "not permitted (missing CAP_BPF, CAP_SYS_ADMIN or CAP_NET_ADMIN)";
 	case EACCES: return "permission denied";
-	case ENOSPC: return "no space: the list is full";
+	case ENOSPC: return "no space: a list or table is full, or a buffer too small";
 	case ENOMEM: return "out of memory";
 	case ERANGE: return "out of range";
 	case ENAMETOOLONG: return "name too long";
-	case E2BIG: return "too big";
+	case E2BIG: return "too big or too many";
 	case ENOTDIR: return "not a directory";
+	case EISDIR: return "is a directory";
+	case EFBIG: return "file too large";
 	case EIO: return "input/output error";
 	case ESRCH: return "no such object";
 	case ENOLINK: return "link is gone (interface removed)";
+	case EAGAIN: return "temporarily unavailable, try again";
+	case EBADF: return "bad file descriptor";
+	case EFAULT: return "bad address";
+	case EINTR: return "interrupted";
+	/* The kernel's internal ENOTSUPP, which BPF calls can leak. */
+	case 524: return "not supported by this kernel";
 	default: return "unknown error";
 	}
 }
@@ -54,10 +58,24 @@ VOSFP_API const char *vosfp_open_error(void)
 	return open_err;
 }
 
+VOSFP_API const char *vosfp_error_last(void)
+{
+	return last_err;
+}
+
+VOSFP_API void vosfp_error_clear(void)
+{
+	last_err[0] = '\0';
+}
+
+/* Formats into buf (a handle's or open's buffer, or NULL for none) and into
+ * the thread's last error; returns -|err|. */
 static int vformat_error(char *buf, int err, const char *fmt, va_list ap)
 {
-	vsnprintf(buf, VOSFP_ERR_LEN, fmt, ap);
-	vosfp__log(VOSFP_LOG_DEBUG, "error: %s (%s)", buf, vosfp_strerror(err));
+	vsnprintf(last_err, VOSFP_ERR_LEN, fmt, ap);
+	if (buf)
+		memcpy(buf, last_err, VOSFP_ERR_LEN);
+	vosfp__log(VOSFP_LOG_DEBUG, "error: %s (%s)", last_err, vosfp_strerror(err));
 	return err < 0 ? err : -err;
 }
 
@@ -67,7 +85,7 @@ int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)
 	int ret;
 
 	va_start(ap, fmt);
-	ret = vformat_error(h->err, err, fmt, ap);
+	ret = vformat_error(h ? h->err : NULL, err, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -76,6 +94,22 @@ int vosfp__ok(struct vosfp *h)
 {
 	h->err[0] = '\0';
 	return 0;
+}
+
+int vosfp__error(int err, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vformat_error(NULL, err, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int vosfp__no_handle(const char *func)
+{
+	return vosfp__error(-EINVAL, "%s: no handle (NULL)", func);
 }
 
 int vosfp__open_fail(int err, const char *fmt, ...)
@@ -92,55 +126,6 @@ int vosfp__open_fail(int err, const char *fmt, ...)
 void vosfp__open_ok(void)
 {
 	open_err[0] = '\0';
-}
-
-static void emit(int level, char *msg)
-{
-	size_t n = strlen(msg);
-
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
-		msg[--n] = '\0';
-	log_fn(level, msg, log_user);
-}
-
-void vosfp__log(int level, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!log_fn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	emit(level, msg);
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char msg[1024];
-
-	if (!log_fn)
-		return 0;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	emit(level == LIBBPF_WARN ? VOSFP_LOG_WARN :
-	     level == LIBBPF_INFO ? VOSFP_LOG_INFO : VOSFP_LOG_DEBUG, msg);
-	return 0;
-}
-
-VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user)
-{
-	log_fn = fn;
-	log_user = user;
-	/* libbpf prints to stderr by default: the library never prints, so
-	 * its messages go to the callback or nowhere. */
-	libbpf_set_print(libbpf_print);
-}
-
-/* Silence libbpf's default stderr printer as soon as the library loads. */
-__attribute__((constructor)) static void quiet_libbpf(void)
-{
-	libbpf_set_print(libbpf_print);
 }
 
 int vosfp__check_list(struct vosfp *h, int list)

@@ -49,9 +49,14 @@ struct vosfp {
 	struct vosfp_policy *pol;
 };
 
-/* Record a failure: detail for vosfp_last_error(), returns -|err|. */
+/* Record a failure: detail for vosfp_last_error() (h may be NULL) and for
+ * the thread's vosfp_error_last(); returns -|err|. */
 int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same for a call that has no handle: the thread's last error only. */
+int vosfp__error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* -EINVAL for a call given a NULL handle, with func named in the detail. */
+int vosfp__no_handle(const char *func);
 /* Record success (clears the detail), returns 0. */
 int vosfp__ok(struct vosfp *h);
 /* The same, for vosfp_open(), which has no handle yet. */
@@ -73,12 +78,23 @@ int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
  * *retval, or a recorded negative errno. */
 int vosfp__test_run(struct vosfp *h, const char *what, int (*prog_fd)(struct vosfp *h),
 		    const void *frame, size_t len, uint32_t *retval);
+/* Every counter slot's packets on every CPU (counters.c), into packets
+ * [cpu * VOSFP_CTR_SLOTS + slot] (ncpus from libbpf_num_possible_cpus()):
+ * what tells which counter a test run moved. 0 or a recorded errno. */
+int vosfp__counters_snapshot(struct vosfp *h, uint64_t *packets, int ncpus);
 /* The TC egress program's fd (egress.c), loaded with the XDP program. */
 int vosfp__egress_prog_fd(struct vosfp *h);
 /* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on
  * the interface's clsact egress hook, and off it again. */
 int vosfp__egress_attach(struct vosfp *h, const char *ifname, int ifindex);
 int vosfp__egress_detach(struct vosfp *h, const char *ifname);
+
+/* The OPTS rule (opts.c) for an opts struct of the library's size known:
+ * NULL leaves out as it is; sz below sizeof(size_t), or non-zero bytes
+ * past known, are a recorded -EINVAL naming type; else the caller's
+ * fields (up to its sz) are copied into out, whose sz stays. */
+int vosfp__read_opts(struct vosfp *h, const char *type, const void *opts, void *out,
+		     size_t known);
 
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);

@@ -12,7 +12,7 @@ VOSFP_API int vosfp_xsk_register(struct vosfp *h, uint32_t queue_id, int xsk_fd)
 	__u32 fd = (__u32)xsk_fd;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (queue_id >= VOSFP_XSK_SLOTS)
 		return vosfp__fail(h, -ERANGE, "queue %u: at most %d queues", queue_id,
 				   VOSFP_XSK_SLOTS);
@@ -27,7 +27,7 @@ VOSFP_API int vosfp_xsk_register(struct vosfp *h, uint32_t queue_id, int xsk_fd)
 VOSFP_API int vosfp_xsk_unregister(struct vosfp *h, uint32_t queue_id)
 {
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (queue_id >= VOSFP_XSK_SLOTS)
 		return vosfp__fail(h, -ERANGE, "queue %u: at most %d queues", queue_id,
 				   VOSFP_XSK_SLOTS);

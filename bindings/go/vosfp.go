@@ -23,7 +23,6 @@ package vosfp
 import "C"
 
 import (
-	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -59,9 +58,9 @@ func ParseDuration(text string) (uint32, error) {
 	}
 	defer free(cp)
 	var seconds C.uint32_t
-	if rc := C.vosfp_duration_parse(cp, &seconds); rc != 0 {
-		return 0, newError("ParseDuration", int(rc), "bad duration "+strconv.Quote(text)+
-			" (seconds, or N followed by s, m, h or d; at most 10 years)")
+	rc, detail := threadCall(func() C.int { return C.vosfp_duration_parse(cp, &seconds) })
+	if rc != 0 {
+		return 0, newError("ParseDuration", rc, detail)
 	}
 	return uint32(seconds), nil
 }

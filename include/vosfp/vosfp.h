@@ -10,7 +10,9 @@
  *  - Every call that can fail returns `int`: 0 (or a documented positive
  *    value) on success, a negative errno on failure. vosfp_strerror() names
  *    the errno; vosfp_last_error() gives the detail of the handle's last
- *    failure ("eth9: no such interface", the verifier's message, ...).
+ *    failure ("eth9: no such interface", the verifier's message, ...), and
+ *    vosfp_error_last() that of the calling thread's last failure, with a
+ *    handle or without one.
  *  - Only scalars, C strings, opaque pointers and option structs whose first
  *    field is `size_t sz` cross the boundary, so ctypes and cgo can call every
  *    function, and a binary built against an older header keeps working when
@@ -32,7 +34,8 @@
  *
  * Thread safety: the free functions that take no handle (vosfp_version,
  * vosfp_strerror, vosfp_counter_*name, vosfp_list_name, ...) are safe from
- * any thread. A handle may be used from several threads only if the caller
+ * any thread, as are vosfp_set_log_callback() and vosfp_error_last() (one
+ * last error per thread). A handle may be used from several threads only if the caller
  * serialises the calls on it. Different handles are independent, even on the
  * same pin root. Policy writers on one root (in any process) take a lock
  * on the pin root directory (flock), so concurrent changes serialise and
@@ -44,6 +47,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memset, for VOSFP_OPTS */
 
 /* enum vosfp_counter (VOSFP_CTR_*) and enum vosfp_list (VOSFP_LIST_*): one
  * definition, shared with the XDP program. */
@@ -61,22 +65,72 @@ extern "C" {
 
 struct vosfp;
 
-#define VOSFP_VERSION_MAJOR 0
-#define VOSFP_VERSION_MINOR 1
-#define VOSFP_VERSION_PATCH 0
+/*
+ * Options structs (their first field is size_t sz, set to the struct's
+ * size as the caller was built with it) are best made with one of these,
+ * as libbpf's LIBBPF_OPTS:
+ *
+ *     VOSFP_OPTS(open_opts, opts, .pin_root = "/sys/fs/bpf/edge");
+ *     vosfp_open(&opts, &h);
+ *
+ * declares `struct vosfp_open_opts opts` zero-filled, padding included (the
+ * library refuses non-zero bytes past the fields it knows), with sz set.
+ * VOSFP_OPTS needs GNU C (GCC, Clang); VOSFP_OPTS_INIT is a plain C99
+ * initializer with the same fields, for other compilers:
+ *
+ *     struct vosfp_open_opts opts = VOSFP_OPTS_INIT(open_opts, .pin_root = p);
+ *
+ * Since 0.2 (macros only: nothing here is a symbol of the library).
+ */
+#define VOSFP_OPTS(TYPE, NAME, ...)                                                     \
+	struct vosfp_##TYPE NAME = ({                                                   \
+		memset(&NAME, 0, sizeof(struct vosfp_##TYPE));                          \
+		(struct vosfp_##TYPE){ .sz = sizeof(struct vosfp_##TYPE), __VA_ARGS__ }; \
+	})
+#define VOSFP_OPTS_INIT(TYPE, ...) { .sz = sizeof(struct vosfp_##TYPE), __VA_ARGS__ }
+
+/*
+ * The version of these headers: VOSFP_VERSION_MAJOR, _MINOR, _PATCH, the
+ * string VOSFP_VERSION ("0.1.0") and VOSFP_VERSION_NUMBER (0x000100), all
+ * generated from the project's version (meson.build), which is also the
+ * library's file name (libvosfp.so.0.1.0) and the .pc file's Version.
+ */
+#include "vosfp/version.h"
 
 /* "0.1.0": the version of the library actually loaded (not of this header). */
 VOSFP_API const char *vosfp_version(void);
+/* The same as numbers, to compare at run time with the header's
+ * VOSFP_VERSION_MAJOR... (e.g. to require 0.2 or later). Since VOSFP_0.2. */
+VOSFP_API int vosfp_version_major(void);
+VOSFP_API int vosfp_version_minor(void);
+VOSFP_API int vosfp_version_patch(void);
 
 /* ------------------------------------------------------------------------ */
 /* Errors and logging                                                        */
 
 /*
  * A short, static description of a negative errno returned by this library
- * ("no such interface", "already attached", ...). Never NULL; accepts the
- * value with or without its minus sign.
+ * ("no such interface", "already exists", ...), true for every call that
+ * returns it: which case it is (which list is full, what holds the
+ * interface) is in the detail below. Never NULL; accepts the value with or
+ * without its minus sign.
  */
 VOSFP_API const char *vosfp_strerror(int err);
+
+/*
+ * The detail of the last failed call made in this thread, whatever it was
+ * called on: a handle (the same text as vosfp_last_error(h)), no handle
+ * (vosfp_open, vosfp_duration_parse, vosfp_prefix_check, a NULL handle) or
+ * an iterator. Like libgit2's git_error_last(), a call that succeeds does
+ * not clear it: read it right after the call that failed. Empty string if
+ * no call has failed in this thread since it started or since
+ * vosfp_error_clear(). Never NULL; valid until the thread's next call into
+ * the library. Each thread has its own, so threads never see each other's
+ * errors. Since VOSFP_0.2.
+ */
+VOSFP_API const char *vosfp_error_last(void);
+/* Empty this thread's vosfp_error_last(). Since VOSFP_0.2. */
+VOSFP_API void vosfp_error_clear(void);
 
 /*
  * The detail of the last failed call on this handle, e.g.
@@ -97,7 +151,16 @@ typedef void (*vosfp_log_fn)(int level, const char *msg, void *user);
 
 /*
  * Process-wide, like libbpf's print callback (which it wraps): one callback
- * for all handles. NULL (the default) discards every message.
+ * for all handles. NULL (the default) discards every message. Safe to call
+ * from any thread at any time: the callback and user change together (no
+ * message pairs one with the other's user), but a message already under
+ * way in another thread may still reach the old pair after this returns.
+ * libbpf's print function: the library sets its own (libbpf's messages
+ * come here, and libbpf never prints to stderr for it). If the embedder had
+ * set one with libbpf_set_print() (before vosfp was loaded, or since, in
+ * which case this call takes libbpf's messages back), it is kept and
+ * called after the callback with each of libbpf's messages: setting either
+ * never silences the other. Since 0.2.
  */
 VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user);
 
@@ -108,6 +171,7 @@ VOSFP_API void vosfp_set_log_callback(vosfp_log_fn fn, void *user);
 #define VOSFP_DEFAULT_BLOCK_CAPACITY 65536u
 #define VOSFP_DEFAULT_ALLOW_CAPACITY 4096u
 
+/* VOSFP_OPTS(open_opts, opts, .pin_root = ...) makes one (see above). */
 struct vosfp_open_opts {
 	size_t sz; /* sizeof(struct vosfp_open_opts) as the caller knows it */
 	/* bpffs directory for maps and attachments; NULL = VOSFP_DEFAULT_PIN_ROOT.
@@ -207,7 +271,8 @@ enum vosfp_attach_flags {
 	VOSFP_ATTACH_MULTIPROG = 1u << 0,
 };
 
-/* Options of vosfp_attach_ex(); zero-fill, then set sz = sizeof(opts). */
+/* Options of vosfp_attach_ex(); VOSFP_OPTS(attach_opts, ...), or zero-fill
+ * and set sz = sizeof(opts). */
 struct vosfp_attach_opts {
 	size_t sz;
 	int mode;           /* enum vosfp_attach_mode */
@@ -289,6 +354,16 @@ VOSFP_API int vosfp_policy_add(struct vosfp *h, int list, const char *prefix);
  */
 VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix,
 				   uint32_t ttl_seconds);
+/* Options of vosfp_policy_add_ex(); VOSFP_OPTS(policy_add_opts, ...). */
+struct vosfp_policy_add_opts {
+	size_t sz;
+	uint32_t ttl_seconds; /* 0 = permanent */
+};
+/* vosfp_policy_add_ttl() with options (NULL: permanent), the form that
+ * can grow (docs/abi.md). -EINVAL for non-zero fields past this library's
+ * struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_policy_add_ex(struct vosfp *h, int list, const char *prefix,
+				  const struct vosfp_policy_add_opts *opts);
 /* Check a prefix without a handle: 0 if valid; else -EINVAL and the reason
  * in why (if why_len > 0). canonical (may be NULL) receives the canonical
  * form, e.g. "2001:db8::/32" for "2001:DB8:0::/32"; 64 bytes are enough. */
@@ -361,6 +436,19 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
  * in error messages in place of a file name. */
 VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *text, size_t len,
 				       const char *name, unsigned flags);
+/* Options of the two calls below; VOSFP_OPTS(policy_load_opts, ...). */
+struct vosfp_policy_load_opts {
+	size_t sz;
+	unsigned int flags; /* 0 or VOSFP_LOAD_REPLACE */
+};
+/* vosfp_policy_load() and vosfp_policy_load_buffer() with options (NULL:
+ * flags 0), the forms that can grow (docs/abi.md). -EINVAL for non-zero
+ * fields past this library's struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_policy_load_ex(struct vosfp *h, int list, const char *path,
+				   const struct vosfp_policy_load_opts *opts);
+VOSFP_API int vosfp_policy_load_buffer_ex(struct vosfp *h, int list, const char *text,
+					  size_t len, const char *name,
+					  const struct vosfp_policy_load_opts *opts);
 /* Read a policy file for list as vosfp_policy_load does, with the same
  * refusals (not a regular file, longer than the list could hold), without
  * parsing it: for callers that put several files together before one
@@ -388,6 +476,16 @@ VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path
  */
 VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds);
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
+/* Options of vosfp_ban_add_ex(); VOSFP_OPTS(ban_add_opts, ...). */
+struct vosfp_ban_add_opts {
+	size_t sz;
+	uint32_t ttl_seconds; /* required: 1..2592000 */
+};
+/* vosfp_ban_add() with options (required: they carry the TTL), the form
+ * that can grow (docs/abi.md). -EINVAL for NULL opts or non-zero fields
+ * past this library's struct. Since VOSFP_0.2. */
+VOSFP_API int vosfp_ban_add_ex(struct vosfp *h, const char *addr,
+			       const struct vosfp_ban_add_opts *opts);
 
 /*
  * Iterate over the unexpired bans: next writes the address ("192.0.2.7",
@@ -568,6 +666,40 @@ enum vosfp_verdict {
  * an enum vosfp_verdict. The counters move as they would for real traffic.
  */
 VOSFP_API int vosfp_test_packet(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/* vosfp_test_packet_opts.reason when no counter moved: the frame is not
+ * the filter's (not to a SIP port, not IP...) and passed uncounted. */
+#define VOSFP_REASON_NONE (-1)
+/* ... when it cannot be told: more than one counter moved during the run
+ * (other traffic counted on the same root and CPU meanwhile), or one the
+ * library has no name for. */
+#define VOSFP_REASON_UNKNOWN (-2)
+
+/* In and out of vosfp_test_packet_ex(); VOSFP_OPTS(test_packet_opts, ...)
+ * or zero-fill and set sz = sizeof(opts). */
+struct vosfp_test_packet_opts {
+	size_t sz;
+	int verdict; /* out: an enum vosfp_verdict */
+	/* out: the enum vosfp_counter the program counted the frame under
+	 * (why it got its verdict), VOSFP_REASON_NONE or _UNKNOWN. */
+	int reason;
+};
+
+/*
+ * vosfp_test_packet() that also says why (since VOSFP_0.2): the counter
+ * the frame was counted under, read from the counters around the run, so
+ * callers need not compare counter snapshots themselves. The run is on the
+ * caller's CPU and only that CPU's counters are read (while the thread
+ * stays on it): live traffic on an attached root, counted on other CPUs,
+ * does not blur the reason; traffic counted on the same CPU meanwhile
+ * makes it VOSFP_REASON_UNKNOWN rather than a wrong one. Costs two reads
+ * of every counter slot per call. Errors as
+ * vosfp_test_packet(), and -EINVAL for a NULL opts, an sz too small to
+ * hold verdict, or non-zero fields past this library's struct. An opts
+ * with sz up to verdict gets the verdict only.
+ */
+VOSFP_API int vosfp_test_packet_ex(struct vosfp *h, const void *frame, size_t len,
+				   struct vosfp_test_packet_opts *opts);
 
 /*
  * The same for a frame leaving the server (since 0.2): runs it through the

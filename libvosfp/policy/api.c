@@ -81,14 +81,19 @@ VOSFP_API int vosfp_prefix_check(const char *prefix, char *canonical, size_t can
 				 char *why, size_t why_len)
 {
 	struct vosfp_prefix p;
-	int err = vosfp__prefix_parse(prefix, &p, why, why_len);
+	char reason[VOSFP_ERR_LEN];
+	int err = vosfp__prefix_parse(prefix, &p, reason, sizeof(reason));
 
-	if (err)
-		return err;
-	if (canonical && canonical_len && vosfp__prefix_format(&p, canonical, canonical_len)) {
+	if (!err && canonical && canonical_len &&
+	    vosfp__prefix_format(&p, canonical, canonical_len)) {
+		snprintf(reason, sizeof(reason), "canonical buffer too small");
+		err = -ENOSPC;
+	}
+	if (err) {
+		/* The caller's why, and the thread's last error, get the same. */
 		if (why && why_len)
-			snprintf(why, why_len, "canonical buffer too small");
-		return -ENOSPC;
+			snprintf(why, why_len, "%s", reason);
+		return vosfp__error(err, "%s", reason);
 	}
 	if (why && why_len)
 		why[0] = '\0';

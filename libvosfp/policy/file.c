@@ -24,24 +24,33 @@ VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds)
 	unsigned long long v, mult = 1;
 	char *end;
 
-	if (!text || !seconds || !isdigit((unsigned char)*text))
-		return -EINVAL;
+	if (!text || !seconds)
+		return vosfp__error(-EINVAL, "vosfp_duration_parse: text and seconds are required");
+	if (!isdigit((unsigned char)*text))
+		goto bad;
 	errno = 0;
 	v = strtoull(text, &end, 10);
 	if (errno)
-		return -EINVAL;
+		goto range;
 	switch (*end) {
 	case '\0': break;
 	case 's': end++; break;
 	case 'm': mult = 60; end++; break;
 	case 'h': mult = 3600; end++; break;
 	case 'd': mult = 86400; end++; break;
-	default: return -EINVAL;
+	default: goto bad;
 	}
-	if (*end || !v || v > MAX_TTL_SECONDS / mult)
-		return -EINVAL;
+	if (*end)
+		goto bad;
+	if (!v || v > MAX_TTL_SECONDS / mult)
+		goto range;
 	*seconds = (uint32_t)(v * mult);
 	return 0;
+bad:
+	return vosfp__error(-EINVAL, "'%s': not a duration (seconds, or a number followed by "
+			    "s, m, h or d)", text);
+range:
+	return vosfp__error(-EINVAL, "'%s': out of range (1 s to 10 years)", text);
 }
 
 /* One line (NUL-terminated, comment already cut): 0 = blank, 1 = entry. */

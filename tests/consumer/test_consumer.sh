@@ -24,6 +24,12 @@ meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
 pc=$(find "$tmp/root" -name libvosfp.pc | head -n1)
 [ -n "$pc" ] || fail "libvosfp.pc not installed"
 [ -n "$(find "$tmp/root" -path '*/include/vosfp/vosfp.h')" ] || fail "header not installed"
+# The version is written once (meson.build): the generated header says the same as the .pc.
+verh=$(find "$tmp/root" -path '*/include/vosfp/version.h' | head -n1)
+[ -n "$verh" ] || fail "vosfp/version.h not installed"
+hver=$(sed -n 's/^#define VOSFP_VERSION "\(.*\)"$/\1/p' "$verh")
+[ "$hver" = "$(sed -n 's/^Version: //p' "$pc")" ] ||
+	fail "vosfp/version.h ($hver) and libvosfp.pc disagree on the version"
 [ -n "$(find "$tmp/root" -name vosfp -path '*/bin/*')" ] || fail "vosfp tool not installed"
 pkg=$(find "$tmp/root" -path '*-packages/vosfp/__init__.py' | head -n1)
 [ -n "$pkg" ] || fail "Python package not installed"

@@ -65,36 +65,28 @@ struct message {
 
 static struct vosfp *h;
 
-/* The counter that moved by exactly one for this run; -1 if none did, -3 if
- * several did or one moved by more, -2 if the run itself failed. */
+/* The reason the run was counted under (the library reads it off the
+ * counters): VOSFP_REASON_NONE if none moved, VOSFP_REASON_UNKNOWN if it
+ * cannot tell (several moved, or one by more), -3 if the run itself failed. */
 static int run(const uint8_t *frame, size_t len, int *verdict)
 {
-	uint64_t before[64], after[64];
-	int n = vosfp_counter_count(), moved = -1;
+	struct vosfp_test_packet_opts o = { .sz = sizeof(o) };
 
-	if (n > 64)
-		n = 64;
-	for (int id = 0; id < n; id++)
-		vosfp_counter_read(h, id, &before[id], NULL);
-	if (vosfp_test_packet(h, frame, len, verdict))
-		return -2;
-	for (int id = 0; id < n; id++) {
-		vosfp_counter_read(h, id, &after[id], NULL);
-		if (after[id] != before[id])
-			moved = moved == -1 && after[id] - before[id] == 1 ? id : -3;
-	}
-	return moved;
+	if (vosfp_test_packet_ex(h, frame, len, &o))
+		return -3;
+	*verdict = o.verdict;
+	return o.reason;
 }
 
 static const char *counter_label(int reason)
 {
 	switch (reason) {
-	case -1:
+	case VOSFP_REASON_NONE:
 		return "(none)";
-	case -2:
-		return "(test run failed)";
-	case -3:
+	case VOSFP_REASON_UNKNOWN:
 		return "(several)";
+	case -3:
+		return "(test run failed)";
 	default:
 		return vosfp_counter_name(reason);
 	}

@@ -3,15 +3,18 @@
 # bounded time, seeded with the SIP corpus. A crash prints the input (in
 # base64) and fails the test. Misaligned loads are not reported: the
 # parsers read packet headers where the NIC put them, as the kernel does.
-# usage: run_fuzz.sh SOURCE_DIR SECONDS
+# usage: run_fuzz.sh SOURCE_DIR SECONDS [BUILD_DIR]
+# (BUILD_DIR: where meson generated include/vosfp/version.h; default build/)
 set -euo pipefail
 src=$(cd "$1" && pwd) seconds=${2:-30}
+build=$(cd "${3:-$src/build}" && pwd)
 command -v clang >/dev/null || { echo "SKIP: no clang"; exit 77; }
 tmp=$(mktemp -d /tmp/vosfp-fuzz.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-sanitize=alignment \
-	-Wno-unknown-pragmas -I"$src/include" -I"$src/bpf" -I"$src/tests/reference" \
+	-Wno-unknown-pragmas -I"$src/include" -I"$build/include" -I"$src/bpf" \
+	-I"$src/tests/reference" \
 	${multiarch:+-idirafter /usr/include/$multiarch} \
 	"$src/tests/fuzz/fuzz_sip.c" "$src/tests/reference/reference.c" -o "$tmp/fuzz_sip" \
 	2>"$tmp/build.log"; then

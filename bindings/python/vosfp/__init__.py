@@ -86,6 +86,11 @@ def version() -> str:
     return _s(_c.vosfp_version())
 
 
+def version_info() -> Tuple[int, int, int]:
+    """The loaded library's version as numbers, e.g. (0, 1, 0)."""
+    return (_c.vosfp_version_major(), _c.vosfp_version_minor(), _c.vosfp_version_patch())
+
+
 def counter_names() -> List[str]:
     return [_s(_c.vosfp_counter_name(i)) for i in range(_c.vosfp_counter_count())]
 
@@ -119,8 +124,8 @@ def parse_duration(text: str) -> int:
     seconds = ctypes.c_uint32()
     err = _c.vosfp_duration_parse(text.encode(), ctypes.byref(seconds))
     if err:
-        raise VosfpError(err, "bad duration %r (seconds, or N followed by s, m, h or d; "
-                              "at most 10 years)" % text)
+        # ctypes calls from this OS thread: its last error is this call's.
+        raise VosfpError(err, _s(_c.vosfp_error_last()))
     return seconds.value
 
 
@@ -379,6 +384,21 @@ class Vosfp:
         verdict = ctypes.c_int()
         self._check(_c.vosfp_test_packet(self._h, bytes(frame), len(frame), ctypes.byref(verdict)))
         return VERDICTS[verdict.value]
+
+    def test_packet_reason(self, frame: bytes) -> Tuple[str, Optional[str]]:
+        """(verdict, reason) of one frame, dry run: reason is the counter it
+        was counted under ("stealth"...), None if none (not the filter's),
+        "unknown" if the library cannot tell (other traffic meanwhile)."""
+        opts = _lib.TestPacketOpts(sz=ctypes.sizeof(_lib.TestPacketOpts))
+        self._check(_c.vosfp_test_packet_ex(self._h, bytes(frame), len(frame),
+                                            ctypes.byref(opts)))
+        if opts.reason == _lib.REASON_NONE:
+            reason = None
+        elif opts.reason == _lib.REASON_UNKNOWN:
+            reason = "unknown"
+        else:
+            reason = _s(_c.vosfp_counter_name(opts.reason))
+        return VERDICTS[opts.verdict], reason
 
 
 class BanEvents:

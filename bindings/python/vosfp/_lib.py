@@ -22,6 +22,14 @@ class AttachOpts(ctypes.Structure):
 
 ATTACH_MULTIPROG = 1  # VOSFP_ATTACH_MULTIPROG
 
+
+class TestPacketOpts(ctypes.Structure):
+    """struct vosfp_test_packet_opts (vosfp_test_packet_ex, VOSFP_0.2)."""
+    _fields_ = [("sz", c_size_t), ("verdict", c_int), ("reason", c_int)]
+
+
+REASON_NONE, REASON_UNKNOWN = -1, -2  # VOSFP_REASON_NONE, VOSFP_REASON_UNKNOWN
+
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 # vosfp_ban_event_fn: (user, addr, reason, ttl_seconds, ttl_left) -> 0 or -errno
 BAN_EVENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_int, c_uint32, c_uint32)
@@ -84,6 +92,13 @@ SIGNATURES = {
     "vosfp_xsk_register": (c_int, [c_void_p, c_uint32, c_int]),
     "vosfp_xsk_unregister": (c_int, [c_void_p, c_uint32]),
     "vosfp_test_packet": (c_int, [c_void_p, c_char_p, c_size_t, P(c_int)]),
+    # VOSFP_0.2: the thread's last error, version numbers, the dry run's reason
+    "vosfp_error_last": (c_char_p, []),
+    "vosfp_error_clear": (None, []),
+    "vosfp_version_major": (c_int, []),
+    "vosfp_version_minor": (c_int, []),
+    "vosfp_version_patch": (c_int, []),
+    "vosfp_test_packet_ex": (c_int, [c_void_p, c_char_p, c_size_t, P(TestPacketOpts)]),
 }
 
 
