@@ -20,13 +20,14 @@ static const char *family_name(int family)
 	return family == AF_INET ? "IPv4" : "IPv6";
 }
 
-static int parse(struct vosfp *h, int list, const char *text, struct vosfp_prefix *p)
+static int parse(struct vosfp *h, int list, const char *text, struct vosfp_prefix *p,
+		 const char *func)
 {
 	char why[VOSFP_ERR_LEN];
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(func);
 	err = vosfp__check_list(h, list);
 	if (err)
 		return err;
@@ -53,7 +54,7 @@ VOSFP_API int vosfp_policy_add_ttl(struct vosfp *h, int list, const char *prefix
 	struct pol_entry e;
 	int err, present = 0;
 
-	err = parse(h, list, prefix, &p);
+	err = parse(h, list, prefix, &p, __func__);
 	if (err)
 		return err;
 	vosfp__policy_entry(&p, ttl_seconds, &e);
@@ -106,7 +107,7 @@ VOSFP_API int vosfp_policy_remove(struct vosfp *h, int list, const char *prefix)
 	struct pol_entry e;
 	int err, present = 0;
 
-	err = parse(h, list, prefix, &p);
+	err = parse(h, list, prefix, &p, __func__);
 	if (err)
 		return err;
 	vosfp__policy_entry(&p, 0, &e);
@@ -124,7 +125,7 @@ VOSFP_API int vosfp_policy_clear(struct vosfp *h, int list)
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	err = vosfp__policy_replace(h, list, NULL, 0);
@@ -212,7 +213,7 @@ VOSFP_API int64_t vosfp_policy_count(struct vosfp *h, int list)
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	err = vosfp__policy_snapshot(h, list, &e, &n);
@@ -231,7 +232,7 @@ VOSFP_API int64_t vosfp_policy_capacity(struct vosfp *h, int list)
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	err = pol_state_read(h, &st);

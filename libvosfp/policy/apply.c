@@ -39,7 +39,7 @@ VOSFP_API int vosfp_policy_set_capacity(struct vosfp *h, int list, uint32_t capa
 	int lock, err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	if (!capacity || capacity > VOSFP__MAX_CAPACITY)

@@ -231,7 +231,7 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
 	int err, present;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	if ((!text && len) || (flags & ~VOSFP_LOAD_REPLACE))
@@ -355,7 +355,7 @@ VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (vosfp__check_list(h, list))
 		return -EINVAL;
 	if (!path || !text || !len)
@@ -377,7 +377,7 @@ VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, uns
 	int err;
 
 	if (!h)
-		return -EINVAL;
+		return vosfp__no_handle(__func__);
 	if (!path)
 		return vosfp__fail(h, -EINVAL, "vosfp_policy_load: path is NULL");
 	/* Read it whole: the file is checked completely before any change. */

@@ -92,6 +92,17 @@ static void test_calls_without_handle(void **state)
 	assert_non_null(strstr(vosfp_error_last(), "vosfp_counter_read: no handle"));
 	assert_int_equal(vosfp_config_set(NULL, "ports", "5060"), -EINVAL);
 	assert_non_null(strstr(vosfp_error_last(), "vosfp_config_set: no handle"));
+	/* The policy engine's calls too (the prefix is checked after the handle). */
+	assert_int_equal(vosfp_policy_add(NULL, VOSFP_LIST_BLOCK, "192.0.2.0/24"), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_policy_add_ttl: no handle"));
+	assert_int_equal(vosfp_policy_remove(NULL, VOSFP_LIST_BLOCK, "192.0.2.0/24"), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_policy_remove: no handle"));
+	assert_int_equal(vosfp_policy_clear(NULL, VOSFP_LIST_ALLOW), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_policy_clear: no handle"));
+	assert_int_equal(vosfp_policy_count(NULL, VOSFP_LIST_ALLOW), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_policy_count: no handle"));
+	assert_int_equal(vosfp_policy_load(NULL, VOSFP_LIST_BLOCK, "/dev/null", 0), -EINVAL);
+	assert_non_null(strstr(vosfp_error_last(), "vosfp_policy_load: no handle"));
 
 	/* So does a NULL iterator or reader. */
 	assert_int_equal(vosfp_ban_iter_next(NULL, why, sizeof(why), NULL, NULL), -EINVAL);

@@ -392,6 +392,7 @@ class Vosfp:
         opts = _lib.TestPacketOpts(sz=ctypes.sizeof(_lib.TestPacketOpts))
         self._check(_c.vosfp_test_packet_ex(self._h, bytes(frame), len(frame),
                                             ctypes.byref(opts)))
+        reason: Optional[str]
         if opts.reason == _lib.REASON_NONE:
             reason = None
         elif opts.reason == _lib.REASON_UNKNOWN:
