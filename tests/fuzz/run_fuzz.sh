@@ -6,8 +6,9 @@
 # (bpf/parse_headers.h), as a frame puts them.
 # usage: run_fuzz.sh SOURCE_DIR SECONDS
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # skip
 src=$(cd "$1" && pwd) seconds=${2:-30}
-command -v clang >/dev/null || { echo "SKIP: no clang"; exit 77; }
+command -v clang >/dev/null || skip "no clang"
 tmp=$(mktemp -d /tmp/vosfp-fuzz.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 multiarch=$(gcc -print-multiarch 2>/dev/null || true)
@@ -17,8 +18,7 @@ if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=unde
 	"$src/tests/fuzz/fuzz_sip.c" "$src/tests/reference/reference.c" -o "$tmp/fuzz_sip" \
 	2>"$tmp/build.log"; then
 	if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$tmp/build.log"; then
-		echo "SKIP: clang's libFuzzer runtime is missing (apt-get install libclang-rt-14-dev)"
-		exit 77
+		skip "clang's libFuzzer runtime is missing (apt-get install libclang-rt-14-dev)"
 	fi
 	cat "$tmp/build.log"; exit 1
 fi
