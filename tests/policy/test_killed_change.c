@@ -128,6 +128,11 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0)
 		return test_skip("needs root (CAP_BPF) to load the XDP program");
+#ifdef __SANITIZE_ADDRESS__
+	/* The child would start with LD_PRELOAD ahead of ASan's runtime,
+	 * which refuses to run anything but first. */
+	return test_skip("built with AddressSanitizer: LD_PRELOAD cannot precede its runtime");
+#endif
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tkill-%d-%d", getpid(), rand());
 	opts.pin_root = root;
