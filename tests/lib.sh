@@ -62,6 +62,17 @@ t_id() {
 	printf '%05d%04d' $(($$ % 100000)) $((RANDOM % 10000))
 }
 
+# t_pin_root NAME: sets $pin, a pin root under /sys/fs/bpf unique to the run
+# (the tool makes it on first use); t_pin_cleanup removes it and the replay
+# scratch roots made beside it, for the caller's EXIT trap.
+t_pin_root() {
+	pin=/sys/fs/bpf/vosfp-$1-$(t_id)
+}
+t_pin_cleanup() {
+	[ -n "${pin:-}" ] && rm -rf "$pin" "$pin"-replay-*
+	return 0
+}
+
 # v ARGS...: the tool ($VOSFP) against the test's own pin root ($pin).
 v() {
 	"$VOSFP" --pin-root "$pin" "$@"

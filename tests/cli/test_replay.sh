@@ -8,8 +8,8 @@ VOSFP=$1
 [ "$(id -u)" = 0 ] || skip "needs root (the program is loaded for the dry run)"
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/vosfp-replay.XXXXXX)
-pin=/sys/fs/bpf/vosfp-treplay-$$-$RANDOM
-trap 'rm -rf "$tmp" "$pin" "$pin"-replay-*' EXIT
+t_pin_root treplay
+trap 'rm -rf "$tmp"; t_pin_cleanup' EXIT
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 v allow 192.0.2.10 >/dev/null

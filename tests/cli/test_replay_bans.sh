@@ -10,8 +10,8 @@ VOSFP=$1 FILL=$2
 require_root "the program is loaded for the dry run"
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/vosfp-replay-bans.XXXXXX)
-pin=/sys/fs/bpf/vosfp-treplaybans-$(t_id)
-trap 'rm -rf "$tmp" "$pin" "$pin"-replay-*' EXIT
+t_pin_root treplaybans
+trap 'rm -rf "$tmp"; t_pin_cleanup' EXIT
 trap 'exit 130' INT TERM
 
 filled=$("$FILL" "$pin") || { rc=$?; [ $rc = 77 ] && skip "$filled"; exit $rc; }

@@ -6,7 +6,7 @@
 require_root "the XDP program and its maps are loaded"
 VOSFP=$2
 tmp=$(mktemp -d "/tmp/vosfp-$1.XXXXXX")
-pin=/sys/fs/bpf/vosfp-t$1-$$-$RANDOM
+t_pin_root "t$1"
 cleanup_extra() { :; }
 # What vosfp sync keeps for a root in /run/vosfp (lock and state, keyed by
 # the root's device and inode: cli/sync_state.h).
@@ -17,5 +17,5 @@ rm_sync_state() {
 	done
 	return 0
 }
-trap 'cleanup_extra; rm_sync_state "$pin"; rm -rf "$tmp" "$pin"' EXIT
+trap 'cleanup_extra; rm_sync_state "$pin"; rm -rf "$tmp"; t_pin_cleanup' EXIT
 trap 'exit 130' INT TERM
