@@ -54,6 +54,25 @@ struct ipv6_frag {
 	__be32 id;
 };
 
+/*
+ * Headers are read where the frame puts them: after the 14 bytes of Ethernet
+ * an IPv4 or IPv6 header is 2 bytes off its 4-byte alignment. BPF loads do
+ * not mind; C on the host (tests/reference, the fuzzer) must not read a
+ * struct iphdr there, so the host build reads through types that may sit
+ * anywhere (a typedef may lower alignment, in GCC and clang alike). The
+ * program itself is compiled from the very same types as before.
+ */
+#ifdef __bpf__
+#define VOSFP_HDR_ANY_ALIGN
+#else
+#define VOSFP_HDR_ANY_ALIGN __attribute__((aligned(1)))
+#endif
+typedef struct iphdr VOSFP_HDR_ANY_ALIGN hdr_ip4_t;
+typedef struct ipv6hdr VOSFP_HDR_ANY_ALIGN hdr_ip6_t;
+typedef struct ipv6_frag VOSFP_HDR_ANY_ALIGN hdr_frag_t;
+typedef struct udphdr VOSFP_HDR_ANY_ALIGN hdr_udp_t;
+typedef struct tcphdr VOSFP_HDR_ANY_ALIGN hdr_tcp_t;
+
 enum l3_kind { L3_NONE = 0, L3_V4, L3_V6 };
 
 /* What the parser learned about a frame. */
@@ -99,7 +118,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 	}
 
 	if (proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = cur;
+		hdr_ip4_t *ip = cur;
 		__u32 hlen, tot;
 
 		if ((void *)(ip + 1) > data_end)
@@ -119,7 +138,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 	}
 
 	if (proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = cur;
+		hdr_ip6_t *ip6 = cur;
 		__u32 payload_len;
 		__u8 next;
 
@@ -148,7 +167,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 				next = ext->nexthdr;
 				cur += len;
 			} else if (next == IPPROTO_FRAGMENT) {
-				struct ipv6_frag *frag = cur;
+				hdr_frag_t *frag = cur;
 
 				if ((void *)(frag + 1) > data_end)
 					return -1;
@@ -201,7 +220,7 @@ static __always_inline int flow_restore(void *data, void *data_end, __u32 l3_off
 	f->l4_off = l4_off;
 	f->l3_payload_len = l3_len;
 	if (f->family == L3_V4) {
-		struct iphdr *ip4 = ip;
+		hdr_ip4_t *ip4 = ip;
 
 		if ((void *)(ip4 + 1) > data_end)
 			return -1;
@@ -209,7 +228,7 @@ static __always_inline int flow_restore(void *data, void *data_end, __u32 l3_off
 		return 0;
 	}
 	if (f->family == L3_V6) {
-		struct ipv6hdr *ip6 = ip;
+		hdr_ip6_t *ip6 = ip;
 
 		if ((void *)(ip6 + 1) > data_end)
 			return -1;
@@ -230,7 +249,7 @@ static __always_inline int parse_l4(void *data, void *data_end, struct flow *f)
 	l4 = data + f->l4_off;
 
 	if (f->l4proto == IPPROTO_UDP) {
-		struct udphdr *udp = l4;
+		hdr_udp_t *udp = l4;
 
 		if ((void *)(udp + 1) > data_end)
 			return -1;
@@ -239,7 +258,7 @@ static __always_inline int parse_l4(void *data, void *data_end, struct flow *f)
 		return 0;
 	}
 	if (f->l4proto == IPPROTO_TCP) {
-		struct tcphdr *tcp = l4;
+		hdr_tcp_t *tcp = l4;
 
 		if ((void *)(tcp + 1) > data_end)
 			return -1;

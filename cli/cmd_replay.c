@@ -128,7 +128,8 @@ static void report(struct tally *t, int json, const char *file)
 	int n = vosfp_counter_count();
 	struct jsonw j;
 
-	qsort(t->slots, t->cap, sizeof(*t->slots), by_packets);
+	if (t->cap) /* no packet of ours: no table, and qsort's NULL is undefined */
+		qsort(t->slots, t->cap, sizeof(*t->slots), by_packets);
 	if (json) {
 		jsonw_document(&j, stdout);
 		jsonw_string(&j, "file", file);

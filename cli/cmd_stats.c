@@ -76,8 +76,9 @@ int metrics_write(struct vosfp *h, FILE *out)
 	for (int i = 0; i < att; i++) {
 		char name[16];
 		uint32_t prog;
-		int mode, err = vosfp_attachment_get(h, i, name, sizeof(name), &mode, &prog);
+		int mode;
 
+		err = vosfp_attachment_get(h, i, name, sizeof(name), &mode, &prog);
 		if (err)
 			return err;
 		/* Interface names hold no quote or backslash: no escaping needed. */

@@ -238,9 +238,16 @@ static int copy_state(struct vosfp *live, struct vosfp *out)
 		err = err < 0 ? err : 0;
 	}
 	if (!err && !replay_stop && !(err = vosfp_ban_iter_open(live, &bi))) {
-		while (!replay_stop &&
-		       (err = vosfp_ban_iter_next(bi, buf, sizeof(buf), &ttl, &reason)) == 1)
+		int more = 0;
+
+		/* The next ban only after this one was copied: a failed copy
+		 * (scratch ban table full) must not be overwritten by the
+		 * iterator's 1, or the dry run would silently lack a ban. */
+		while (!err && !replay_stop &&
+		       (more = vosfp_ban_iter_next(bi, buf, sizeof(buf), &ttl, &reason)) == 1)
 			err = vosfp_ban_add(out, buf, ttl);
+		if (!err && more < 0)
+			err = more;
 		vosfp_ban_iter_close(bi);
 	}
 	return err < 0 ? err : 0;

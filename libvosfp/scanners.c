@@ -179,16 +179,16 @@ int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len)
 		if (bpf_map_lookup_elem(fd, &key, &val))
 			continue;
 		for (__u32 k = 0; k < val.n && k < VOSFP_UA_PER_KEY && n < MAX_TEXTS; k++) {
-			size_t len = val.len[k], back = len >= 8 ? len - 8 : len - 4;
+			size_t slen = val.len[k], back = slen >= 8 ? slen - 8 : slen - 4;
 			__u8 folded[VOSFP_UA_MAX];
 
 			/* The signature again from its words (head, then tail). */
-			memcpy(folded, val.head[k], len / 8 * 8);
-			memcpy(folded + back, &val.tail[k], len >= 8 ? 8 : 4);
-			if (len < 8)
+			memcpy(folded, val.head[k], slen / 8 * 8);
+			memcpy(folded + back, &val.tail[k], slen >= 8 ? 8 : 4);
+			if (slen < 8)
 				memcpy(folded, &key, 4); /* the key holds the first 4 */
-			memcpy(text[n], folded, len);
-			text[n][len] = '\0';
+			memcpy(text[n], folded, slen);
+			text[n][slen] = '\0';
 			sorted[n] = text[n];
 			n++;
 		}

@@ -86,12 +86,14 @@ vosfp_fetch_guest_kernel() {
 	echo "vosfp: guest kernel $pkg in $dest"
 }
 
+# usage: vosfp_build BUILD [MESON_OPTION...]   (e.g. -Dwerror=true)
 vosfp_build() {
 	local build=$1
+	shift
 	if [ -f "$build/build.ninja" ]; then
-		meson setup --reconfigure "$build" >/dev/null
+		meson setup --reconfigure "$build" "$@" >/dev/null
 	else
-		meson setup "$build" >/dev/null
+		meson setup "$build" "$@" >/dev/null
 	fi
 	ninja -C "$build"
 }

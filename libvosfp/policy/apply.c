@@ -194,7 +194,8 @@ static struct pol_entry *sorted_copy(const struct pol_entry *e, size_t *n)
 	struct pol_entry *c = malloc((*n + 1) * sizeof(*c));
 
 	if (c) {
-		memcpy(c, e, *n * sizeof(*c));
+		if (*n) /* e may be NULL for an empty list: memcpy's NULL is undefined */
+			memcpy(c, e, *n * sizeof(*c));
 		*n = dedupe(c, *n);
 	}
 	return c;
@@ -437,7 +438,8 @@ int vosfp__policy_replace(struct vosfp *h, int list, const struct pol_entry *ent
 
 	if (!e)
 		return vosfp__fail(h, -ENOMEM, "out of memory");
-	memcpy(e, entries, n * sizeof(*e));
+	if (n) /* entries may be NULL for an empty list */
+		memcpy(e, entries, n * sizeof(*e));
 	n = dedupe(e, n);
 	lock = pol_lock(h, false);
 	if (lock < 0) {

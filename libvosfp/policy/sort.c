@@ -56,6 +56,8 @@ void pol_sort(void *base, size_t n, size_t size, uint64_t (*key)(const void *),
 	struct keyed *a, *b;
 	size_t *count;
 
+	if (n < 2) /* sorted already; base may be NULL, and qsort's NULL is undefined */
+		return;
 	if (n < RADIX_MIN) {
 		qsort(base, n, size, cmp);
 		return;

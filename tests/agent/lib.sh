@@ -4,25 +4,16 @@
 # Everything is removed on every exit path by agent_cleanup.
 
 AGENT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$AGENT_DIR/../lib.sh" # check, skip, t_netns_pair
 SRV4=198.51.100.1
 CLI4_A=198.51.100.2
 CLI4_B=198.51.100.3
 CLI4_C=198.51.100.4
 
 agent_require() {
-	if [ "$(id -u)" != 0 ]; then
-		echo "SKIP: needs root (namespaces, XDP, bpffs, useradd)"
-		exit 77
-	fi
-	local missing=()
-	for tool in ip nsenter setpriv useradd groupadd python3 "$@"; do
-		command -v "$tool" >/dev/null || missing+=("$tool")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "SKIP: missing ${missing[*]}"
-		exit 77
-	fi
-	[ -d /sys/fs/bpf ] || { echo "SKIP: no /sys/fs/bpf"; exit 77; }
+	require_root "namespaces, XDP, bpffs, useradd"
+	require_tools "" ip nsenter setpriv useradd groupadd python3 "$@"
+	[ -d /sys/fs/bpf ] || skip "no /sys/fs/bpf"
 }
 
 agent_cleanup() {
@@ -32,8 +23,7 @@ agent_cleanup() {
 	for pid in ${CLEANUP_PIDS:-}; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
-	[ -n "${NS_S:-}" ] && ip netns del "$NS_S" 2>/dev/null
-	[ -n "${NS_C:-}" ] && ip netns del "$NS_C" 2>/dev/null
+	t_netns_cleanup
 	[ -n "${PIN:-}" ] && [ -d "$PIN" ] && rm -rf "$PIN"
 	[ -n "${T_USER:-}" ] && userdel "$T_USER" 2>/dev/null
 	[ -n "${T_GROUP:-}" ] && groupdel "$T_GROUP" 2>/dev/null
@@ -44,7 +34,6 @@ agent_cleanup() {
 # agent_setup: sets ID NS_S NS_C IF_S IF_C PIN T_TMP SOCK T_GROUP T_USER.
 agent_setup() {
 	ID=$(printf '%05d%03d' $(( $$ % 100000 )) $(( RANDOM % 1000 )))
-	NS_S=vA-s-$ID NS_C=vA-c-$ID IF_S=vAs$ID IF_C=vAc$ID
 	PIN=/sys/fs/bpf/vA-$ID
 	T_GROUP=vosfp-test-$ID T_USER=vAu$ID
 	trap agent_cleanup EXIT
@@ -55,14 +44,9 @@ agent_setup() {
 	groupadd --system "$T_GROUP"
 	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
 		-g "$T_GROUP" "$T_USER"
-	ip netns add "$NS_S"
-	ip netns add "$NS_C"
-	ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_C" netns "$NS_C"
+	t_netns_pair vA
 	ip -n "$NS_S" addr add $SRV4/24 dev "$IF_S"
 	for a in $CLI4_A $CLI4_B $CLI4_C; do ip -n "$NS_C" addr add $a/24 dev "$IF_C"; done
-	for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; done
-	ip -n "$NS_S" link set "$IF_S" up
-	ip -n "$NS_C" link set "$IF_C" up
 	# nsenter --net keeps this mount namespace, and so the bpffs pins.
 	nsenter --net="/run/netns/$NS_S" "$VOSFP" --pin-root "$PIN" attach "$IF_S" \
 		--mode generic >/dev/null
@@ -130,14 +114,4 @@ except socket.timeout:
     pass
 print(got)
 PY
-}
-
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
 }

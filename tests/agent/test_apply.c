@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "skip.h"
 
 static int failures;
 static char root[96];
@@ -76,19 +77,15 @@ int main(void)
 	char id[32];
 	int err;
 
-	if (geteuid() != 0) {
-		printf("SKIP: needs root and BPF\n");
-		return 77;
-	}
+	if (geteuid() != 0)
+		return test_skip("needs root and BPF");
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 		rnd = (unsigned)getpid();
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vA-apply-%d-%x", (int)getpid(), rnd & 0xffff);
 	opts.pin_root = root;
 	err = vosfp_open(&opts, &h);
-	if (err == -EPERM) {
-		printf("SKIP: needs root and BPF: %s\n", vosfp_open_error());
-		return 77;
-	}
+	if (err == -EPERM)
+		return test_skip("needs root and BPF: %s", vosfp_open_error());
 	if (err) {
 		printf("FAIL vosfp_open: %s\n", vosfp_open_error());
 		return 1;

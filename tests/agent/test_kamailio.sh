@@ -12,8 +12,7 @@ VOSFP=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 agent_require kamailio
 if ! id kamailio >/dev/null 2>&1; then
-	echo "SKIP: no kamailio user (Debian's kamailio package)"
-	exit 77
+	skip "no kamailio user (Debian's kamailio package)"
 fi
 EXAMPLES=$(cd "$AGENT_DIR/../../examples/kamailio" && pwd)
 agent_setup

@@ -22,6 +22,7 @@
 #include <vosfp/vosfp.h>
 
 #include "frame.h"
+#include "skip.h"
 
 #define NONE (-1)
 #define SERVER4 "198.51.100.1"
@@ -434,5 +435,5 @@ int main(void)
 
 	srand((unsigned)getpid());
 	failed = cmocka_run_group_tests_name("bpf-bans", tests, NULL, NULL);
-	return failed ? failed : skip_reason ? 77 : 0;
+	return failed ? failed : skip_reason ? TEST_SKIPPED : 0;
 }

@@ -8,10 +8,11 @@
 # Everything happens in two network namespaces of the test's own.
 # usage: test_attach.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XDP)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, XDP)"
 for tool in nsenter xdp-filter; do
-	command -v $tool >/dev/null || { echo "SKIP: no $tool (util-linux, xdp-tools)"; exit 77; }
+	command -v $tool >/dev/null || skip "no $tool (util-linux, xdp-tools)"
 done
 id=$$-$RANDOM
 ns1=vAc1-$id ns2=vAc2-$id
@@ -31,15 +32,6 @@ in1() { nsenter --net="/run/netns/$ns1" "$@"; }
 in2() { nsenter --net="/run/netns/$ns2" "$@"; }
 v1() { in1 "$VOSFP" --pin-root "$pin" "$@"; }
 v2() { in2 "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 has_xdp() { "$@" 2>/dev/null | grep -cE 'prog/xdp[a-z]* id' || true; }
 
 in1 ip link add "$dev" type veth peer name "${dev}p"

@@ -6,9 +6,10 @@
 # The attach is on a veth inside a network namespace this test creates.
 # usage: test_config.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the program is loaded)"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: no ip (apt-get install iproute2)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (the program is loaded)"
+command -v ip >/dev/null || skip "no ip (apt-get install iproute2)"
 id=$$-$RANDOM
 pin=/sys/fs/bpf/vosfp-tcfg-$id
 ns=vUcfg$$
@@ -19,10 +20,6 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 rc_of() { "$@" >/dev/null 2>&1 && echo 0 || echo $?; }
 # Nothing of the machine's own /etc/vosfp/vosfp.conf: every command names
 # its file, or none (/dev/null).

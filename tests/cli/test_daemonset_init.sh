@@ -8,11 +8,12 @@
 # good, with it; a restarted pod finds the attachment and keeps it.
 # usage: test_daemonset_init.sh VOSFP_BINARY INIT_SCRIPT
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$(realpath "$1")
 INIT=$(realpath "$2")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, mounts, the program)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (namespaces, mounts, the program)"
 for tool in ip nsenter unshare mount mountpoint; do
-	command -v $tool >/dev/null || { echo "SKIP: no $tool"; exit 77; }
+	command -v $tool >/dev/null || skip "no $tool"
 done
 
 id=$$-$RANDOM
@@ -48,10 +49,6 @@ ip -n "$NS" link add "$IF" type veth peer name "${IF}p"
 ip -n "$NS" link set "$IF" up
 ip -n "$NS" link set "${IF}p" up
 
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 
 # pod PROPAGATION: run the init script as the pod's init container would.
 # /sys and /proc are made private first, in the pod's namespace only, so

@@ -4,9 +4,10 @@
 # stats --watch reports rates and stops after --count reports.
 # usage: test_exporter.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the program is loaded)"; exit 77; }
-command -v curl >/dev/null || { echo "SKIP: no curl (apt-get install curl)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (the program is loaded)"
+command -v curl >/dev/null || skip "no curl (apt-get install curl)"
 pin=/sys/fs/bpf/vosfp-texp-$$-$RANDOM
 pid=
 cleanup() {
@@ -15,11 +16,6 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
-v() { "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 
 v block 203.0.113.0/24 >/dev/null
 port=$((20000 + RANDOM % 20000))

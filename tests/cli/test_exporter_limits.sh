@@ -7,11 +7,12 @@
 # are usage errors. Loopback only.
 # usage: test_exporter_limits.sh VOSFP_BINARY CLIENTS_PY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1 CLIENTS=$2
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the program is loaded)"; exit 77; }
-command -v python3 >/dev/null || { echo "SKIP: no python3 (apt-get install python3)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (the program is loaded)"
+command -v python3 >/dev/null || skip "no python3 (apt-get install python3)"
 python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.2", 0))' 2>/dev/null ||
-	{ echo "SKIP: 127.0.0.2 is not usable on loopback"; exit 77; }
+	skip "127.0.0.2 is not usable on loopback"
 # The machine's /etc/vosfp/vosfp.conf must not change this test's root.
 export VOSFP_CONFIG=/dev/null
 pin=/sys/fs/bpf/vosfp-tlim-$$-$RANDOM
@@ -30,10 +31,6 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 # Starts the exporter on a fresh port (retrying a port someone else holds);
 # sets $pid and $port.
 start() {

@@ -9,13 +9,14 @@
 # Everything happens in a scratch tmpfs, a netns and pin roots of its own.
 # usage: test_pin_roots.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$(realpath "$1")
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, mounts, the program)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (namespaces, mounts, the program)"
 for tool in ip nsenter unshare mount; do
-	command -v $tool >/dev/null || { echo "SKIP: no $tool"; exit 77; }
+	command -v $tool >/dev/null || skip "no $tool"
 done
 [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] ||
-	{ echo "SKIP: bpffs is not mounted on /sys/fs/bpf on this host"; exit 77; }
+	skip "bpffs is not mounted on /sys/fs/bpf on this host"
 
 id=$$-$RANDOM
 NS=vpins-$id
@@ -47,10 +48,6 @@ ip -n "$NS" link add "$IF" type veth peer name "${IF}p"
 ip -n "$NS" link set "$IF" up
 ip -n "$NS" link set "${IF}p" up
 
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 # exit status, then stderr, of a command
 run() {
 	local rc=0

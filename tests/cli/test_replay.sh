@@ -3,17 +3,13 @@
 # those of the current policy, and the dry run leaves the live counters and
 # ban list untouched. usage: test_replay.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the program is loaded for the dry run)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (the program is loaded for the dry run)"
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/vosfp-replay.XXXXXX)
-pin=/sys/fs/bpf/vosfp-treplay-$$-$RANDOM
-trap 'rm -rf "$tmp" "$pin" "$pin"-replay-*' EXIT
-v() { "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
+t_pin_root treplay
+trap 'rm -rf "$tmp"; t_pin_cleanup' EXIT
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 v allow 192.0.2.10 >/dev/null

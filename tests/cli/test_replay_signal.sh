@@ -5,8 +5,9 @@
 # SIGKILL leaves is swept by the next replay, and a live replay's is not.
 # usage: test_replay_signal.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the program is loaded for the dry run)"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (the program is loaded for the dry run)"
 dir=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/vosfp-rsig.XXXXXX)
 pin=/sys/fs/bpf/vosfp-trsig-$$-$RANDOM
@@ -20,15 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-v() { "$VOSFP" --pin-root "$pin" "$@"; }
 # In the background without a subshell between: $! is vosfp's own PID,
 # the one its scratch root is named after and the signals go to.
 bg_replay() { # OUT
 	"$VOSFP" --pin-root "$pin" replay "$tmp/big.pcap" --verbose >"$1" 2>"$1.err" &
-}
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
 }
 # until SECONDS COMMAND...: polls every 0.1 s.
 until_ok() {

@@ -9,16 +9,13 @@
 # verify speak, or the check could not fail.
 # usage: test_units.sh BUILD_DIR
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, v, wait_for
 build=$1
 command -v systemd-analyze >/dev/null ||
-	{ echo "SKIP: no systemd-analyze (apt-get install systemd)"; exit 77; }
+	skip "no systemd-analyze (apt-get install systemd)"
 tmp=$(mktemp -d /tmp/vosfp-units.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 
 meson install -C "$build" --destdir "$root" --no-rebuild --quiet >/dev/null
 units=$(find "$root" -name 'vosfp@.service' -printf '%h\n' | head -n1)

@@ -27,14 +27,16 @@ static size_t build_l4(const struct frame_spec *s, uint8_t *p)
 				      .ack = 1, .psh = 1, .window = htons(65535) };
 
 		memcpy(p, &tcp, sizeof(tcp));
-		memcpy(p + sizeof(tcp), s->payload, s->payload_len);
+		if (s->payload_len) /* payload may be NULL: memcpy's NULL is undefined */
+			memcpy(p + sizeof(tcp), s->payload, s->payload_len);
 		return sizeof(tcp) + s->payload_len;
 	}
 	struct udphdr udp = { .source = htons(sport), .dest = htons(dport),
 			      .len = htons((uint16_t)(sizeof(udp) + s->payload_len)) };
 
 	memcpy(p, &udp, sizeof(udp));
-	memcpy(p + sizeof(udp), s->payload, s->payload_len);
+	if (s->payload_len)
+		memcpy(p + sizeof(udp), s->payload, s->payload_len);
 	return sizeof(udp) + s->payload_len;
 }
 

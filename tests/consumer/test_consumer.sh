@@ -9,6 +9,7 @@
 # process on every exit path).
 # usage: test_consumer.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # skip
 src=$(realpath "$1") build=$2
 
 tmp=$(mktemp -d /tmp/vosfp-consumer.XXXXXX)
@@ -94,8 +95,7 @@ else
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP run: attaching XDP needs root (CAP_BPF, CAP_NET_ADMIN); builds and imports checked"
-	exit 77
+	skip "run: attaching XDP needs root (CAP_BPF, CAP_NET_ADMIN); builds and imports checked"
 fi
 
 # run_example NAME CMD...: CMD VETH PIN_ROOT in a network namespace of its

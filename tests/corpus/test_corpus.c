@@ -25,6 +25,7 @@
 
 #include "frame.h"
 #include "reference.h"
+#include "skip.h"
 
 #define MAX_PAYLOAD 3000
 
@@ -235,16 +236,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: no messages\n", argv[1]);
 		return 1;
 	}
-	if (geteuid() != 0) {
-		printf("SKIP: needs root and BPF (BPF_PROG_TEST_RUN)\n");
-		return 77;
-	}
+	if (geteuid() != 0)
+		return test_skip("needs root and BPF (BPF_PROG_TEST_RUN)");
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tcorpus-%d", getpid());
 	opts.pin_root = root;
-	if (vosfp_open(&opts, &h)) {
-		printf("SKIP: cannot load the program: %s\n", vosfp_open_error());
-		return 77;
-	}
+	if (vosfp_open(&opts, &h))
+		return test_skip("cannot load the program: %s", vosfp_open_error());
 	if (configure()) {
 		fprintf(stderr, "configuration: %s\n", vosfp_last_error(h));
 		vosfp_unpin(h);

@@ -4,6 +4,7 @@
 # Names are unique per run; e2e_cleanup removes everything on every exit.
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$E2E_DIR/../lib.sh" # check, skip, t_netns_pair
 
 SRV4=198.51.100.1
 CLI4_A=198.51.100.2   # a legitimate but unknown source
@@ -15,23 +16,16 @@ CLI6_B=2001:db8:5060::3
 
 # Exit 77 (meson's "skipped") with a reason when the machine cannot run us.
 e2e_require() {
-	local missing=()
-	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XDP, bpffs)"; exit 77; }
-	for tool in ip kamailio sipp python3; do
-		command -v "$tool" >/dev/null || missing+=("$tool")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "SKIP: missing ${missing[*]} (apt-get install iproute2 kamailio sip-tester python3)"
-		exit 77
-	fi
-	[ -d /sys/fs/bpf ] || { echo "SKIP: no /sys/fs/bpf (kernel without bpffs)"; exit 77; }
+	require_root "network namespaces, XDP, bpffs"
+	require_tools "apt-get install iproute2 kamailio sip-tester python3" \
+		ip kamailio sipp python3
+	[ -d /sys/fs/bpf ] || skip "no /sys/fs/bpf (kernel without bpffs)"
 }
 
 e2e_cleanup() {
 	local rc=$?
 	[ -n "${KAM_PID:-}" ] && kill "$KAM_PID" 2>/dev/null && wait "$KAM_PID" 2>/dev/null
-	[ -n "${NS_S:-}" ] && ip netns del "$NS_S" 2>/dev/null
-	[ -n "${NS_C:-}" ] && ip netns del "$NS_C" 2>/dev/null
+	t_netns_cleanup
 	[ -n "${PIN:-}" ] && [ -d "$PIN" ] && rm -rf "$PIN"
 	[ -n "${E2E_TMP:-}" ] && rm -rf "$E2E_TMP"
 	return $rc
@@ -39,24 +33,16 @@ e2e_cleanup() {
 
 # e2e_setup: namespaces, veth, addresses; sets NS_S NS_C IF_S IF_C PIN E2E_TMP.
 e2e_setup() {
-	local id
-	id=$(printf '%05d%04d' $(( $$ % 100000 )) $(( RANDOM % 10000 )))
-	NS_S=vosfp-s-$id NS_C=vosfp-c-$id IF_S=vsS$id IF_C=vsC$id
-	PIN=/sys/fs/bpf/vosfp-e2e-$id
+	PIN=/sys/fs/bpf/vosfp-e2e-$(t_id)
 	E2E_TMP=$(mktemp -d /tmp/vosfp-e2e.XXXXXX)
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
 
-	ip netns add "$NS_S"
-	ip netns add "$NS_C"
-	ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_C" netns "$NS_C"
+	t_netns_pair vosfp
 	ip -n "$NS_S" addr add $SRV4/24 dev "$IF_S"
 	ip -n "$NS_S" addr add $SRV6/64 dev "$IF_S" nodad
 	for a in $CLI4_A $CLI4_B $CLI4_C; do ip -n "$NS_C" addr add $a/24 dev "$IF_C"; done
 	for a in $CLI6_A $CLI6_B; do ip -n "$NS_C" addr add $a/64 dev "$IF_C" nodad; done
-	for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; done
-	ip -n "$NS_S" link set "$IF_S" up
-	ip -n "$NS_C" link set "$IF_C" up
 }
 
 # e2e_start_kamailio: Kamailio in the server namespace, waits until it listens.
@@ -106,16 +92,4 @@ vosfp_cli() {
 counter() {
 	vosfp_cli stats --json | python3 -c \
 		'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]]["packets"])' "$1"
-}
-
-# check DESCRIPTION EXPECTED ACTUAL: one line of the test's report; counts
-# failures in $fails.
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
 }

@@ -9,7 +9,7 @@ VOSFP=$1 MODE=$2
 . "$(dirname "$0")/lib.sh"
 e2e_require
 for tool in svmap svwar; do
-	command -v $tool >/dev/null || { echo "SKIP: no $tool (apt-get install sipvicious)"; exit 77; }
+	command -v $tool >/dev/null || skip "no $tool (apt-get install sipvicious)"
 done
 e2e_setup
 e2e_start_kamailio

@@ -4,9 +4,10 @@
 # crash prints the input and fails the test.
 # usage: run_fuzz_json.sh SOURCE_DIR SECONDS
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # skip
 src=$(cd "$1" && pwd) seconds=${2:-30}
-command -v clang >/dev/null || { echo "SKIP: no clang"; exit 77; }
-pkg-config --exists jansson || { echo "SKIP: no jansson (apt-get install libjansson-dev)"; exit 77; }
+command -v clang >/dev/null || skip "no clang"
+pkg-config --exists jansson || skip "no jansson (apt-get install libjansson-dev)"
 tmp=$(mktemp -d /tmp/vosfp-fuzz-fleet.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2046
@@ -14,8 +15,7 @@ if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=unde
 	-I"$src/agent" "$src/tests/fleet/fuzz_event_json.c" "$src/agent/event_json.c" \
 	$(pkg-config --cflags --libs jansson) -o "$tmp/fuzz" 2>"$tmp/build.log"; then
 	if grep -q "libclang_rt.fuzzer\|cannot find.*fuzzer" "$tmp/build.log"; then
-		echo "SKIP: clang's libFuzzer runtime is missing (apt-get install libclang-rt-14-dev)"
-		exit 77
+		skip "clang's libFuzzer runtime is missing (apt-get install libclang-rt-14-dev)"
 	fi
 	cat "$tmp/build.log"; exit 1
 fi

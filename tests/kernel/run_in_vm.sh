@@ -21,10 +21,7 @@ src=$(cd "$2" && pwd)
 name=$3
 kdir=$build/guest-kernel/$name
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
+. "$(dirname "$0")/../lib.sh" # skip
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (package qemu-system-x86)"
 command -v cpio >/dev/null || skip "no cpio"
 busybox=/bin/busybox

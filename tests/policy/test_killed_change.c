@@ -21,6 +21,7 @@
 #include <vosfp/vosfp.h>
 
 #include "frame.h"
+#include "skip.h"
 
 static struct vosfp *h;
 static int fails;
@@ -125,17 +126,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DIE_MID_CHANGE_SO\n", argv[0]);
 		return 2;
 	}
-	if (geteuid() != 0) {
-		printf("SKIP: needs root (CAP_BPF) to load the XDP program\n");
-		return 77;
-	}
+	if (geteuid() != 0)
+		return test_skip("needs root (CAP_BPF) to load the XDP program");
+#ifdef __SANITIZE_ADDRESS__
+	/* The child would start with LD_PRELOAD ahead of ASan's runtime,
+	 * which refuses to run anything but first. */
+	return test_skip("built with AddressSanitizer: LD_PRELOAD cannot precede its runtime");
+#endif
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tkill-%d-%d", getpid(), rand());
 	opts.pin_root = root;
 	err = vosfp_open(&opts, &h);
 	if (err) {
 		printf("%s: %s\n", err == -EPERM ? "SKIP" : "FAIL", vosfp_open_error());
-		return err == -EPERM ? 77 : 1;
+		return err == -EPERM ? TEST_SKIPPED : 1;
 	}
 	if (vosfp_policy_add(h, VOSFP_LIST_BLOCK, "10.0.0.0/24") < 0 ||
 	    vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.7") < 0) {

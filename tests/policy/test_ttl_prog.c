@@ -16,6 +16,7 @@
 #include <vosfp/vosfp.h>
 
 #include "frame.h"
+#include "skip.h"
 
 static const char register_msg[] =
 	"REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKnashds7\r\n"
@@ -80,17 +81,15 @@ int main(void)
 	unsigned ttl;
 	int err;
 
-	if (geteuid() != 0) {
-		printf("SKIP: needs root (CAP_BPF) to load the XDP program\n");
-		return 77;
-	}
+	if (geteuid() != 0)
+		return test_skip("needs root (CAP_BPF) to load the XDP program");
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tttl-%d-%d", getpid(), rand());
 	opts.pin_root = root;
 	err = vosfp_open(&opts, &h);
 	if (err) {
 		printf("%s: %s\n", err == -EPERM ? "SKIP" : "FAIL", vosfp_open_error());
-		return err == -EPERM ? 77 : 1;
+		return err == -EPERM ? TEST_SKIPPED : 1;
 	}
 	/* The program is verified on the first packet: seconds on a slow
 	 * machine (an emulator), which must not eat into the 2 s TTLs. */

@@ -17,6 +17,7 @@
 
 #include "frame.h"
 #include "reference.h"
+#include "skip.h"
 
 static uint64_t rng_state;
 
@@ -169,16 +170,14 @@ int main(void)
 	rng_state = getenv("VOSFP_SEED") ? strtoull(getenv("VOSFP_SEED"), NULL, 0) : 0;
 	if (!rng_state) /* xorshift stays at 0 forever */
 		rng_state = 0x5eed5eedull;
-	if (geteuid() != 0) {
-		printf("SKIP: needs root and BPF (BPF_PROG_TEST_RUN)\n");
-		return 77;
-	}
+	if (geteuid() != 0)
+		return test_skip("needs root and BPF (BPF_PROG_TEST_RUN)");
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-tdiff-%d", getpid());
 	opts.pin_root = root;
 	err = vosfp_open(&opts, &h);
 	if (err) {
 		printf("SKIP: cannot load the program: %s\n", vosfp_open_error());
-		return err == -EPERM ? 77 : 1;
+		return err == -EPERM ? TEST_SKIPPED : 1;
 	}
 	/* The reference is stateless: no bans, no rate limit. */
 	if (vosfp_policy_add(h, VOSFP_LIST_BLOCK, REF_BLOCK4) || vosfp_policy_add(h, VOSFP_LIST_BLOCK, REF_BLOCK6) ||

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "root_env.h"
+#include "skip.h"
 
 static void test_attach_modes_and_errors(void **state)
 {
@@ -315,6 +316,6 @@ int main(void)
 	};
 
 	failed = cmocka_run_group_tests_name("api-attach", tests, root_env_setup, root_env_teardown);
-	/* 77: meson reports SKIP, not a pass, when nothing could run. */
-	return failed ? failed : env.skip_reason ? 77 : 0;
+	/* meson reports SKIP, not a pass, when nothing could run. */
+	return failed ? failed : env.skip_reason ? TEST_SKIPPED : 0;
 }

@@ -35,6 +35,7 @@
 
 #include "netns_env.h"
 #include "root_env.h"
+#include "skip.h"
 
 static bool expect_dispatcher;
 
@@ -349,5 +350,5 @@ int main(int argc, char **argv)
 	expect_dispatcher = argc > 1 && !strcmp(argv[1], "--expect-dispatcher");
 	vosfp_set_log_callback(log_to_stderr, NULL);
 	failed = cmocka_run_group_tests_name("api-attach-multiprog", tests, setup, teardown);
-	return failed ? failed : env.skip_reason ? 77 : 0;
+	return failed ? failed : env.skip_reason ? TEST_SKIPPED : 0;
 }

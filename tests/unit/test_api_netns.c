@@ -27,6 +27,7 @@
 
 #include "netns_env.h"
 #include "root_env.h"
+#include "skip.h"
 
 static char if_e[16];
 
@@ -287,5 +288,5 @@ int main(void)
 	};
 
 	failed = cmocka_run_group_tests_name("api-attach-netns", tests, setup, teardown);
-	return failed ? failed : env.skip_reason ? 77 : 0;
+	return failed ? failed : env.skip_reason ? TEST_SKIPPED : 0;
 }

@@ -21,6 +21,7 @@
 #include <vosfp/vosfp.h>
 
 #include "frame.h"
+#include "skip.h"
 
 #define MAX_ENTRIES 4096
 
@@ -296,10 +297,8 @@ int main(void)
 	struct vosfp *h;
 	char root[96], step[128];
 
-	if (geteuid()) {
-		printf("SKIP: needs root (BPF_PROG_TEST_RUN and pinned maps)\n");
-		return 77;
-	}
+	if (geteuid())
+		return test_skip("needs root (BPF_PROG_TEST_RUN and pinned maps)");
 	snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-lookup-%d", getpid());
 	opts.pin_root = root;
 	if (vosfp_open(&opts, &h)) {
