@@ -26,15 +26,6 @@ trap 'exit 130' INT TERM
 bg_replay() { # OUT
 	"$VOSFP" --pin-root "$pin" replay "$tmp/big.pcap" --verbose >"$1" 2>"$1.err" &
 }
-# until SECONDS COMMAND...: polls every 0.1 s.
-until_ok() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
-	done
-}
 lines_over() { [ "$(wc -l <"$1")" -gt "$2" ]; }
 
 # 20,000 times the 15 frames: far more than a replay gets through before
@@ -47,7 +38,7 @@ for sig in TERM INT HUP; do
 	pid=$!
 	pids+=("$pid")
 	check "$sig: the replay is running with its scratch root" ok \
-		"$(until_ok 30 lines_over "$tmp/out.$sig" 1000 && [ -d "$pin-replay-$pid" ] && echo ok)"
+		"$(wait_for 30 lines_over "$tmp/out.$sig" 1000 && [ -d "$pin-replay-$pid" ] && echo ok)"
 	kill -s "$sig" "$pid"
 	set +e
 	wait "$pid"
@@ -64,12 +55,12 @@ done
 bg_replay "$tmp/out.live"
 live=$!
 pids+=("$live")
-check "a replay runs" ok "$(until_ok 30 lines_over "$tmp/out.live" 1000 && echo ok)"
+check "a replay runs" ok "$(wait_for 30 lines_over "$tmp/out.live" 1000 && echo ok)"
 # SIGKILL cannot be caught: the root stays, until the next replay.
 bg_replay "$tmp/out.kill"
 dead=$!
 pids+=("$dead")
-check "KILL: a second replay is running" ok "$(until_ok 30 lines_over "$tmp/out.kill" 1000 && echo ok)"
+check "KILL: a second replay is running" ok "$(wait_for 30 lines_over "$tmp/out.kill" 1000 && echo ok)"
 kill -9 "$dead"
 wait "$dead" 2>/dev/null || true
 check "KILL: the stale scratch root is left" yes "$([ -d "$pin-replay-$dead" ] && echo yes || echo no)"
@@ -93,7 +84,7 @@ mkdir -p "$planted/owner"
 bash -c 'exec 9<"$1" && flock 9 && exec sleep 120' _ "$planted/owner" &
 holder=$!
 pids+=("$holder")
-until_ok 10 bash -c "! flock -n '$planted/owner' true" || true
+wait_for 10 bash -c "! flock -n '$planted/owner' true" || true
 v replay "$tmp/small.pcap" >/dev/null 2>&1
 check "a root whose owner lock is held is kept" yes "$([ -d "$planted" ] && echo yes || echo no)"
 kill "$holder"
