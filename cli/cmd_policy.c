@@ -18,10 +18,13 @@ int cli_list_by_name(const char *name)
 	return -1;
 }
 
-enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE };
+enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE, OPT_PERMANENT };
 
 static const struct cli_opt change_opts[] = {
-	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10 years)" },
+	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10y); 0: "
+	  "permanent" },
+	{ "permanent", OPT_PERMANENT, NULL, "the entry never expires (the default; the same "
+	  "as --ttl 0)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -38,11 +41,14 @@ static int run_policy_change(struct cli *cli, int argc, char **argv)
 
 	cli_args_init(&a, cli, argc, argv);
 	while ((opt = cli_args_next(&a)) > 0) {
-		/* The grammar of ttl= in policy files: what an operator types
-		 * here can be pasted into a file. */
-		if (vosfp_duration_parse(a.optarg, &ttl))
-			return cli_usage(cli, "--ttl takes a DURATION: seconds, or N followed by "
-					 "s, m, h or d (at most 10 years)");
+		/* The grammar of ttl= in policy files (what an operator types
+		 * here can be pasted into a file), and ban's 0 and --permanent:
+		 * one spelling of "for good" across the three commands. */
+		if (opt == OPT_PERMANENT)
+			ttl = 0;
+		else if (cli_ttl_parse(a.optarg, &ttl))
+			return cli_usage(cli, "--ttl takes 0 (permanent) or a DURATION: seconds, "
+					 "or N followed by s, m, h, d, w or y (at most 10 years)");
 	}
 	if (opt < 0)
 		return a.rc;
@@ -74,7 +80,7 @@ static int run_policy_change(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_block = {
-	"block", run_policy_change, "CIDR [--ttl DURATION]",
+	"block", run_policy_change, "CIDR [--ttl DURATION|--permanent]",
 	"Put a source prefix (192.0.2.0/24, 2001:db8::/32, or an address) on the block\n"
 	"list: its packets to a SIP port are dropped.\n",
 	change_opts,
@@ -87,7 +93,7 @@ const struct cli_cmd cmd_unblock = {
 };
 
 const struct cli_cmd cmd_allow = {
-	"allow", run_policy_change, "CIDR [--ttl DURATION]",
+	"allow", run_policy_change, "CIDR [--ttl DURATION|--permanent]",
 	"Put a source prefix on the allow list (trusted peers, trunks): passed without\n"
 	"further inspection. The block list takes precedence.\n",
 	change_opts,
