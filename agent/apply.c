@@ -161,8 +161,12 @@ static int validate(struct agent *a, const struct agent_event *ev, const struct 
 		/* Refused, not clamped: a ban shorter than asked would look
 		 * made as asked. max_ttl 0 bounds nothing. */
 		if (a->o.max_ttl && (ev->ttl == 0 || ev->ttl > a->o.max_ttl)) {
-			snprintf(why, why_len, "%s: TTL %s%u s above the maximum of %u s",
-				 ev->addr, ev->ttl ? "" : "permanent, ", ev->ttl, a->o.max_ttl);
+			if (ev->ttl)
+				snprintf(why, why_len, "%s: TTL %u s above the maximum of %u s",
+					 ev->addr, ev->ttl, a->o.max_ttl);
+			else
+				snprintf(why, why_len, "%s: permanent, above the maximum TTL of "
+					 "%u s (the agent's --max-ttl)", ev->addr, a->o.max_ttl);
 			return AGENT_REJ_TTL;
 		}
 	}
