@@ -75,6 +75,9 @@ static int add_sync(struct cli *cli, struct agent_opts *o, const char *entry)
 {
 	if (!sync_entry(entry))
 		return cli_usage(cli, "--sync: '%s' is not block=FILE or allow=FILE", entry);
+	if (!strcmp(strchr(entry, '=') + 1, "-"))
+		return cli_usage(cli, "--sync: '%s': a synced file is read again when it "
+				 "changes, standard input cannot be", entry);
 	if (o->nsync == AGENT_MAX_SYNC)
 		return cli_usage(cli, "--sync: at most %d files", AGENT_MAX_SYNC);
 	o->sync[o->nsync++] = entry;
