@@ -17,7 +17,7 @@ enum { OPT_TTL = OPT_CMD, OPT_PERMANENT };
 static const struct cli_opt ban_opts[] = {
 	{ "ttl", OPT_TTL, "DURATION", "how long the ban lasts: 1 s to 10y (default 1h); 0: "
 	  "permanent" },
-	{ "permanent", OPT_PERMANENT, NULL, "the ban never expires (the same as --ttl 0)" },
+	{ "permanent", OPT_PERMANENT, NULL, "the ban never expires (as a TTL of 0)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -90,10 +90,10 @@ static int run_ban(struct cli *cli, int argc, char **argv)
 
 const struct cli_cmd cmd_ban = {
 	"ban", run_ban, "ADDRESS [--ttl DURATION|--permanent]",
-	"Ban one source address for a while (default 3600 s), or for good (--permanent,\n"
-	"--ttl 0: until unban). Bans made by hand have a table of their own that\n"
-	"automatic bans never evict. Without CAP_BPF the agent makes the ban (see\n"
-	"--control), within its --max-ttl for a user other than root.\n",
+	"Ban one source address for a while (default 3600 s), or for good: until unban,\n"
+	"with --permanent. Bans made by hand have a table of their own that automatic\n"
+	"bans never evict. Without CAP_BPF the agent makes the ban (see --control),\n"
+	"within its --max-ttl for a user other than root.\n",
 	ban_opts,
 };
 

@@ -23,8 +23,8 @@ enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE, OPT_PERMANENT };
 static const struct cli_opt change_opts[] = {
 	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10y); 0: "
 	  "permanent" },
-	{ "permanent", OPT_PERMANENT, NULL, "the entry never expires (the default; the same "
-	  "as --ttl 0)" },
+	{ "permanent", OPT_PERMANENT, NULL, "the entry never expires (the default; as a TTL "
+	  "of 0)" },
 	{ NULL, 0, NULL, NULL },
 };
 
