@@ -296,8 +296,8 @@ int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer
 		agent_log(LOG_NOTICE, "%s %s ttl=%u applied (from %s%s)", op_names[ev->op],
 			  ev->addr, ev->ttl, origin_names[o], who);
 	else
-		agent_log(LOG_NOTICE, "%s %s applied (from %s%s)", op_names[ev->op], ev->addr,
-			  origin_names[o], who);
+		agent_log(LOG_NOTICE, "%s %s%s applied (from %s%s)", op_names[ev->op], ev->addr,
+			  ev->op == AGENT_OP_BAN ? " permanent" : "", origin_names[o], who);
 	publish(a, ev);
 	return 0;
 }
