@@ -201,18 +201,19 @@ static int read_stdin(struct cli *cli, int list, char **text, size_t *len)
 			if (nroom > bound + 1)
 				nroom = bound + 1;
 			if (nroom <= room) {
-				fprintf(stderr, "vosfp: load: standard input: more than %zu bytes, "
-					"more than the %s list can ever hold (its capacity in lines "
-					"of at most %d bytes); nothing changed\n", bound,
-					vosfp_list_name(list), VOSFP_POLICY_LINE_MAX + 1);
+				fprintf(stderr, "vosfp: load: standard input: more than %zu "
+					"bytes, more than the %s list can ever hold (its "
+					"capacity in lines of at most %d bytes); nothing "
+					"changed\n", bound, vosfp_list_name(list),
+					VOSFP_POLICY_LINE_MAX + 1);
 				free(buf);
 				return EXIT_FAIL;
 			}
 			nb = realloc(buf, nroom);
 			if (!nb) {
 				free(buf);
-				fprintf(stderr, "vosfp: load: standard input: out of memory; nothing "
-					"changed\n");
+				fprintf(stderr, "vosfp: load: standard input: out of memory; "
+					"nothing changed\n");
 				return EXIT_FAIL;
 			}
 			buf = nb;

@@ -432,7 +432,8 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
 #define VOSFP_POLICY_LINE_MAX 512
 /* A DURATION as policy files and the tool take it: seconds ("3600"), or a
  * number followed by s, m, h, d, w (7 days) or y (365 days) ("90s", "15m",
- * "2h", "7d", "2w", "1y"; w and y since 0.2); 1 s to 10 years. 0 and *seconds set, or -EINVAL. No handle needed. */
+ * "2h", "7d", "2w", "1y"; w and y since 0.2); 1 s to 10 years. 0 and
+ * *seconds set, or -EINVAL. No handle needed. */
 VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds);
 VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, unsigned flags);
 /* The same from memory (text need not be NUL-terminated); name is used

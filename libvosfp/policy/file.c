@@ -81,8 +81,8 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 		return -EINVAL;
 	if (n == 2) {
 		if (strncmp(words[1], "ttl=", 4) || vosfp_duration_parse(words[1] + 4, &ttl)) {
-			snprintf(why, why_len, "bad TTL '%s' (expected ttl=SECONDS or ttl=N[smhdwy], "
-				 "at most 10 years)", words[1]);
+			snprintf(why, why_len, "bad TTL '%s' (expected ttl=SECONDS or "
+				 "ttl=N[smhdwy], at most 10 years)", words[1]);
 			return -EINVAL;
 		}
 	}
