@@ -19,8 +19,11 @@
 #define AGENT_DEFAULT_GROUP "vosfp"
 #define AGENT_DEFAULT_MIN_PREFIX4 16
 #define AGENT_DEFAULT_MIN_PREFIX6 32
-#define AGENT_DEFAULT_MAX_TTL (7 * 86400u)
+/* A year: fail2ban's growing bantimes reach months. 0 (--max-ttl
+ * permanent): no bound, permanent bans and blocks taken too. */
+#define AGENT_DEFAULT_MAX_TTL (365 * 86400u)
 #define AGENT_DEFAULT_BAN_TTL 3600u
+#define AGENT_BAN_TTL_MAX (10u * 365 * 86400) /* the library's limit */
 #define AGENT_MAX_SYNC 32
 
 /* Why an event was not applied; each is a label of

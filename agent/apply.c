@@ -124,9 +124,10 @@ static int validate(struct agent *a, const struct agent_event *ev, const struct 
 			snprintf(why, why_len, "%s: not an IPv4 or IPv6 address", ev->addr);
 			return AGENT_REJ_INVALID;
 		}
-		if (ev->op == AGENT_OP_BAN && (ev->ttl == 0 || ev->ttl > 2592000)) {
-			snprintf(why, why_len, "a ban lasts 1 to 2592000 seconds, not %u",
-				 ev->ttl);
+		/* ttl 0 is a permanent ban, as for a block. */
+		if (ev->op == AGENT_OP_BAN && ev->ttl > AGENT_BAN_TTL_MAX) {
+			snprintf(why, why_len, "a ban lasts 1 to %u seconds (10 years) or is "
+				 "permanent, not %u", AGENT_BAN_TTL_MAX, ev->ttl);
 			return AGENT_REJ_INVALID;
 		}
 	} else if (vosfp_prefix_check(ev->addr, canon, sizeof(canon), detail, sizeof(detail)) ||
@@ -157,9 +158,15 @@ static int validate(struct agent *a, const struct agent_event *ev, const struct 
 									      : "non-root clients");
 			return AGENT_REJ_PREFIX;
 		}
-		if (ev->ttl == 0 || ev->ttl > a->o.max_ttl) {
-			snprintf(why, why_len, "%s: TTL %s%u s above the maximum of %u s",
-				 ev->addr, ev->ttl ? "" : "permanent, ", ev->ttl, a->o.max_ttl);
+		/* Refused, not clamped: a ban shorter than asked would look
+		 * made as asked. max_ttl 0 bounds nothing. */
+		if (a->o.max_ttl && (ev->ttl == 0 || ev->ttl > a->o.max_ttl)) {
+			if (ev->ttl)
+				snprintf(why, why_len, "%s: TTL %u s above the maximum of %u s",
+					 ev->addr, ev->ttl, a->o.max_ttl);
+			else
+				snprintf(why, why_len, "%s: permanent, above the maximum TTL of "
+					 "%u s (the agent's --max-ttl)", ev->addr, a->o.max_ttl);
 			return AGENT_REJ_TTL;
 		}
 	}
@@ -182,9 +189,13 @@ static int change(struct agent *a, const struct agent_event *ev, char *why, size
 	int err;
 
 	switch (ev->op) {
-	case AGENT_OP_BAN:
-		err = vosfp_ban_add(a->h, ev->addr, ev->ttl);
+	case AGENT_OP_BAN: {
+		struct vosfp_ban_add_opts o = { .sz = sizeof(o), .ttl_seconds = ev->ttl,
+						.flags = ev->ttl ? 0 : VOSFP_BAN_PERMANENT };
+
+		err = vosfp_ban_add_ex(a->h, ev->addr, &o);
 		break;
+	}
 	case AGENT_OP_UNBAN:
 		err = vosfp_ban_remove(a->h, ev->addr);
 		break;
@@ -285,8 +296,8 @@ int agent_apply(struct agent *a, struct agent_event *ev, const struct agent_peer
 		agent_log(LOG_NOTICE, "%s %s ttl=%u applied (from %s%s)", op_names[ev->op],
 			  ev->addr, ev->ttl, origin_names[o], who);
 	else
-		agent_log(LOG_NOTICE, "%s %s applied (from %s%s)", op_names[ev->op], ev->addr,
-			  origin_names[o], who);
+		agent_log(LOG_NOTICE, "%s %s%s applied (from %s%s)", op_names[ev->op], ev->addr,
+			  ev->op == AGENT_OP_BAN ? " permanent" : "", origin_names[o], who);
 	publish(a, ev);
 	return 0;
 }

@@ -41,9 +41,12 @@ static void event_request(struct agent *a, const struct agent_peer *peer, enum a
 	}
 	snprintf(ev.addr, sizeof(ev.addr), "%s", w[1]);
 	ev.ttl = op == AGENT_OP_BAN ? AGENT_DEFAULT_BAN_TTL : 0;
-	if (n == 3 && vosfp_duration_parse(w[2], &ev.ttl)) {
-		fprintf(out, "error invalid TTL '%.32s': seconds, or N followed by s, m, h or d\n",
-			w[2]);
+	/* "0" or "permanent": no expiry, for a ban as for a block. */
+	if (n == 3 && (!strcmp(w[2], "0") || !strcmp(w[2], "permanent")))
+		ev.ttl = 0;
+	else if (n == 3 && vosfp_duration_parse(w[2], &ev.ttl)) {
+		fprintf(out, "error invalid TTL '%.32s': 0, permanent, seconds, or N followed by "
+			"s, m, h, d, w or y\n", w[2]);
 		return;
 	}
 	snprintf(ev.reason, sizeof(ev.reason), "manual");

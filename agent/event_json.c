@@ -157,8 +157,9 @@ static enum event_json_err decode_obj(json_t *root, struct agent_event *ev)
 		return EVJ_ADDR;
 	strcpy(e.addr, s);
 	r = get_int(root, "ttl", 0, UINT32_MAX, &n);
-	/* A ban always ends: the program takes no ban without a TTL. */
-	if (r < 0 || (e.op == AGENT_OP_BAN && (r == 0 || n == 0)))
+	/* A ban must say how long: "ttl": 0 is a permanent one (since 0.2),
+	 * a missing ttl is malformed, never taken as permanent. */
+	if (r < 0 || (e.op == AGENT_OP_BAN && r == 0))
 		return EVJ_TTL;
 	e.ttl = r ? (uint32_t)n : 0;
 	if (json_object_get(root, "reason")) {
@@ -211,7 +212,7 @@ int event_json_encode(const struct agent_event *ev, char *out, size_t out_len)
 	    !memchr(ev->id, '\0', sizeof(ev->id)) || !id_valid(ev->id) ||
 	    !memchr(ev->reason, '\0', sizeof(ev->reason)) ||
 	    (ev->reason[0] && !reason_valid(ev->reason)) ||
-	    ev->made_ms > (uint64_t)INT64_MAX || (ev->op == AGENT_OP_BAN && !ev->ttl))
+	    ev->made_ms > (uint64_t)INT64_MAX)
 		return -EINVAL;
 	root = json_pack("{s:i, s:s, s:s, s:I, s:s, s:s, s:I}", "v", EVENT_JSON_VERSION,
 			 "op", op_names[ev->op], "addr", ev->addr, "ttl", (json_int_t)ev->ttl,

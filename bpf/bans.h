@@ -76,14 +76,15 @@ static __always_inline void addr_key(const struct flow *f, struct vosfp_addr_key
 }
 
 /* 1 while the source has an unexpired ban in map; an expired one is
- * removed. */
+ * removed. A permanent ban never expires: it is decided before the clock
+ * is read, so no clock value can end it. */
 static __always_inline int banned_in(void *map, const struct vosfp_addr_key *k)
 {
 	struct vosfp_ban_val *ban = bpf_map_lookup_elem(map, k);
 
 	if (!ban)
 		return 0;
-	if (ban->expires_ns > bpf_ktime_get_ns())
+	if (ban->expires_ns == VOSFP_BAN_FOREVER_NS || ban->expires_ns > bpf_ktime_get_ns())
 		return 1;
 	bpf_map_delete_elem(map, k);
 	return 0;

@@ -349,7 +349,11 @@ struct vosfp_addr_key {
 };
 
 /* Ban list entry; times are CLOCK_MONOTONIC (bpf_ktime_get_ns). The
- * program ignores, and deletes, an entry once it has expired. */
+ * program ignores, and deletes, an entry once it has expired. A ban made
+ * permanent by hand expires at VOSFP_BAN_FOREVER_NS, a time the monotonic
+ * clock never reaches (584 years of uptime), so that one compare decides
+ * both kinds. */
+#define VOSFP_BAN_FOREVER_NS 0xffffffffffffffffull
 struct vosfp_ban_val {
 	__u64 expires_ns;
 	__u32 reason; /* the counter reason that caused the ban */

@@ -64,7 +64,8 @@ static const struct cli_opt agent_opts[] = {
 	{ "metrics", OPT_METRICS, "ADDR:PORT", "serve the agent's own metrics" },
 	{ "min-prefix4", OPT_MIN_PREFIX4, "N", "shortest IPv4 prefix taken from the fleet" },
 	{ "min-prefix6", OPT_MIN_PREFIX6, "N", "shortest IPv6 prefix taken from the fleet" },
-	{ "max-ttl", OPT_MAX_TTL, "DURATION", "longest ban or TTL taken from the fleet" },
+	{ "max-ttl", OPT_MAX_TTL, "DURATION", "longest ban or TTL taken from the fleet and "
+	  "non-root clients (default 1y; permanent: no bound)" },
 	{ "sync", OPT_SYNC, "LIST=FILE", "keep a list equal to a file (repeatable; more "
 	  "LIST=FILE may follow)" },
 	{ NULL, 0, NULL, NULL },
@@ -74,6 +75,9 @@ static int add_sync(struct cli *cli, struct agent_opts *o, const char *entry)
 {
 	if (!sync_entry(entry))
 		return cli_usage(cli, "--sync: '%s' is not block=FILE or allow=FILE", entry);
+	if (!strcmp(strchr(entry, '=') + 1, "-"))
+		return cli_usage(cli, "--sync: '%s': a synced file is read again when it "
+				 "changes, standard input cannot be", entry);
 	if (o->nsync == AGENT_MAX_SYNC)
 		return cli_usage(cli, "--sync: at most %d files", AGENT_MAX_SYNC);
 	o->sync[o->nsync++] = entry;
@@ -114,6 +118,8 @@ static int run_agent(struct cli *cli, int argc, char **argv)
 			rc = add_sync(cli, &o, val);
 			if (rc != EXIT_OK)
 				return rc;
+		} else if (c == OPT_MAX_TTL && !strcmp(val, "permanent")) {
+			o.max_ttl = 0; /* no bound: permanent bans and blocks taken too */
 		} else if ((c == OPT_MIN_PREFIX4 && parse_len(val, 32, &o.min_prefix4)) ||
 			   (c == OPT_MIN_PREFIX6 && parse_len(val, 128, &o.min_prefix6)) ||
 			   (c == OPT_MAX_TTL && vosfp_duration_parse(val, &o.max_ttl))) {

@@ -11,14 +11,25 @@
 #include "opts.h"
 
 #define DEFAULT_BAN_TTL 3600
-#define MAX_BAN_TTL 2592000 /* the library's limit: 30 days */
 
-enum { OPT_TTL = OPT_CMD };
+enum { OPT_TTL = OPT_CMD, OPT_PERMANENT };
 
 static const struct cli_opt ban_opts[] = {
-	{ "ttl", OPT_TTL, "DURATION", "how long the ban lasts: 1 s to 30d (default 1h)" },
+	{ "ttl", OPT_TTL, "DURATION", "how long the ban lasts: 1 s to 10y (default 1h); 0: "
+	  "permanent" },
+	{ "permanent", OPT_PERMANENT, NULL, "the ban never expires (as a TTL of 0)" },
 	{ NULL, 0, NULL, NULL },
 };
+
+int cli_ttl_parse(const char *text, uint32_t *seconds)
+{
+	/* "0" exactly: "00" or "0s" are more likely typos than a wish. */
+	if (!strcmp(text, "0")) {
+		*seconds = 0;
+		return 0;
+	}
+	return vosfp_duration_parse(text, seconds);
+}
 
 /* A ban is for one address, never a prefix: checked here so that a typo is
  * a usage error before privileges or the agent's socket come into it. */
@@ -36,17 +47,20 @@ static int check_address(struct cli *cli, const char *addr)
 
 static int run_ban(struct cli *cli, int argc, char **argv)
 {
-	uint32_t ttl = DEFAULT_BAN_TTL;
+	struct vosfp_ban_add_opts o = { .sz = sizeof(o), .ttl_seconds = DEFAULT_BAN_TTL };
 	struct cli_args a;
 	const char *addr;
 	int err, c;
 
 	cli_args_init(&a, cli, argc, argv);
 	while ((c = cli_args_next(&a)) > 0) {
-		/* The DURATION of block and allow, within the ban table's limit. */
-		if (vosfp_duration_parse(a.optarg, &ttl) || ttl > MAX_BAN_TTL)
-			return cli_usage(cli, "--ttl takes a DURATION from 1 s to 30d (%u s): "
-					 "seconds, or N followed by s, m, h or d", MAX_BAN_TTL);
+		if (c == OPT_PERMANENT) {
+			o.ttl_seconds = 0;
+		} else if (cli_ttl_parse(a.optarg, &o.ttl_seconds)) {
+			/* The DURATION of block and allow, and their 0. */
+			return cli_usage(cli, "--ttl takes 0 (permanent) or a DURATION from 1 s "
+					 "to 10y: seconds, or N followed by s, m, h, d, w or y");
+		}
 	}
 	if (c < 0)
 		return a.rc;
@@ -56,25 +70,30 @@ static int run_ban(struct cli *cli, int argc, char **argv)
 	if (check_address(cli, addr))
 		return EXIT_USAGE;
 	if (control_wanted(cli)) /* no CAP_BPF: the agent bans for us */
-		return control_ban(cli, control_wanted(cli), addr, ttl);
+		return control_ban(cli, control_wanted(cli), addr, o.ttl_seconds);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	err = vosfp_ban_add(cli->h, addr, ttl);
+	o.flags = o.ttl_seconds ? 0 : VOSFP_BAN_PERMANENT;
+	err = vosfp_ban_add_ex(cli->h, addr, &o);
 	if (err == -EINVAL) {
 		fprintf(stderr, "vosfp: ban: %s\n", vosfp_last_error(cli->h));
 		return EXIT_USAGE;
 	}
 	if (err)
 		return cli_fail(cli, err);
-	printf("%s: banned for %u seconds\n", addr, ttl);
+	if (o.ttl_seconds)
+		printf("%s: banned for %u seconds\n", addr, o.ttl_seconds);
+	else
+		printf("%s: banned permanently\n", addr);
 	return EXIT_OK;
 }
 
 const struct cli_cmd cmd_ban = {
-	"ban", run_ban, "ADDRESS [--ttl DURATION]",
-	"Ban one source address for a while (default 3600 s). Bans made by hand have a\n"
-	"table of their own that automatic bans never evict. Without CAP_BPF the agent\n"
-	"makes the ban (see --control).\n",
+	"ban", run_ban, "ADDRESS [--ttl DURATION|--permanent]",
+	"Ban one source address for a while (default 3600 s), or for good: until unban,\n"
+	"with --permanent. Bans made by hand have a table of their own that automatic\n"
+	"bans never evict. Without CAP_BPF the agent makes the ban (see --control),\n"
+	"within its --max-ttl for a user other than root.\n",
 	ban_opts,
 };
 
@@ -105,6 +124,24 @@ const struct cli_cmd cmd_unban = {
 	NULL,
 };
 
+/* One ban of `list bans`, from the library or the agent: ttl_left 0 is a
+ * permanent ban (JSON: "ttl_left": 0 and "permanent": true). */
+void bans_row(struct jsonw *j, int json, const char *addr, uint32_t ttl_left, const char *why)
+{
+	if (json) {
+		jsonw_begin_object(j, NULL);
+		jsonw_string(j, "address", addr);
+		jsonw_uint(j, "ttl_left", ttl_left);
+		jsonw_bool(j, "permanent", !ttl_left);
+		jsonw_string(j, "reason", why);
+		jsonw_end_object(j);
+	} else if (ttl_left) {
+		printf("%-40s %8us left  %s\n", addr, ttl_left, why);
+	} else {
+		printf("%-40s %14s  %s\n", addr, "permanent", why);
+	}
+}
+
 /* `list bans [--json]`: address, seconds left, what caused the ban. */
 int cmd_list_bans(struct cli *cli, int json)
 {
@@ -129,15 +166,7 @@ int cmd_list_bans(struct cli *cli, int json)
 	while ((err = vosfp_ban_iter_next(it, addr, sizeof(addr), &ttl, &reason)) == 1) {
 		const char *why = vosfp_counter_name(reason);
 
-		if (json) {
-			jsonw_begin_object(&j, NULL);
-			jsonw_string(&j, "address", addr);
-			jsonw_uint(&j, "ttl_left", ttl);
-			jsonw_string(&j, "reason", why ? why : "unknown");
-			jsonw_end_object(&j);
-		} else {
-			printf("%-40s %8us left  %s\n", addr, ttl, why ? why : "unknown");
-		}
+		bans_row(&j, json, addr, ttl, why ? why : "unknown");
 	}
 	vosfp_ban_iter_close(it);
 	if (json) {

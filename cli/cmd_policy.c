@@ -18,10 +18,13 @@ int cli_list_by_name(const char *name)
 	return -1;
 }
 
-enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE };
+enum { OPT_TTL = OPT_CMD, OPT_JSON, OPT_REPLACE, OPT_PERMANENT };
 
 static const struct cli_opt change_opts[] = {
-	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10 years)" },
+	{ "ttl", OPT_TTL, "DURATION", "the entry expires after DURATION (at most 10y); 0: "
+	  "permanent" },
+	{ "permanent", OPT_PERMANENT, NULL, "the entry never expires (the default; as a TTL "
+	  "of 0)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -38,11 +41,14 @@ static int run_policy_change(struct cli *cli, int argc, char **argv)
 
 	cli_args_init(&a, cli, argc, argv);
 	while ((opt = cli_args_next(&a)) > 0) {
-		/* The grammar of ttl= in policy files: what an operator types
-		 * here can be pasted into a file. */
-		if (vosfp_duration_parse(a.optarg, &ttl))
-			return cli_usage(cli, "--ttl takes a DURATION: seconds, or N followed by "
-					 "s, m, h or d (at most 10 years)");
+		/* The grammar of ttl= in policy files (what an operator types
+		 * here can be pasted into a file), and ban's 0 and --permanent:
+		 * one spelling of "for good" across the three commands. */
+		if (opt == OPT_PERMANENT)
+			ttl = 0;
+		else if (cli_ttl_parse(a.optarg, &ttl))
+			return cli_usage(cli, "--ttl takes 0 (permanent) or a DURATION: seconds, "
+					 "or N followed by s, m, h, d, w or y (at most 10 years)");
 	}
 	if (opt < 0)
 		return a.rc;
@@ -74,7 +80,7 @@ static int run_policy_change(struct cli *cli, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_block = {
-	"block", run_policy_change, "CIDR [--ttl DURATION]",
+	"block", run_policy_change, "CIDR [--ttl DURATION|--permanent]",
 	"Put a source prefix (192.0.2.0/24, 2001:db8::/32, or an address) on the block\n"
 	"list: its packets to a SIP port are dropped.\n",
 	change_opts,
@@ -87,7 +93,7 @@ const struct cli_cmd cmd_unblock = {
 };
 
 const struct cli_cmd cmd_allow = {
-	"allow", run_policy_change, "CIDR [--ttl DURATION]",
+	"allow", run_policy_change, "CIDR [--ttl DURATION|--permanent]",
 	"Put a source prefix on the allow list (trusted peers, trunks): passed without\n"
 	"further inspection. The block list takes precedence.\n",
 	change_opts,
@@ -169,6 +175,68 @@ static const struct cli_opt load_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/*
+ * `load LIST -`: standard input, whole, into memory, never more than the
+ * list could ever hold (its capacity in lines of the longest length), the
+ * bound the library sets a file. Then it is one buffer, checked whole
+ * before anything changes, like a file.
+ */
+static int read_stdin(struct cli *cli, int list, char **text, size_t *len)
+{
+	int64_t cap = vosfp_policy_capacity(cli->h, list);
+	size_t bound, used = 0, room = 0;
+	char *buf = NULL;
+
+	if (cap < 0)
+		return cli_fail(cli, (int)cap);
+	bound = (size_t)cap * (VOSFP_POLICY_LINE_MAX + 1);
+	for (;;) {
+		size_t got;
+
+		if (used == room) {
+			/* One byte past the bound: reading it means too much. */
+			size_t nroom = room ? room * 2 : 65536;
+			char *nb;
+
+			if (nroom > bound + 1)
+				nroom = bound + 1;
+			if (nroom <= room) {
+				fprintf(stderr, "vosfp: load: standard input: more than %zu "
+					"bytes, more than the %s list can ever hold (its "
+					"capacity in lines of at most %d bytes); nothing "
+					"changed\n", bound, vosfp_list_name(list),
+					VOSFP_POLICY_LINE_MAX + 1);
+				free(buf);
+				return EXIT_FAIL;
+			}
+			nb = realloc(buf, nroom);
+			if (!nb) {
+				free(buf);
+				fprintf(stderr, "vosfp: load: standard input: out of memory; "
+					"nothing changed\n");
+				return EXIT_FAIL;
+			}
+			buf = nb;
+			room = nroom;
+		}
+		got = fread(buf + used, 1, room - used, stdin);
+		used += got;
+		if (got == 0 || used < room) {
+			if (ferror(stdin)) {
+				fprintf(stderr, "vosfp: load: standard input: read error: %s; "
+					"nothing changed\n", strerror(errno));
+				free(buf);
+				return EXIT_FAIL;
+			}
+			if (feof(stdin))
+				break;
+		}
+	}
+	*text = buf;
+	*len = used;
+	return EXIT_OK;
+}
+
 /* The library reads and checks the whole file before changing anything,
  * and reports a bad line as "FILE:LINE: why". */
 static int run_load(struct cli *cli, int argc, char **argv)
@@ -176,6 +244,7 @@ static int run_load(struct cli *cli, int argc, char **argv)
 	unsigned flags = 0;
 	struct cli_args a;
 	int list, n, c;
+	const char *name;
 
 	cli_args_init(&a, cli, argc, argv);
 	while ((c = cli_args_next(&a)) > 0)
@@ -188,23 +257,37 @@ static int run_load(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "unknown list '%s': expected block or allow", a.pos[0]);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
-	n = vosfp_policy_load(cli->h, list, a.pos[1], flags);
+	if (!strcmp(a.pos[1], "-")) {
+		char *text = NULL;
+		size_t len = 0;
+
+		name = "<stdin>"; /* errors say "<stdin>:LINE: why" */
+		if (read_stdin(cli, list, &text, &len))
+			return EXIT_FAIL;
+		n = vosfp_policy_load_buffer(cli->h, list, text, len, name, flags);
+		free(text);
+	} else {
+		name = a.pos[1];
+		n = vosfp_policy_load(cli->h, list, name, flags);
+	}
 	if (n < 0) {
 		fprintf(stderr, "vosfp: load: %s; nothing changed\n", vosfp_last_error(cli->h));
 		return EXIT_FAIL;
 	}
 	if (flags & VOSFP_LOAD_REPLACE)
-		printf("%s: %d entries read; the %s list is now exactly the file\n", a.pos[1], n,
+		printf("%s: %d entries read; the %s list is now exactly the file\n", name, n,
 		       vosfp_list_name(list));
 	else
-		printf("%s: %d entries loaded into the %s list\n", a.pos[1], n,
+		printf("%s: %d entries loaded into the %s list\n", name, n,
 		       vosfp_list_name(list));
 	return EXIT_OK;
 }
 
 const struct cli_cmd cmd_load = {
-	"load", run_load, "block|allow FILE [--replace]",
-	"Add every entry of a policy file (all or nothing; a bad line is reported as\n"
-	"FILE:LINE and changes nothing).\n",
+	"load", run_load, "block|allow FILE|- [--replace]",
+	"Add every entry of a policy file, or of standard input for '-' (all or\n"
+	"nothing; a bad line is reported as FILE:LINE and changes nothing). '#' and ';'\n"
+	"start comments (Spamhaus DROP lists load as they come); CRLF and a UTF-8 BOM\n"
+	"are taken.\n",
 	load_opts,
 };

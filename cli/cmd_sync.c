@@ -381,6 +381,12 @@ static int run_sync(struct cli *cli, int argc, char **argv)
 		name[eq - argv[i]] = '\0';
 		if ((list = cli_list_by_name(name)) < 0)
 			return cli_usage(cli, "unknown list '%s'; %s", name, expected);
+		/* sync re-reads its files (and --watch waits for them to
+		 * change): a pipe can be read once and never changes. */
+		if (!strcmp(eq + 1, "-"))
+			return cli_usage(cli, "%s: sync keeps a list equal to a file it can read "
+					 "again, not standard input; use 'vosfp load %s -' for a "
+					 "pipe", argv[i], name);
 		if (s.n == MAX_SOURCES)
 			return cli_usage(cli, "at most %d files", MAX_SOURCES);
 		s.src[s.n].list = list;

@@ -59,6 +59,10 @@ struct jsonw;
 void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st);
 void bans_text(FILE *out, const struct vosfp_ban_stats *st);
 void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);
+/* One row of `list bans` (text or an object of the "bans" array). */
+void bans_row(struct jsonw *j, int json, const char *addr, uint32_t ttl_left, const char *why);
+/* --ttl of ban, block and allow: "0" (permanent) or a DURATION; 0 or -EINVAL. */
+int cli_ttl_parse(const char *text, uint32_t *seconds);
 
 /* The Prometheus text exposition of the handle's state; 0 or -errno. */
 int metrics_write(struct vosfp *h, FILE *out);

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "control_client.h"
 #include "json.h"
 
@@ -135,10 +136,15 @@ int control_ban(struct cli *cli, const char *path, const char *addr, uint32_t tt
 	char req[256], answer[1024];
 	int rc;
 
-	snprintf(req, sizeof(req), "ban %s %u\n", addr, ttl);
+	if (ttl)
+		snprintf(req, sizeof(req), "ban %s %u\n", addr, ttl);
+	else
+		snprintf(req, sizeof(req), "ban %s permanent\n", addr);
 	rc = simple(cli, path, req, answer, sizeof(answer));
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && ttl)
 		printf("%s: banned for %u seconds\n", addr, ttl);
+	else if (rc == EXIT_OK)
+		printf("%s: banned permanently\n", addr);
 	return rc;
 }
 
@@ -206,15 +212,7 @@ int control_list_bans(struct cli *cli, const char *path, int json)
 			fclose(in);
 			return EXIT_FAIL;
 		}
-		if (json) {
-			jsonw_begin_object(&j, NULL);
-			jsonw_string(&j, "address", addr);
-			jsonw_uint(&j, "ttl_left", ttl);
-			jsonw_string(&j, "reason", why);
-			jsonw_end_object(&j);
-		} else {
-			printf("%-40s %8us left  %s\n", addr, ttl, why);
-		}
+		bans_row(&j, json, addr, ttl, why); /* the agent's 0: permanent */
 	}
 	fclose(in);
 	if (json) {

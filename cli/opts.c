@@ -286,7 +286,8 @@ void cli_help(const struct cli_cmd *cmd, FILE *out)
 			print_opt(out, o);
 		print_opt(out, &help_opt);
 		print_opt(out, version_opt);
-		fprintf(out, "\nDURATION: seconds, or N followed by s, m, h or d (90, 15m, 2h, 7d).\n"
+		fprintf(out, "\nDURATION: seconds, or N followed by s, m, h, d, w or y (90, 15m, "
+			     "2h, 7d, 1y).\n"
 			     "Exit status: 0 success, 1 operational error, 2 usage error.\n");
 		return;
 	}

@@ -20,7 +20,6 @@
 #include "internal.h"
 
 #define NSEC 1000000000ull
-#define MAX_TTL (30u * 24 * 3600)
 
 static __u64 now_ns(void)
 {
@@ -73,20 +72,28 @@ static uint32_t capacity(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
 }
 
-VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds)
+/*
+ * One ban by hand: ttl_seconds 1..VOSFP__BAN_TTL_MAX, or 0 with permanent.
+ * vosfp_ban_add() and vosfp_ban_add_ex() both end here, so the two forms
+ * cannot drift apart.
+ */
+int vosfp__ban_put(struct vosfp *h, const char *addr, uint32_t ttl_seconds, bool permanent)
 {
 	struct vosfp_ban_val val = { .reason = VOSFP_CTR_BANNED };
 	struct vosfp_addr_key key;
 	int err;
 
-	if (!h)
-		return vosfp__no_handle(__func__);
 	err = to_key(h, addr, &key);
 	if (err)
 		return err;
-	if (ttl_seconds == 0 || ttl_seconds > MAX_TTL)
-		return vosfp__fail(h, -EINVAL, "ban TTL must be 1 to %u seconds", MAX_TTL);
-	val.expires_ns = now_ns() + (__u64)ttl_seconds * NSEC;
+	if (permanent && ttl_seconds)
+		return vosfp__fail(h, -EINVAL, "a permanent ban takes no TTL (ttl_seconds %u)",
+				   ttl_seconds);
+	if (!permanent && (ttl_seconds == 0 || ttl_seconds > VOSFP__BAN_TTL_MAX))
+		return vosfp__fail(h, -EINVAL, "ban TTL must be 1 to %u seconds (10 years), or the "
+				   "ban permanent", VOSFP__BAN_TTL_MAX);
+	val.expires_ns = permanent ? VOSFP_BAN_FOREVER_NS
+				   : now_ns() + (__u64)ttl_seconds * NSEC;
 	if (bpf_map_update_elem(h->map_fd[MAP_MBANS], &key, &val, BPF_ANY)) {
 		if (errno == E2BIG)
 			return vosfp__fail(h, -ENOSPC, "%s: ban table full (%u)", addr,
@@ -99,6 +106,16 @@ VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seco
 	/* The ban by hand now decides; an automatic one would only show twice. */
 	bpf_map_delete_elem(h->map_fd[MAP_BANS], &key);
 	return vosfp__ok(h);
+}
+
+/* ttl_seconds 0 stays an error here, as it was in 0.1: an old caller's 0
+ * is a bug, not a wish for a ban that never ends (that is the opts form's
+ * VOSFP_BAN_PERMANENT). */
+VOSFP_API int vosfp_ban_add(struct vosfp *h, const char *addr, uint32_t ttl_seconds)
+{
+	if (!h)
+		return vosfp__no_handle(__func__);
+	return vosfp__ban_put(h, addr, ttl_seconds, false);
 }
 
 VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
@@ -200,15 +217,17 @@ VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t 
 			continue;
 		}
 		now = now_ns();
-		if (val.expires_ns <= now) {
+		if (val.expires_ns != VOSFP_BAN_FOREVER_NS && val.expires_ns <= now) {
 			it->w.drop_prev = true; /* tidy up: the program ignores it */
 			continue;
 		}
 		if (!inet_ntop(it->w.key.family == 4 ? AF_INET : AF_INET6, it->w.key.addr, addr,
 			       (socklen_t)len))
 			return vosfp__fail(it->h, -ENOSPC, "buffer of %zu bytes too small", len);
+		/* 0 only for a permanent ban: a live one has at least 1 s left. */
 		if (ttl_left)
-			*ttl_left = (uint32_t)((val.expires_ns - now + NSEC - 1) / NSEC);
+			*ttl_left = val.expires_ns == VOSFP_BAN_FOREVER_NS ? 0
+				    : (uint32_t)((val.expires_ns - now + NSEC - 1) / NSEC);
 		if (reason)
 			*reason = (int)val.reason;
 		return 1;

@@ -96,6 +96,14 @@ int vosfp__egress_detach(struct vosfp *h, const char *ifname);
 int vosfp__read_opts(struct vosfp *h, const char *type, const void *opts, void *out,
 		     size_t known);
 
+/* The longest ban and policy TTL, 10 years: fail2ban's growing bantimes
+ * reach months; seconds fit a u32 for 136 years, expiries in ns a u64. */
+#define VOSFP__BAN_TTL_MAX (10u * 365 * 24 * 3600)
+
+/* A ban by hand (bans.c): ttl_seconds 1..VOSFP__BAN_TTL_MAX, or 0 and
+ * permanent. h is not NULL. 0 or a recorded negative errno. */
+int vosfp__ban_put(struct vosfp *h, const char *addr, uint32_t ttl_seconds, bool permanent);
+
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);
 

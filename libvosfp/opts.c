@@ -78,5 +78,10 @@ VOSFP_API int vosfp_ban_add_ex(struct vosfp *h, const char *addr,
 	if (!opts)
 		return vosfp__fail(h, -EINVAL, "vosfp_ban_add_ex: opts (with the TTL) is required");
 	err = vosfp__read_opts(h, "vosfp_ban_add_opts", opts, &o, sizeof(o));
-	return err ? err : vosfp_ban_add(h, addr, o.ttl_seconds);
+	if (err)
+		return err;
+	if (o.flags & ~VOSFP_BAN_PERMANENT)
+		return vosfp__fail(h, -EINVAL, "vosfp_ban_add_opts: unknown flags 0x%x",
+				   o.flags & ~VOSFP_BAN_PERMANENT);
+	return vosfp__ban_put(h, addr, o.ttl_seconds, o.flags & VOSFP_BAN_PERMANENT);
 }

@@ -7,14 +7,17 @@ import "C"
 // Ban is one temporary ban.
 type Ban struct {
 	Address string // "192.0.2.7", "2001:db8::7"
-	TTLLeft uint32 // whole seconds left, rounded up
+	TTLLeft uint32 // whole seconds left, rounded up; 0 for a permanent ban
+	// Permanent: the ban never expires (BanAddOptions.Permanent).
+	Permanent bool
 	// Reason is the name of the counter that caused it: "scanner",
 	// "rate_limited", or "banned" for a ban added by hand.
 	Reason string
 }
 
-// BanAdd bans one address (no prefix) for ttlSeconds (1..2592000),
-// replacing an existing ban. The program itself ends it on time.
+// BanAdd bans one address (no prefix) for ttlSeconds (1..315360000, 10
+// years), replacing an existing ban. The program itself ends it on time.
+// A ban without an end is BanAddWith with Permanent.
 func (hd *Handle) BanAdd(addr string, ttlSeconds uint32) error {
 	ca, err := cString("BanAdd", addr)
 	if err != nil {
@@ -56,7 +59,7 @@ func (hd *Handle) Bans() ([]Ban, error) {
 				return rc
 			}
 			out = append(out, Ban{Address: C.GoString(&addr[0]), TTLLeft: uint32(ttl),
-				Reason: CounterName(int(reason))})
+				Permanent: ttl == 0, Reason: CounterName(int(reason))})
 		}
 	})
 	return out, err

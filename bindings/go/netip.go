@@ -114,7 +114,7 @@ func (hd *Handle) PolicyPrefixes(list List) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// BanAddr is BanAdd with a netip.Addr and a time.Duration (1 s to 30 days,
+// BanAddr is BanAdd with a netip.Addr and a time.Duration (1 s to 10 years,
 // whole seconds).
 func (hd *Handle) BanAddr(a netip.Addr, ttl time.Duration) error {
 	s, err := addrText("BanAddr", a)

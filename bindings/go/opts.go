@@ -117,7 +117,10 @@ func (hd *Handle) PolicyLoadBufferWith(list List, text []byte, name string,
 
 // BanAddOptions are the options of BanAddWith.
 type BanAddOptions struct {
-	TTLSeconds uint32 // required: 1..2592000
+	TTLSeconds uint32 // 1..315360000 (10 years), or 0 with Permanent
+	// Permanent: the ban never expires (VOSFP_BAN_PERMANENT); it lasts
+	// until BanRemove. TTLSeconds must be 0 with it.
+	Permanent bool
 }
 
 // BanAddWith is BanAdd through the opts form of the call.
@@ -129,6 +132,9 @@ func (hd *Handle) BanAddWith(addr string, o BanAddOptions) error {
 	defer free(ca)
 	co := C.struct_vosfp_ban_add_opts{sz: C.sizeof_struct_vosfp_ban_add_opts,
 		ttl_seconds: C.uint32_t(o.TTLSeconds)}
+	if o.Permanent {
+		co.flags = C.VOSFP_BAN_PERMANENT
+	}
 	_, err = hd.call("BanAddWith", func(h *C.struct_vosfp) C.int {
 		return C.vosfp_ban_add_ex(h, ca, &co)
 	})

@@ -407,8 +407,11 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
  *
  *     PREFIX [ttl=DURATION] [# comment]
  *
- * DURATION is seconds, or a number followed by s, m, h or d. Blank lines
- * and lines starting with '#' are ignored. The whole file is checked
+ * DURATION is seconds, or a number followed by s, m, h, d, w or y. Blank
+ * lines are ignored; a comment starts at '#' or at ';' (the comments of
+ * the Spamhaus DROP lists: "1.10.16.0/20 ; SBL256894"). Lines may end in
+ * CRLF, and a UTF-8 byte order mark at the very start is skipped (a file
+ * saved by a Windows editor; since 0.2). The whole file is checked
  * before anything changes: one bad line (-EINVAL, "FILE:LINE: why" in
  * vosfp_last_error) changes nothing.
  * flags 0: the entries are added to the list (existing ones take the new
@@ -428,8 +431,9 @@ VOSFP_API int64_t vosfp_policy_iter_ttl(const struct vosfp_policy_iter *it);
 #define VOSFP_LOAD_REPLACE 1u
 #define VOSFP_POLICY_LINE_MAX 512
 /* A DURATION as policy files and the tool take it: seconds ("3600"), or a
- * number followed by s, m, h or d ("90s", "15m", "2h", "7d"); 1 s to 10
- * years. 0 and *seconds set, or -EINVAL. No handle needed. */
+ * number followed by s, m, h, d, w (7 days) or y (365 days) ("90s", "15m",
+ * "2h", "7d", "2w", "1y"; w and y since 0.2); 1 s to 10 years. 0 and
+ * *seconds set, or -EINVAL. No handle needed. */
 VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds);
 VOSFP_API int vosfp_policy_load(struct vosfp *h, int list, const char *path, unsigned flags);
 /* The same from memory (text need not be NUL-terminated); name is used
@@ -468,9 +472,11 @@ VOSFP_API int vosfp_policy_read_file(struct vosfp *h, int list, const char *path
  * addr is one IPv4 or IPv6 address (no prefix; "::ffff:192.0.2.7" bans
  * 192.0.2.7). Block and allow lists are
  * checked around bans: block list first, then bans, then the allow list.
- *   add:    ttl_seconds 1..2592000 (30 days); replaces an existing ban;
- *           -ENOSPC ("ban table full (N)") when the table of bans by hand
- *           is full (automatic bans never take its room).
+ *   add:    ttl_seconds 1..315360000 (10 years; 30 days before 0.2);
+ *           replaces an existing ban; -ENOSPC ("ban table full (N)") when
+ *           the table of bans by hand is full (automatic bans never take
+ *           its room). 0 is -EINVAL, as in 0.1: a ban that never ends is
+ *           asked for by name, with vosfp_ban_add_ex's VOSFP_BAN_PERMANENT.
  *   remove: lifts a ban by hand or an automatic one; -ENOENT if the
  *           address is not banned.
  */
@@ -479,18 +485,25 @@ VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr);
 /* Options of vosfp_ban_add_ex(); VOSFP_OPTS(ban_add_opts, ...). */
 struct vosfp_ban_add_opts {
 	size_t sz;
-	uint32_t ttl_seconds; /* required: 1..2592000 */
+	uint32_t ttl_seconds; /* 1..315360000, or 0 with VOSFP_BAN_PERMANENT */
+	uint32_t flags;       /* VOSFP_BAN_PERMANENT; 0.2, in what was padding */
 };
+/* The ban never expires: the program keeps it until vosfp_ban_remove(), and
+ * it outlives the processes like every ban (not a reboot: bpffs is memory).
+ * ttl_seconds must be 0 with it. */
+#define VOSFP_BAN_PERMANENT 1u
 /* vosfp_ban_add() with options (required: they carry the TTL), the form
- * that can grow (docs/abi.md). -EINVAL for NULL opts or non-zero fields
- * past this library's struct. Since VOSFP_0.2. */
+ * that can grow (docs/abi.md). -EINVAL for NULL opts, unknown flags, a TTL
+ * with VOSFP_BAN_PERMANENT, or non-zero fields past this library's struct.
+ * Since VOSFP_0.2. */
 VOSFP_API int vosfp_ban_add_ex(struct vosfp *h, const char *addr,
 			       const struct vosfp_ban_add_opts *opts);
 
 /*
  * Iterate over the unexpired bans: next writes the address ("192.0.2.7",
  * "2001:db8::7"; 46 bytes are enough) and returns 1, 0 at the end; ttl_left
- * gets the whole seconds left (rounded up), reason the counter id that
+ * gets the whole seconds left (rounded up: at least 1), or 0 for a
+ * permanent ban (VOSFP_BAN_PERMANENT), reason the counter id that
  * caused the ban (VOSFP_CTR_SCANNER, VOSFP_CTR_RATE_LIMITED, or
  * VOSFP_CTR_BANNED for a ban added by hand). Either may be NULL. Expired
  * entries met on the way are removed.

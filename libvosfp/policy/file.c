@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Policy files: "PREFIX [ttl=DURATION] [# comment]" per line. The whole
- * text is parsed before the list is touched, so a bad line changes
- * nothing; then the entries go in as one change or one atomic replace.
+ * Policy files: "PREFIX [ttl=DURATION] [# comment]" per line, or "; comment",
+ * with LF or CRLF line ends and maybe a UTF-8 BOM first: the forms the lists
+ * operators feed come in. The whole text is parsed before the list is
+ * touched, so a bad line changes nothing; then the entries go in as one
+ * change or one atomic replace.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +40,9 @@ VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds)
 	case 'm': mult = 60; end++; break;
 	case 'h': mult = 3600; end++; break;
 	case 'd': mult = 86400; end++; break;
+	/* fail2ban's bantime.increment reaches weeks and months. */
+	case 'w': mult = 7 * 86400; end++; break;
+	case 'y': mult = 365 * 86400; end++; break;
 	default: goto bad;
 	}
 	if (*end)
@@ -48,7 +53,7 @@ VOSFP_API int vosfp_duration_parse(const char *text, uint32_t *seconds)
 	return 0;
 bad:
 	return vosfp__error(-EINVAL, "'%s': not a duration (seconds, or a number followed by "
-			    "s, m, h or d)", text);
+			    "s, m, h, d, w or y)", text);
 range:
 	return vosfp__error(-EINVAL, "'%s': out of range (1 s to 10 years)", text);
 }
@@ -76,13 +81,23 @@ static int parse_line(char *line, struct pol_entry *e, char *why, size_t why_len
 		return -EINVAL;
 	if (n == 2) {
 		if (strncmp(words[1], "ttl=", 4) || vosfp_duration_parse(words[1] + 4, &ttl)) {
-			snprintf(why, why_len, "bad TTL '%s' (expected ttl=SECONDS or ttl=N[smhd], "
-				 "at most 10 years)", words[1]);
+			snprintf(why, why_len, "bad TTL '%s' (expected ttl=SECONDS or "
+				 "ttl=N[smhdwy], at most 10 years)", words[1]);
 			return -EINVAL;
 		}
 	}
 	vosfp__policy_entry(&p, ttl, e);
 	return 1;
+}
+
+/* Where the line's comment starts ('#', or the ';' of the Spamhaus DROP
+ * lists: no prefix has either), or l when it has none. */
+static size_t comment_start(const char *line, size_t l)
+{
+	for (size_t i = 0; i < l; i++)
+		if (line[i] == '#' || line[i] == ';')
+			return i;
+	return l;
 }
 
 /* One piece of a text, parsed on its own (maybe in a thread of its own):
@@ -107,8 +122,7 @@ static void *parse_piece(void *arg)
 	while (p < end && !pc->err) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		const char *hash = memchr(p, '#', l);
-		size_t keep = hash ? (size_t)(hash - p) : l; /* the comment is cut */
+		size_t keep = comment_start(p, l); /* the comment is cut */
 		/* Lines are short: most are copied to the stack, not the heap. */
 		char small[256], *line = keep < sizeof(small) ? small : malloc(keep + 1);
 		int r;
@@ -125,8 +139,9 @@ static void *parse_piece(void *arg)
 		}
 		if (!line || pc->n == cap) {
 			pc->err = -ENOMEM;
-		} else if (l > VOSFP_POLICY_LINE_MAX) {
-			/* The bound on a file's size rests on this one. */
+		} else if (l - (l && p[l - 1] == '\r') > VOSFP_POLICY_LINE_MAX) {
+			/* The bound on a file's size rests on this one; a CRLF
+			 * line's CR is its end, not one of its bytes. */
 			pc->err = -EINVAL;
 			snprintf(pc->why, sizeof(pc->why), "line longer than %d bytes",
 				 VOSFP_POLICY_LINE_MAX);
@@ -245,6 +260,12 @@ VOSFP_API int vosfp_policy_load_buffer(struct vosfp *h, int list, const char *te
 		return vosfp__fail(h, -EFBIG, "%s: %zu bytes, more than the %s list can ever hold "
 				   "(%zu bytes: its capacity in lines of at most %d bytes)", name,
 				   len, vosfp_list_name(list), bound, VOSFP_POLICY_LINE_MAX + 1);
+	/* A UTF-8 byte order mark, as Windows editors save it, is no part of
+	 * the first prefix. Only at the start: elsewhere it is a bad line. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	err = parse_text(h, text ? text : "", len, name, &e, &n);
 	if (err)
 		return err;

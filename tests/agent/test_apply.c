@@ -112,9 +112,9 @@ int main(void)
 	CHECK(apply(&a, AGENT_OP_BLOCK, AGENT_FROM_FLEET, "2001:d00::/24", 600, "n1-4", 0) ==
 		      -AGENT_REJ_PREFIX,
 	      "a fleet IPv6 /24 is refused (minimum /32)");
-	CHECK(apply(&a, AGENT_OP_BAN, AGENT_FROM_FLEET, "198.51.100.8", 8 * 86400, "n1-5", 0) ==
+	CHECK(apply(&a, AGENT_OP_BAN, AGENT_FROM_FLEET, "198.51.100.8", 400 * 86400, "n1-5", 0) ==
 		      -AGENT_REJ_TTL,
-	      "a fleet ban of 8 days is refused (maximum 7)");
+	      "a fleet ban of 400 days is refused (maximum 365)");
 	CHECK(apply(&a, AGENT_OP_BLOCK, AGENT_FROM_FLEET, "192.0.2.0/24", 0, "n1-6", 0) ==
 		      -AGENT_REJ_TTL,
 	      "a permanent fleet block is refused");

@@ -4,8 +4,8 @@
 # log file written by the test: failed authentications that Kamailio logs
 # ban the source in the program (seen in `vosfp list bans` and by real
 # frames through a veth made here), the ban ends after bantime,
-# bantime.increment lengthens the next one, and bantime = -1 blocks the
-# source for good until fail2ban lifts it.
+# bantime.increment lengthens the next one, and bantime = -1 bans the
+# source for good (a permanent ban) until fail2ban lifts it.
 # usage: test_fail2ban.sh VOSFP
 set -euo pipefail
 VOSFP=$(realpath "$1")
@@ -106,16 +106,17 @@ ttl=$(ttl_of $CLI4_A)
 check "... lasts the increased bantime (over 12 s, at most 48 s)" 1 \
 	"$([ "${ttl:-0}" -gt 12 ] && [ "$ttl" -le 48 ] && echo 1 || echo 0)"
 
-# bantime = -1: a permanent block, lifted only when fail2ban unbans.
+# bantime = -1: a permanent ban, lifted only when fail2ban unbans.
 fail_from "$T_TMP/kamailio-perm.log" $CLI4_C 3
-on_block() { vosfp_cli list block | grep -qx "$CLI4_C/32"; }
-check "bantime -1: a permanent block of $CLI4_C" 0 "$(until_true 30 on_block; echo $?)"
-blocked=$(counter blocked)
+check "bantime -1: $CLI4_C is banned" 0 "$(until_true 30 banned_in_vosfp $CLI4_C; echo $?)"
+check "... permanently" permanent "$(ttl_of $CLI4_C)"
+check "... not by a block entry" 0 "$(vosfp_cli list block | grep -cx "$CLI4_C/32" || true)"
+banned=$(counter banned)
 check "... the data path drops it" 0 "$(sip_from $CLI4_C 2)"
-check "... counted as blocked" $((blocked + 2)) "$(counter blocked)"
+check "... counted as banned" $((banned + 2)) "$(counter banned)"
 f2b set vA-perm unbanip $CLI4_C >/dev/null
-off_block() { ! on_block; }
-check "fail2ban's unban lifts the block" 0 "$(until_true 10 off_block; echo $?)"
+check "fail2ban's unban lifts the ban" 0 \
+	"$(until_true 10 not_banned_in_vosfp $CLI4_C; echo $?)"
 
 check "no action failed" 0 "$(grep -c -E 'ERROR|returned [1-9]' "$F2B/fail2ban.log" || true)"
 kill "$F2B_PID"

@@ -23,7 +23,9 @@ check "JSON: 0 for a permanent entry" 0 "$(v list block --json |
 sleep 3
 check "the expired entry is gone from list" "198.51.100.7/32" "$(v list block)"
 check "a bad duration is a usage error" 2 "$(v block 192.0.2.0/24 --ttl 5x >/dev/null 2>&1; echo $?)"
-check "a zero duration is a usage error" 2 "$(v block 192.0.2.0/24 --ttl 0 >/dev/null 2>&1; echo $?)"
+# --ttl 0 is --permanent (tests/agent/test_permanent.sh); any other zero is a typo.
+check "a zero duration other than 0 is a usage error" 2 \
+	"$(v block 192.0.2.0/24 --ttl 0s >/dev/null 2>&1; echo $?)"
 
 before=$(v list block)
 printf '# peers we never want\n10.0.0.0/16 ttl=1h # a comment\n\n10.1.2.0/24\n10.9.9.9/24\n10.3.0.0/16\n' >"$tmp/bad.txt"

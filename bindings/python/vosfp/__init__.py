@@ -307,14 +307,21 @@ class Vosfp:
         return self.policy_add("allow", prefix, ttl)
 
     # -- bans
-    def ban(self, addr: AddressLike, ttl_seconds: int = 3600) -> None:
-        self._check(_c.vosfp_ban_add(self._h, _address(addr), ttl_seconds))
+    def ban(self, addr: AddressLike, ttl_seconds: int = 3600,
+            permanent: bool = False) -> None:
+        """Ban one address for ttl_seconds (1 to 10 years), or for good with
+        permanent=True (then ttl_seconds is not used); replaces a ban."""
+        o = _lib.BanAddOpts(sz=ctypes.sizeof(_lib.BanAddOpts),
+                            ttl_seconds=0 if permanent else ttl_seconds,
+                            flags=_lib.BAN_PERMANENT if permanent else 0)
+        self._check(_c.vosfp_ban_add_ex(self._h, _address(addr), ctypes.byref(o)))
 
     def unban(self, addr: AddressLike) -> None:
         self._check(_c.vosfp_ban_remove(self._h, _address(addr)))
 
     def bans(self) -> List[Tuple[str, int, str]]:
-        """[(address, seconds left, reason counter name)]"""
+        """[(address, seconds left, reason counter name)]; 0 seconds left is a
+        permanent ban."""
         it, out = ctypes.c_void_p(), []
         self._check(_c.vosfp_ban_iter_open(self._h, ctypes.byref(it)))
         try:

@@ -28,6 +28,13 @@ class TestPacketOpts(ctypes.Structure):
     _fields_ = [("sz", c_size_t), ("verdict", c_int), ("reason", c_int)]
 
 
+class BanAddOpts(ctypes.Structure):
+    """struct vosfp_ban_add_opts (vosfp_ban_add_ex, VOSFP_0.2)."""
+    _fields_ = [("sz", c_size_t), ("ttl_seconds", c_uint32), ("flags", c_uint32)]
+
+
+BAN_PERMANENT = 1  # VOSFP_BAN_PERMANENT
+
 REASON_NONE, REASON_UNKNOWN = -1, -2  # VOSFP_REASON_NONE, VOSFP_REASON_UNKNOWN
 
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
@@ -70,6 +77,7 @@ SIGNATURES = {
     "vosfp_policy_iter_next": (c_int, [c_void_p, c_char_p, c_size_t]),
     "vosfp_policy_iter_close": (None, [c_void_p]),
     "vosfp_ban_add": (c_int, [c_void_p, c_char_p, c_uint32]),
+    "vosfp_ban_add_ex": (c_int, [c_void_p, c_char_p, P(BanAddOpts)]),
     "vosfp_ban_remove": (c_int, [c_void_p, c_char_p]),
     "vosfp_ban_iter_open": (c_int, [c_void_p, P(c_void_p)]),
     "vosfp_ban_iter_next": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint32), P(c_int)]),
