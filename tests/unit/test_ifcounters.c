@@ -191,6 +191,34 @@ static void test_bad_args(void **state)
 	vosfp_close(h);
 }
 
+/* The libxdp path gives and frees rows as the plain one does; where this
+ * kernel has no dispatcher for vosfp, the failed attach leaves no row. */
+static void test_multiprog_row(void **state)
+{
+	struct vosfp_attach_opts opts = { .sz = sizeof(opts), .mode = VOSFP_MODE_GENERIC,
+					  .flags = VOSFP_ATTACH_MULTIPROG };
+	struct vosfp *h;
+	int mode, err;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	h = open_root(env.root[ROOT_MAIN], 0);
+	err = vosfp_attach_ex(h, env.if_a, &opts, &mode);
+	if (err == -EOPNOTSUPP) {
+		assert_false(listed(h, env.if_a, NULL));
+		vosfp_close(h);
+		print_message("no dispatcher for vosfp on this kernel: a row was not left\n");
+		return;
+	}
+	if (err)
+		fail_msg("multiprog attach: %s", vosfp_last_error(h));
+	assert_true(listed(h, env.if_a, NULL));
+	assert_int_equal(vosfp_counter_read_iface(h, env.if_a, VOSFP_CTR_PASSED, NULL, NULL), 0);
+	assert_int_equal(vosfp_detach(h, env.if_a), 0);
+	assert_false(listed(h, env.if_a, NULL));
+	vosfp_close(h);
+}
+
 /* A root of layout 2 as its library left it: the policy state (same size,
  * layout word 2) and one row of counters. Pinned whole, libbpf would
  * adopt the small counters map; it must be refused instead, by name. */
@@ -239,6 +267,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_multiprog_row),
 		cmocka_unit_test(test_layout2_root),
 	};
 
