@@ -72,7 +72,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct vosfp_counter_val);
-	__uint(max_entries, VOSFP_CTR_ROWS * VOSFP_CTR_SLOTS);
+	__uint(max_entries, VOSFP_IFROWS * VOSFP_CTR_SLOTS);
 } vosfp_counters SEC(".maps");
 
 /* ifindex -> counter row (vosfp_shared.h): a plain ARRAY, inlined. */
@@ -88,7 +88,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct vosfp_ifrow);
-	__uint(max_entries, VOSFP_CTR_ROWS);
+	__uint(max_entries, VOSFP_IFROWS);
 } vosfp_ifrows SEC(".maps");
 
 struct {

@@ -18,7 +18,7 @@ static __always_inline __u32 counter_row(struct xdp_md *ctx)
 	__u32 ifindex = ctx->ingress_ifindex;
 	__u32 *row = bpf_map_lookup_elem(&vosfp_ifindex, &ifindex);
 
-	return row && *row < VOSFP_CTR_ROWS ? *row : VOSFP_CTR_ROW_OTHER;
+	return row && *row < VOSFP_IFROWS ? *row : VOSFP_IFROW_OTHER;
 }
 
 static __always_inline int count(struct xdp_md *ctx, __u32 reason, __u64 bytes, int verdict)

@@ -289,16 +289,16 @@ struct vosfp_pol_state {
  *   row 1  detached: the library alone writes it, adding a row's figures
  *          into it when its interface is detached, so that the totals (the
  *          sum of all rows) never go back, as a Prometheus counter must not;
- *   rows VOSFP_CTR_ROW_FIRST.. one per attached interface, named in
+ *   rows VOSFP_IFROW_FIRST.. one per attached interface, named in
  *          VOSFP_MAP_IFROWS (row -> ifindex and name), which only the
  *          library reads.
  * ifindexes are per network namespace: interfaces of two namespaces with
  * one index on one pin root share a row (one root per namespace avoids it). */
 #define VOSFP_CTR_SLOTS 32
-#define VOSFP_CTR_ROWS 64
-#define VOSFP_CTR_ROW_OTHER 0
-#define VOSFP_CTR_ROW_DETACHED 1
-#define VOSFP_CTR_ROW_FIRST 2
+#define VOSFP_IFROWS 64
+#define VOSFP_IFROW_OTHER 0
+#define VOSFP_IFROW_DETACHED 1
+#define VOSFP_IFROW_FIRST 2
 #define VOSFP_IFINDEX_SLOTS 65536
 
 /* VOSFP_MAP_IFROWS value: ifindex 0 = row free. */

@@ -81,7 +81,7 @@ int vosfp__counter_sum(struct vosfp *h, int id, uint64_t *packets, uint64_t *byt
 {
 	uint64_t p = 0, b = 0;
 
-	for (uint32_t row = 0; row < VOSFP_CTR_ROWS; row++) {
+	for (uint32_t row = 0; row < VOSFP_IFROWS; row++) {
 		uint64_t rp, rb;
 		int err = vosfp__counter_row_read(h, row, id, &rp, &rb);
 
@@ -121,7 +121,7 @@ VOSFP_API int vosfp_counters_reset(struct vosfp *h)
 	zeros = percpu_buf(&ncpus);
 	if (!zeros)
 		return vosfp__fail(h, -ENOMEM, "cannot size the per-CPU counters");
-	for (__u32 key = 0; key < VOSFP_CTR_ROWS * VOSFP_CTR_SLOTS; key++)
+	for (__u32 key = 0; key < VOSFP_IFROWS * VOSFP_CTR_SLOTS; key++)
 		if (bpf_map_update_elem(h->map_fd[MAP_COUNTERS], &key, zeros, BPF_ANY)) {
 			int err = -errno;
 
@@ -141,7 +141,7 @@ int vosfp__counters_snapshot(struct vosfp *h, uint64_t *packets, int ncpus)
 	memset(packets, 0, (size_t)ncpus * VOSFP_CTR_SLOTS * sizeof(*packets));
 	/* Every row: a test run counts in row 0, but which row a reason
 	 * moved in is no concern of the callers. */
-	for (__u32 key = 0; key < VOSFP_CTR_ROWS * VOSFP_CTR_SLOTS; key++) {
+	for (__u32 key = 0; key < VOSFP_IFROWS * VOSFP_CTR_SLOTS; key++) {
 		if (bpf_map_lookup_elem(h->map_fd[MAP_COUNTERS], &key, vals)) {
 			int err = -errno;
 

@@ -48,7 +48,7 @@ static int index_get(struct vosfp *h, uint32_t ifindex, uint32_t *row)
 	if (bpf_map_lookup_elem(h->map_fd[MAP_IFINDEX], &ifindex, row))
 		return vosfp__fail(h, -errno, "ifindex %u: cannot read its counter row: %s",
 				   ifindex, strerror(errno));
-	if (*row >= VOSFP_CTR_ROWS)
+	if (*row >= VOSFP_IFROWS)
 		*row = 0;
 	return 0;
 }
@@ -92,7 +92,7 @@ static int fold_row(struct vosfp *h, uint32_t row)
 	if (!err)
 		err = row_values(h, row, from, ncpus, false);
 	if (!err)
-		err = row_values(h, VOSFP_CTR_ROW_DETACHED, into, ncpus, false);
+		err = row_values(h, VOSFP_IFROW_DETACHED, into, ncpus, false);
 	for (size_t i = 0; !err && i < n; i++) {
 		into[i].packets += from[i].packets;
 		into[i].bytes += from[i].bytes;
@@ -100,7 +100,7 @@ static int fold_row(struct vosfp *h, uint32_t row)
 	/* Detached row first: a failure in between counts a figure twice in
 	 * the totals, never loses one. */
 	if (!err)
-		err = row_values(h, VOSFP_CTR_ROW_DETACHED, into, ncpus, true);
+		err = row_values(h, VOSFP_IFROW_DETACHED, into, ncpus, true);
 	if (!err) {
 		memset(from, 0, n * sizeof(*from));
 		err = row_values(h, row, from, ncpus, true);
@@ -124,7 +124,7 @@ int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 	err = index_get(h, ifindex, &row);
 	if (err)
 		return err;
-	if (row >= VOSFP_CTR_ROW_FIRST) {
+	if (row >= VOSFP_IFROW_FIRST) {
 		struct vosfp_ifrow old;
 
 		err = row_get(h, row, &old);
@@ -135,7 +135,7 @@ int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 		err = fold_row(h, row);
 		free_row = row;
 	}
-	for (row = VOSFP_CTR_ROW_FIRST; !err && !free_row && row < VOSFP_CTR_ROWS; row++) {
+	for (row = VOSFP_IFROW_FIRST; !err && !free_row && row < VOSFP_IFROWS; row++) {
 		struct vosfp_ifrow cur;
 
 		err = row_get(h, row, &cur);
@@ -146,7 +146,7 @@ int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 		return err;
 	if (!free_row) {
 		vosfp__log(VOSFP_LOG_INFO, "%s: all %d counter rows are in use: its packets count "
-			   "as other", ifname, VOSFP_CTR_ROWS - VOSFP_CTR_ROW_FIRST);
+			   "as other", ifname, VOSFP_IFROWS - VOSFP_IFROW_FIRST);
 		return 0;
 	}
 	snprintf(r.name, sizeof(r.name), "%s", ifname);
@@ -163,7 +163,7 @@ int vosfp__ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 	uint32_t row;
 	int err = index_get(h, ifindex, &row);
 
-	if (err || row < VOSFP_CTR_ROW_FIRST)
+	if (err || row < VOSFP_IFROW_FIRST)
 		return err;
 	if (ifname) {
 		err = row_get(h, row, &cur);
@@ -190,7 +190,7 @@ static int find_row(struct vosfp *h, const char *iface, uint32_t *out)
 	uint32_t row;
 	int err;
 
-	for (row = VOSFP_CTR_ROW_FIRST; row < VOSFP_CTR_ROWS; row++) {
+	for (row = VOSFP_IFROW_FIRST; row < VOSFP_IFROWS; row++) {
 		struct vosfp_ifrow r;
 
 		err = row_get(h, row, &r);
@@ -211,7 +211,7 @@ static int find_row(struct vosfp *h, const char *iface, uint32_t *out)
 	err = index_get(h, (uint32_t)idx, &row);
 	if (err)
 		return err;
-	if (row < VOSFP_CTR_ROW_FIRST)
+	if (row < VOSFP_IFROW_FIRST)
 		return vosfp__fail(h, -ENOENT, "%s: no counters of its own (not attached on %s, "
 				   "or attached before 0.2 or past the table): its packets count "
 				   "in the totals only", iface, h->pin_root);
@@ -249,7 +249,7 @@ VOSFP_API int vosfp_counter_iface(struct vosfp *h, int pos, char *name, size_t l
 	if (pos < 0 || !name || !len)
 		return vosfp__fail(h, -EINVAL, "vosfp_counter_iface: %s", pos < 0 ? "negative "
 				   "position" : "no buffer for the name");
-	for (uint32_t row = VOSFP_CTR_ROW_FIRST; row < VOSFP_CTR_ROWS; row++) {
+	for (uint32_t row = VOSFP_IFROW_FIRST; row < VOSFP_IFROWS; row++) {
 		struct vosfp_ifrow r;
 		int err = row_get(h, row, &r);
 
