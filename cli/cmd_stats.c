@@ -135,9 +135,9 @@ static int metrics_emit(struct vosfp *h, FILE *out, int n, const uint64_t *packe
 		fprintf(out, "# TYPE vosfp_interface_%s_total counter\n", kinds[k]);
 		for (int i = 0; i < nif; i++)
 			for (int id = 0; id < n; id++)
-				fprintf(out, "vosfp_interface_%s_total{interface=\"%s\",reason=\"%s\","
-					"verdict=\"%s\"} %llu\n", kinds[k], rows->name[i],
-					vosfp_counter_name(id),
+				fprintf(out, "vosfp_interface_%s_total{interface=\"%s\","
+					"reason=\"%s\",verdict=\"%s\"} %llu\n", kinds[k],
+					rows->name[i], vosfp_counter_name(id),
 					vosfp_counter_is_drop(id) == 1 ? "drop" : "pass",
 					(unsigned long long)(k ? rows->bytes[i][id]
 							       : rows->packets[i][id]));

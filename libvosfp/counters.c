@@ -49,7 +49,8 @@ static struct vosfp_counter_val *percpu_buf(int *ncpus)
 	return calloc((size_t)*ncpus, sizeof(struct vosfp_counter_val));
 }
 
-int vosfp__counter_row_read(struct vosfp *h, uint32_t row, int id, uint64_t *packets, uint64_t *bytes)
+int vosfp__counter_row_read(struct vosfp *h, uint32_t row, int id, uint64_t *packets,
+			    uint64_t *bytes)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct vosfp_counter_val *vals;

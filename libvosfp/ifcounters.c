@@ -5,10 +5,13 @@
  * at detach, and read by interface name or index.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -110,7 +113,56 @@ static int fold_row(struct vosfp *h, uint32_t row)
 	return err;
 }
 
+/*
+ * Two processes attaching at once must not both take the same free row:
+ * the scan and the claim run under an exclusive flock of the pin root
+ * (bpffs holds no lock files; the directory is the one file every user of
+ * the root shares, and policy writers lock it too, only ever briefly here).
+ */
+static int rows_lock(struct vosfp *h)
+{
+	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return vosfp__fail(h, err, "%s: cannot lock: %s", h->pin_root,
+					   strerror(-err));
+		}
+	}
+	return fd;
+}
+
+static int ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex);
+static int ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex);
+
 int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
+{
+	int lock = rows_lock(h), err;
+
+	if (lock < 0)
+		return lock;
+	err = ifrow_attach(h, ifname, ifindex);
+	close(lock);
+	return err;
+}
+
+int vosfp__ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex)
+{
+	int lock = rows_lock(h), err;
+
+	if (lock < 0)
+		return lock;
+	err = ifrow_detach(h, ifname, ifindex);
+	close(lock);
+	return err;
+}
+
+static int ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 {
 	struct vosfp_ifrow r = { .ifindex = ifindex };
 	uint32_t row, free_row = 0;
@@ -157,7 +209,7 @@ int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 	return err;
 }
 
-int vosfp__ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex)
+static int ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex)
 {
 	struct vosfp_ifrow empty = { 0 }, cur;
 	uint32_t row;
