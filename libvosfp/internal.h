@@ -80,7 +80,8 @@ int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
  * *retval, or a recorded negative errno. */
 int vosfp__test_run(struct vosfp *h, const char *what, int (*prog_fd)(struct vosfp *h),
 		    const void *frame, size_t len, uint32_t *retval);
-/* Every counter slot's packets on every CPU (counters.c), into packets
+/* Every counter slot's packets on every CPU in row "other", where test
+ * runs count (counters.c), into packets
  * [cpu * VOSFP_CTR_SLOTS + slot] (ncpus from libbpf_num_possible_cpus()):
  * what tells which counter a test run moved. 0 or a recorded errno. */
 int vosfp__counters_snapshot(struct vosfp *h, uint64_t *packets, int ncpus);
