@@ -114,6 +114,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "load: floor %d, vosfp %d\n", floor_fd, prog_fd);
 		goto out;
 	}
+	{
+		/* The verifier's work for the program, its global functions
+		 * included: what a change to the program costs at load time. */
+		struct bpf_prog_info info = { 0 };
+		__u32 ilen = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(prog_fd, &info, &ilen))
+			printf("# verified_insns %u\n", info.verified_insns);
+	}
 
 	memcpy(classes[0].payload, "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 12);
 	snprintf(classes[1].payload, 2048, "REGISTER sip:example.com SIP/2.0\r\nCSeq: 1 REGISTER\r\n\r\n");

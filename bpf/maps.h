@@ -72,8 +72,24 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct vosfp_counter_val);
-	__uint(max_entries, VOSFP_CTR_SLOTS);
+	__uint(max_entries, VOSFP_IFROWS * VOSFP_CTR_SLOTS);
 } vosfp_counters SEC(".maps");
+
+/* ifindex -> counter row (vosfp_shared.h): a plain ARRAY, inlined. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, VOSFP_IFINDEX_SLOTS);
+} vosfp_ifindex SEC(".maps");
+
+/* row -> interface, for the library only (the program never reads it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vosfp_ifrow);
+	__uint(max_entries, VOSFP_IFROWS);
+} vosfp_ifrows SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);

@@ -62,10 +62,10 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	/* Later fragments carry no ports: only the source decisions apply. */
 	if (f.later_fragment) {
 		if (listed(st, VOSFP_LIST_BLOCK, &f, &now))
-			return count(VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
 		addr_key(&f, &src);
 		if (is_banned(&src))
-			return count(VOSFP_CTR_BANNED, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_BANNED, bytes, XDP_DROP);
 		return XDP_PASS;
 	}
 
@@ -75,10 +75,10 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return XDP_PASS;
 
 	if (listed(st, VOSFP_LIST_BLOCK, &f, &now))
-		return count(VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
+		return count(ctx, VOSFP_CTR_BLOCKED, bytes, XDP_DROP);
 	addr_key(&f, &src);
 	if (is_banned(&src))
-		return count(VOSFP_CTR_BANNED, bytes, XDP_DROP);
+		return count(ctx, VOSFP_CTR_BANNED, bytes, XDP_DROP);
 	if (listed(st, VOSFP_LIST_ALLOW, &f, &now))
 		return deliver(ctx, VOSFP_CTR_ALLOWED, bytes);
 
@@ -86,7 +86,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	 * dropped: passed, a chain of seven extension headers would carry a
 	 * scanner past every check below. */
 	if (f.unparsed)
-		return count(VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
+		return count(ctx, VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */
 	if (f.l4proto != IPPROTO_UDP)
@@ -103,20 +103,20 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		return deliver(ctx, VOSFP_CTR_KEEPALIVE, bytes);
 	case SIP_MALFORMED:
 		if (cfg->flags & VOSFP_CFG_MALFORMED_DROP)
-			return count(VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
 		break;
 	case SIP_REQUEST:
 		if ((cfg->flags & VOSFP_CFG_TRUSTED_ONLY) ||
 		    ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1))
-			return count(VOSFP_CTR_STEALTH, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_STEALTH, bytes, XDP_DROP);
 		if ((cfg->flags & VOSFP_CFG_SCANNERS) &&
 		    scanner_match(ctx, f.l4_off + sizeof(struct udphdr), payload_len)) {
 			ban(cfg, &src, VOSFP_CTR_SCANNER);
-			return count(VOSFP_CTR_SCANNER, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_SCANNER, bytes, XDP_DROP);
 		}
 		if (over_rate(cfg, &src)) {
 			ban(cfg, &src, VOSFP_CTR_RATE_LIMITED);
-			return count(VOSFP_CTR_RATE_LIMITED, bytes, XDP_DROP);
+			return count(ctx, VOSFP_CTR_RATE_LIMITED, bytes, XDP_DROP);
 		}
 		break;
 	}

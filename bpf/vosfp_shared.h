@@ -27,6 +27,8 @@
 #define VOSFP_MAP_POL_STATE "vosfp_pstate"
 #define VOSFP_MAP_CONFIG "vosfp_config"
 #define VOSFP_MAP_COUNTERS "vosfp_counters"
+#define VOSFP_MAP_IFINDEX "vosfp_ifindex"
+#define VOSFP_MAP_IFROWS "vosfp_ifrows"
 #define VOSFP_MAP_XSKS "vosfp_xsks"
 #define VOSFP_MAP_BANS "vosfp_bans"
 #define VOSFP_MAP_BANS_PRESENT "vosfp_banflag"
@@ -252,7 +254,9 @@ struct vosfp_pol_gen {
  * another layout is refused, not misread. Roots made before layouts were
  * numbered have no such word (theirs is a live generation, 0 or 1) and
  * count as layout 1; its last form was VOSFP_POL_LAYOUT1_SIZE bytes. */
-#define VOSFP_POL_LAYOUT 2
+/* 3: the counters became rows x VOSFP_CTR_SLOTS, one row per interface
+ * (VOSFP_MAP_IFINDEX, VOSFP_MAP_IFROWS). */
+#define VOSFP_POL_LAYOUT 3
 #define VOSFP_POL_LAYOUT1_SIZE 248
 
 /* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
@@ -269,10 +273,39 @@ struct vosfp_pol_state {
 	struct vosfp_pol_gen gens[2][2]; /* [list][gen] */
 };
 
-/* The counters map is indexed by enum vosfp_counter (vosfp_ids.h) and has
- * room for VOSFP_CTR_SLOTS, so that reasons can be appended without
- * changing the pinned map's size. */
+/* The counters map is indexed by row * VOSFP_CTR_SLOTS + enum
+ * vosfp_counter (vosfp_ids.h); a row has room for VOSFP_CTR_SLOTS reasons,
+ * so that reasons can be appended without changing the pinned map's size.
+ *
+ * Rows, so that an operator with several interfaces sees each one's
+ * figures: VOSFP_MAP_IFINDEX, a plain ARRAY indexed by ifindex, gives the
+ * row of the interface a packet came in on. A plain ARRAY because the
+ * verifier inlines its lookup (a bounds check and an add, no helper call,
+ * no hash): the per-packet cost stays a few instructions, paid only by
+ * packets that are counted. The library writes an interface's entry when
+ * it attaches there and clears it when it detaches.
+ *   row 0  other: an ifindex with no entry (0, or past VOSFP_IFINDEX_SLOTS,
+ *          or attached by a library before rows), and BPF_PROG_TEST_RUN;
+ *   row 1  detached: the library alone writes it, adding a row's figures
+ *          into it when its interface is detached, so that the totals (the
+ *          sum of all rows) never go back, as a Prometheus counter must not;
+ *   rows VOSFP_IFROW_FIRST.. one per attached interface, named in
+ *          VOSFP_MAP_IFROWS (row -> ifindex and name), which only the
+ *          library reads.
+ * ifindexes are per network namespace: interfaces of two namespaces with
+ * one index on one pin root share a row (one root per namespace avoids it). */
 #define VOSFP_CTR_SLOTS 32
+#define VOSFP_IFROWS 64
+#define VOSFP_IFROW_OTHER 0
+#define VOSFP_IFROW_DETACHED 1
+#define VOSFP_IFROW_FIRST 2
+#define VOSFP_IFINDEX_SLOTS 65536
+
+/* VOSFP_MAP_IFROWS value: ifindex 0 = row free. */
+struct vosfp_ifrow {
+	__u32 ifindex;
+	char name[16]; /* IFNAMSIZ, NUL-terminated */
+};
 
 struct vosfp_counter_val {
 	__u64 packets;

@@ -251,6 +251,9 @@ static int remove_defunct(struct vosfp *h, const struct target *t)
 		if (unlink(path) < 0 && errno != ENOENT)
 			return pin_error(h, t->ifname, path, errno);
 		vosfp__log(VOSFP_LOG_INFO, "%s: removed stale pin %s", t->ifname, path);
+		/* Its counter row, if it still holds that name: to "detached". */
+		if (t->pins[i].ifindex)
+			vosfp__ifrow_detach(h, t->ifname, t->pins[i].ifindex);
 	}
 	return 0;
 }
@@ -291,29 +294,44 @@ static int attach_hooks(struct vosfp *h, const struct target *t, int mode, bool 
 	vosfp__pin_file(file, multiprog, t->ifname, t->netns, t->ifindex);
 	if (vosfp__pin_path(h, file, path))
 		return vosfp__fail(h, -ENAMETOOLONG, "%s: pin path too long", t->ifname);
-	err = vosfp__egress_attach(h, t->ifname, (int)t->ifindex);
+	/* The counter row first (ifcounters.c), so that the first packet
+	 * already counts under this interface. */
+	err = vosfp__ifrow_attach(h, t->ifname, t->ifindex);
+	if (!err)
+		err = vosfp__egress_attach(h, t->ifname, (int)t->ifindex);
 	if (err)
-		return err;
+		goto undo_row;
 	if (multiprog) {
 		err = vosfp__mprog_attach(h, t->ifname, t->ifindex, mode, path, got);
 		if (err)
-			vosfp__egress_detach(h, t->ifname);
-		return err;
+			goto undo_egress;
+		return 0;
 	}
 	fd = xdp_link(h, t, mode, got);
 	if (fd < 0) {
 		err = attach_error(h, t->ifname, t->ifindex, *got, fd);
-		vosfp__egress_detach(h, t->ifname);
-		return err;
+		goto undo_egress;
 	}
 	if (bpf_obj_pin(fd, path)) {
 		err = errno;
 		close(fd); /* the last reference: the link detaches */
-		vosfp__egress_detach(h, t->ifname);
-		return pin_error(h, t->ifname, path, err);
+		err = pin_error(h, t->ifname, path, err);
+		goto undo_egress;
 	}
 	close(fd);
 	return 0;
+undo_egress:
+	vosfp__egress_detach(h, t->ifname);
+undo_row:
+	/* Keep the attach's own error, not an undo's. */
+	{
+		char why[VOSFP_ERR_LEN];
+
+		snprintf(why, sizeof(why), "%s", h->err);
+		vosfp__ifrow_detach(h, NULL, t->ifindex);
+		vosfp__fail(h, err, "%s", why);
+	}
+	return err;
 }
 
 /* The reverse of attach_hooks for one pin. */
@@ -345,7 +363,8 @@ unpin:
 	if (unlink(path) < 0 && errno != ENOENT)
 		return vosfp__fail(h, -errno, "%s: cannot remove %s: %s", t->ifname, path,
 				   strerror(errno));
-	return vosfp__egress_detach(h, t->ifname); /* egress.c */
+	err = vosfp__egress_detach(h, t->ifname); /* egress.c */
+	return err ? err : vosfp__ifrow_detach(h, NULL, t->ifindex);
 }
 
 /* libbpf's OPTS rule: fields past the caller's sz read as 0; fields past

@@ -33,6 +33,7 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_MBANS] = VOSFP_MAP_MBANS,	     [MAP_VERIFIED] = VOSFP_MAP_VERIFIED,
 	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
 	[MAP_BAN_EVENTS] = VOSFP_MAP_BAN_EVENTS,
+	[MAP_IFINDEX] = VOSFP_MAP_IFINDEX,     [MAP_IFROWS] = VOSFP_MAP_IFROWS,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)

@@ -30,6 +30,8 @@ enum vosfp_map_id {
 	MAP_VERIFIED,
 	MAP_BSTATS,
 	MAP_BAN_EVENTS,
+	MAP_IFINDEX,
+	MAP_IFROWS,
 	MAP__COUNT
 };
 
@@ -78,10 +80,24 @@ int vosfp__prog_open(struct vosfp *h, struct vosfp_bpf **out);
  * *retval, or a recorded negative errno. */
 int vosfp__test_run(struct vosfp *h, const char *what, int (*prog_fd)(struct vosfp *h),
 		    const void *frame, size_t len, uint32_t *retval);
-/* Every counter slot's packets on every CPU (counters.c), into packets
+/* Every counter slot's packets on every CPU in row "other", where test
+ * runs count (counters.c), into packets
  * [cpu * VOSFP_CTR_SLOTS + slot] (ncpus from libbpf_num_possible_cpus()):
  * what tells which counter a test run moved. 0 or a recorded errno. */
 int vosfp__counters_snapshot(struct vosfp *h, uint64_t *packets, int ncpus);
+/* Counter rows per interface (ifcounters.c). At attach, before the hooks:
+ * give ifindex a row (its own if it had one, else a free one; none free:
+ * its packets count as "other", which is logged, not an error). At detach,
+ * after the hooks: add the row's figures to the "detached" row, clear it
+ * and free it. 0 or a recorded negative errno. */
+int vosfp__ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex);
+int vosfp__ifrow_detach(struct vosfp *h, const char *ifname, uint32_t ifindex);
+/* One reason's packets and bytes summed over every row and CPU: the
+ * totals. 0 or a recorded negative errno. */
+int vosfp__counter_sum(struct vosfp *h, int id, uint64_t *packets, uint64_t *bytes);
+/* The same for one row (counters.c; the caller checks id). */
+int vosfp__counter_row_read(struct vosfp *h, uint32_t row, int id, uint64_t *packets,
+			    uint64_t *bytes);
 /* The TC egress program's fd (egress.c), loaded with the XDP program. */
 int vosfp__egress_prog_fd(struct vosfp *h);
 /* Hooks of vosfp_attach/vosfp_detach (egress.c): the egress program on

@@ -650,6 +650,39 @@ VOSFP_API int vosfp_counter_read(struct vosfp *h, int id, uint64_t *packets, uin
 /* Zero every counter. */
 VOSFP_API int vosfp_counters_reset(struct vosfp *h);
 
+/*
+ * Counters per interface (since 0.2). vosfp_counter_read() gives the
+ * totals: every interface, those since detached, and packets on an
+ * interface that has no row (see below); the per-interface figures sum to
+ * at most the totals. An interface gets a row of its own when it is
+ * attached on this pin root and loses it when it is detached (its figures
+ * then stay in the totals only); up to 62 interfaces per pin root have
+ * rows, and only those with an ifindex below 65536 (a later one counts in
+ * the totals only, which the log says at attach). ifindexes are per
+ * network namespace: two interfaces of one index in different namespaces
+ * on one pin root share a row (use a pin root per namespace).
+ *
+ * vosfp_counter_read_iface: packets and bytes of reason id on iface, an
+ * interface name as attached (found from any namespace), or a decimal
+ * ifindex or name of the caller's namespace. -EINVAL for a NULL, empty or
+ * over-long iface or an unknown id; -ENODEV if iface names no interface
+ * and no row; -ENOENT if the interface has no row (not attached here).
+ *
+ * vosfp_counter_iface: the interface of the pos-th row in use (pos from
+ * 0): its name as attached into name (-ENOSPC if len is too small; 16
+ * always fits) and its ifindex (in the namespace it was attached from)
+ * into *ifindex (may be NULL); -ENOENT past the last. Rows come and go
+ * with attach and detach: a caller listing them may miss or repeat one
+ * that changes meanwhile.
+ *
+ * Both only read maps: CAP_BPF (or CAP_SYS_ADMIN) is needed only to open
+ * the handle. Thread safety as for vosfp_counter_read().
+ */
+VOSFP_API int vosfp_counter_read_iface(struct vosfp *h, const char *iface, int id,
+				       uint64_t *packets, uint64_t *bytes);
+VOSFP_API int vosfp_counter_iface(struct vosfp *h, int pos, char *name, size_t len,
+				  int *ifindex);
+
 /* ------------------------------------------------------------------------ */
 /* AF_XDP                                                                    */
 

@@ -47,6 +47,7 @@ tests=(
 	"api-attach	$build/tests/unit/test_api_attach"
 	"api-attach-netns	$build/tests/unit/test_api_netns"
 	"api-attach-multiprog	$build/tests/unit/test_api_multiprog $multiprog_args"
+	"api-ifcounters	$build/tests/unit/test_ifcounters"
 	"policy-lookup	$build/tests/unit/test_policy_lookup"
 	"policy-ttl-program	$build/tests/policy/test_ttl_prog"
 	"policy-killed-change	$build/tests/policy/test_killed_change $build/tests/policy/libdie_mid_change.so"

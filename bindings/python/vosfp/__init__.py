@@ -379,6 +379,33 @@ class Vosfp:
     def reset_counters(self) -> None:
         self._check(_c.vosfp_counters_reset(self._h))
 
+    def interface_counter(self, iface: str, name: str) -> Tuple[int, int]:
+        """(packets, bytes) for one reason on one attached interface (a name
+        as attached, or an ifindex or name of this namespace); VosfpError
+        ENOENT if it has no counters of its own (since libvosfp 0.2)."""
+        ids = counter_names()
+        if name not in ids:
+            raise ValueError("unknown counter %r" % name)
+        pk, by = ctypes.c_uint64(), ctypes.c_uint64()
+        self._check(_c.vosfp_counter_read_iface(self._h, iface.encode(), ids.index(name),
+                                                ctypes.byref(pk), ctypes.byref(by)))
+        return pk.value, by.value
+
+    def interface_counters(self) -> Dict[str, Dict[str, Tuple[int, int]]]:
+        """{interface: {reason: (packets, bytes)}} for every interface with a
+        row; counters() stays the totals over all of them."""
+        out = {}
+        pos = 0
+        while True:
+            name, idx = ctypes.create_string_buffer(16), ctypes.c_int()
+            err = _c.vosfp_counter_iface(self._h, pos, name, 16, ctypes.byref(idx))
+            if err == -_errno.ENOENT:
+                return out
+            self._check(err)
+            iface = _s(name.value)
+            out[iface] = {r: self.interface_counter(iface, r) for r in counter_names()}
+            pos += 1
+
     # -- AF_XDP and dry runs
     def xsk_register(self, queue_id: int, xsk_fd: int) -> None:
         self._check(_c.vosfp_xsk_register(self._h, queue_id, xsk_fd))

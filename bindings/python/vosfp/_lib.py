@@ -97,6 +97,8 @@ SIGNATURES = {
     "vosfp_counter_is_drop": (c_int, [c_int]),
     "vosfp_counter_read": (c_int, [c_void_p, c_int, P(c_uint64), P(c_uint64)]),
     "vosfp_counters_reset": (c_int, [c_void_p]),
+    "vosfp_counter_read_iface": (c_int, [c_void_p, c_char_p, c_int, P(c_uint64), P(c_uint64)]),
+    "vosfp_counter_iface": (c_int, [c_void_p, c_int, c_char_p, c_size_t, P(c_int)]),
     "vosfp_xsk_register": (c_int, [c_void_p, c_uint32, c_int]),
     "vosfp_xsk_unregister": (c_int, [c_void_p, c_uint32]),
     "vosfp_test_packet": (c_int, [c_void_p, c_char_p, c_size_t, P(c_int)]),
