@@ -6,9 +6,10 @@
 # exporter label the series by interface, and a detach removes the row.
 # usage: test_stats_iface.sh VOSFP_BINARY
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh" # check, skip, require_root, require_tools, v
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, the program)"; exit 77; }
-command -v curl >/dev/null || { echo "SKIP: no curl (apt-get install curl)"; exit 77; }
+require_root "namespaces, the program"
+require_tools "apt-get install curl" curl
 tag=$(printf '%x%x' $$ $RANDOM | tail -c 8)
 nsa=vic-a-$tag nsb=vic-b-$tag
 a0=vica0$tag a1=vica1$tag b0=vicb0$tag b1=vicb1$tag
@@ -35,11 +36,6 @@ for l in "$b0" "$b1"; do ip -n "$nsb" link set "$l" up; done
 
 # In the namespace, without `ip netns exec`: it would hide the bpffs pins.
 va() { nsenter --net=/run/netns/"$nsa" "$VOSFP" --pin-root "$pin" "$@"; }
-v() { "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fails=$((fails + 1)); fi
-}
 stealth_of() { # IFACE: its stealth packets, from the table
 	va stats --interface "$1" | awk '$1 == "stealth" { print $2 }'
 }
@@ -108,5 +104,4 @@ check "detached: gone from --json" "[\"$a1\"]" "$(va stats --json |
 check "detached: its packets stay in the total" 1 \
 	"$(va stats --prometheus | grep -c "^vosfp_packets_total{reason=\"stealth\",verdict=\"drop\"} $N\$")"
 va detach "$a1" >/dev/null
-echo "stats-iface: $fails failed"
-[ $fails -eq 0 ]
+finish stats-iface
