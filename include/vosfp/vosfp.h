@@ -318,6 +318,13 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
 				   int *mode, uint32_t *prog_id);
+/*
+ * How attachment idx (the same index as vosfp_attachment_get) was made:
+ * its enum vosfp_attach_flags (VOSFP_ATTACH_MULTIPROG: vosfp's program is
+ * one component of libxdp's dispatcher), >= 0; -ERANGE if idx >= n.
+ * Since VOSFP_0.2.
+ */
+VOSFP_API int vosfp_attachment_flags(struct vosfp *h, int idx);
 
 /* ------------------------------------------------------------------------ */
 /* Policy: block and allow lists of IPv4/IPv6 prefixes                       */

@@ -213,6 +213,11 @@ class Vosfp:
             out.append((_s(name.value), _s(_c.vosfp_mode_name(mode.value)), prog.value))
         return out
 
+    def attachment_multiprog(self, idx: int) -> bool:
+        """Whether attachment idx (as in attachments()) is vosfp's program in
+        libxdp's dispatcher (vosfp_attachment_flags)."""
+        return bool(self._check(_c.vosfp_attachment_flags(self._h, idx)) & _lib.ATTACH_MULTIPROG)
+
     # -- policy
     @staticmethod
     def _list(name: str) -> int:

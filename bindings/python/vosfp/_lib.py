@@ -114,6 +114,7 @@ SIGNATURES = {
     "vosfp_version_patch": (c_int, []),
     "vosfp_test_packet_ex": (c_int, [c_void_p, c_char_p, c_size_t, P(TestPacketOpts)]),
     "vosfp_explain_source": (c_int, [c_void_p, c_char_p, P(Explain)]),
+    "vosfp_attachment_flags": (c_int, [c_void_p, c_int]),
 }
 
 
