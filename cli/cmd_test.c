@@ -38,7 +38,8 @@ enum { OPT_JSON = OPT_CMD, OPT_FRAME, OPT_SIP, OPT_FROM, OPT_TO };
 
 static const struct cli_opt test_opts[] = {
 	{ "json", OPT_JSON, NULL, "one JSON object (schema 1)" },
-	{ "frame", OPT_FRAME, "FILE", "run one raw Ethernet frame (its bytes) through the program" },
+	{ "frame", OPT_FRAME, "FILE",
+	  "run one raw Ethernet frame (its bytes) through the program" },
 	{ "sip", OPT_SIP, "FILE", "run one SIP message, wrapped in an Ethernet/IP/UDP frame" },
 	{ "from", OPT_FROM, "ADDRESS[:PORT]",
 	  "--sip: the source (default " DEFAULT_FROM4 ":5060, or " DEFAULT_FROM6 ")" },
@@ -134,10 +135,11 @@ static void explain_print(const struct vosfp_explain *e, int json)
 	printf("source: %s (IPv%d)\n", e->addr, e->family);
 	list_text("block", e->block_matches, e->block_prefix, e->block_ttl_left);
 	if (e->ban) {
+		const char *why = vosfp_counter_name(e->ban_reason);
+
 		printf("ban: %s", ban_table(e->ban));
 		if (e->ban == VOSFP_EXPLAIN_BAN_AUTO)
-			printf(", %s", vosfp_counter_name(e->ban_reason)
-					       ? vosfp_counter_name(e->ban_reason) : "unknown reason");
+			printf(", %s", why ? why : "unknown reason");
 		if (e->ban_ttl_left)
 			printf(" (%us left)\n", e->ban_ttl_left);
 		else

@@ -129,9 +129,10 @@ static int rate_finding(struct vosfp *h, const struct vosfp_config *cfg,
 	if (!cfg->rate_interval_ns)
 		return 0;
 	ahead = val.tat_ns > now ? val.tat_ns - now : 0;
-	e->rate_tokens = ahead > cfg->rate_tau_ns
-				 ? 0
-				 : (uint32_t)((cfg->rate_tau_ns - ahead) / cfg->rate_interval_ns) + 1;
+	if (ahead > cfg->rate_tau_ns)
+		e->rate_tokens = 0;
+	else
+		e->rate_tokens = (uint32_t)((cfg->rate_tau_ns - ahead) / cfg->rate_interval_ns) + 1;
 	return 0;
 }
 
@@ -217,7 +218,8 @@ VOSFP_API int vosfp_explain_source(struct vosfp *h, const char *addr, struct vos
 	if (!h)
 		return vosfp__no_handle(__func__);
 	if (!out || out->sz < offsetof(struct vosfp_explain, family))
-		return vosfp__fail(h, -EINVAL, "vosfp_explain_source: out is NULL or its sz too small");
+		return vosfp__fail(h, -EINVAL,
+				   "vosfp_explain_source: out is NULL or its sz too small");
 	if (vosfp__prefix_parse(addr, &p, why, sizeof(why)))
 		return vosfp__fail(h, -EINVAL, "%s", why);
 	if (p.len != (p.family == AF_INET ? 32u : 128u))
@@ -251,7 +253,8 @@ VOSFP_API int vosfp_explain_source(struct vosfp *h, const char *addr, struct vos
 	if (err >= 0)
 		err = rate_finding(h, &cfg, &key, now, &e);
 	if (err < 0)
-		return vosfp__fail(h, err, "%s: reading the source tables: %s", addr, strerror(-err));
+		return vosfp__fail(h, err, "%s: reading the source tables: %s", addr,
+				   strerror(-err));
 	decide(&cfg, &e);
 	/* OPTS rule: an older caller's struct gets the fields it knows. */
 	memcpy((char *)out + sizeof(out->sz), (char *)&e + sizeof(e.sz),
