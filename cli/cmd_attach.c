@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* attach, detach, status */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -91,6 +92,13 @@ const struct cli_cmd cmd_detach = {
 	NULL,
 };
 
+/* The settings status shows, in its order: the filter's behaviour. */
+static const char *const status_keys[] = {
+	"stealth_methods", "trusted_only", "malformed_drop", "rate_limit", "rate_burst",
+	"autoban", "ban_ttl",
+};
+#define STATUS_KEYS (int)(sizeof(status_keys) / sizeof(status_keys[0]))
+
 /* The state the status command reports, gathered before printing so that a
  * failure prints nothing half-done. */
 struct status {
@@ -99,12 +107,16 @@ struct status {
 		char ifname[16];
 		int mode;
 		uint32_t prog_id;
+		int multiprog; /* through libxdp's dispatcher */
 	} att[64];
 	int64_t lists[2], capacity[2];
 	char ports[128];
 	uint16_t portv[VOSFP_MAX_PORTS];
 	int nports;
 	struct vosfp_ban_stats bans;
+	/* The settings an operator checks first, as text (vosfp_config_get). */
+	char cfg[STATUS_KEYS][256];
+	uint64_t drop_packets, drop_bytes; /* every drop reason, summed */
 };
 
 static int gather(struct cli *cli, struct status *st)
@@ -121,6 +133,10 @@ static int gather(struct cli *cli, struct status *st)
 					   &st->att[i].mode, &st->att[i].prog_id);
 		if (err)
 			return err;
+		err = vosfp_attachment_flags(cli->h, i);
+		if (err < 0)
+			return err;
+		st->att[i].multiprog = !!(err & VOSFP_ATTACH_MULTIPROG);
 	}
 	for (int l = 0; l < 2; l++) {
 		st->lists[l] = vosfp_policy_count(cli->h, l);
@@ -137,7 +153,44 @@ static int gather(struct cli *cli, struct status *st)
 	st->nports = vosfp_config_get_ports(cli->h, st->portv, VOSFP_MAX_PORTS);
 	if (st->nports < 0)
 		return st->nports;
+	for (int k = 0; k < STATUS_KEYS; k++) {
+		err = vosfp_config_get(cli->h, status_keys[k], st->cfg[k], sizeof(st->cfg[k]));
+		if (err)
+			return err;
+	}
+	st->drop_packets = st->drop_bytes = 0;
+	for (int id = 0; id < vosfp_counter_count(); id++) {
+		uint64_t p, b;
+
+		if (vosfp_counter_is_drop(id) != 1)
+			continue;
+		err = vosfp_counter_read(cli->h, id, &p, &b);
+		if (err)
+			return err;
+		st->drop_packets += p;
+		st->drop_bytes += b;
+	}
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
+}
+
+/* A setting in JSON as what it is: on/off a boolean, a number a number,
+ * stealth_methods an array of method names. */
+static void cfg_json(struct jsonw *j, const char *key, char *value)
+{
+	if (!strcmp(value, "on") || !strcmp(value, "off")) {
+		jsonw_bool(j, key, !strcmp(value, "on"));
+	} else if (!strcmp(key, "stealth_methods")) {
+		jsonw_begin_array(j, key);
+		if (strcmp(value, "none"))
+			for (char *save, *m = strtok_r(value, ",", &save); m;
+			     m = strtok_r(NULL, ",", &save))
+				jsonw_string(j, NULL, m);
+		jsonw_end_array(j);
+	} else if (value[0] && strspn(value, "0123456789") == strlen(value)) {
+		jsonw_uint(j, key, strtoull(value, NULL, 10));
+	} else {
+		jsonw_string(j, key, value); /* a word ("none"): as it is */
+	}
 }
 
 static const char *mode_text(int mode, uint32_t prog_id)
@@ -177,12 +230,14 @@ static int run_status(struct cli *cli, int argc, char **argv)
 
 		jsonw_document(&j, stdout);
 		jsonw_string(&j, "version", vosfp_version());
+		jsonw_string(&j, "pin_root", vosfp_pin_root(cli->h));
 		jsonw_begin_array(&j, "attachments");
 		for (int i = 0; i < st.n; i++) {
 			jsonw_begin_object(&j, NULL);
 			jsonw_string(&j, "interface", st.att[i].ifname);
 			jsonw_string(&j, "mode", mode_text(st.att[i].mode, st.att[i].prog_id));
 			jsonw_uint(&j, "program_id", st.att[i].prog_id);
+			jsonw_bool(&j, "multiprog", st.att[i].multiprog);
 			jsonw_end_object(&j);
 		}
 		jsonw_end_array(&j);
@@ -199,17 +254,27 @@ static int run_status(struct cli *cli, int argc, char **argv)
 			jsonw_uint(&j, NULL, st.portv[i]);
 		jsonw_end_array(&j);
 		bans_json(&j, &st.bans);
+		jsonw_begin_object(&j, "config");
+		for (int k = 0; k < STATUS_KEYS; k++)
+			cfg_json(&j, status_keys[k], st.cfg[k]);
+		jsonw_end_object(&j);
+		jsonw_begin_object(&j, "drops");
+		jsonw_uint(&j, "packets", st.drop_packets);
+		jsonw_uint(&j, "bytes", st.drop_bytes);
+		jsonw_end_object(&j);
 		jsonw_end_object(&j);
 		jsonw_finish(&j);
 		return EXIT_OK;
 	}
 
 	printf("libvosfp %s\n", vosfp_version());
+	printf("pin root: %s\n", vosfp_pin_root(cli->h));
 	if (!st.n)
 		printf("attached: none\n");
 	for (int i = 0; i < st.n; i++)
-		printf("attached: %s mode %s program %u%s\n", st.att[i].ifname,
+		printf("attached: %s mode %s program %u%s%s\n", st.att[i].ifname,
 		       mode_text(st.att[i].mode, st.att[i].prog_id), st.att[i].prog_id,
+		       st.att[i].multiprog ? " through libxdp's dispatcher" : "",
 		       st.att[i].mode == VOSFP_MODE_AUTO && st.att[i].prog_id
 			       ? " (interface in another network namespace)" : "");
 	for (int l = 0; l < 2; l++)
@@ -218,11 +283,19 @@ static int run_status(struct cli *cli, int argc, char **argv)
 	printf("ports: %s\n", st.ports);
 	sync_status_print(vosfp_pin_root(cli->h), stdout);
 	bans_text(stdout, &st.bans);
+	printf("config:");
+	for (int k = 0; k < STATUS_KEYS; k++)
+		printf("%s %s %s", k ? "," : "", status_keys[k], st.cfg[k]);
+	printf("\n");
+	printf("drops: %llu packets, %llu bytes\n", (unsigned long long)st.drop_packets,
+	       (unsigned long long)st.drop_bytes);
 	return EXIT_OK;
 }
 
 const struct cli_cmd cmd_status = {
 	"status", run_status, "[--json]",
-	"Attachments, list sizes and capacities, SIP ports, the last sync, ban tables.\n",
+	"The pin root, attachments (mode, program, whether through libxdp's dispatcher),\n"
+	"list sizes and capacities, SIP ports, the last sync, ban tables, the filter's\n"
+	"settings and the drop totals.\n",
 	status_opts,
 };

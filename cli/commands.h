@@ -51,7 +51,7 @@ int cli_list_by_name(const char *name);
 struct cli_cmd;
 extern const struct cli_cmd cmd_attach, cmd_detach, cmd_status, cmd_block, cmd_unblock,
 	cmd_allow, cmd_unallow, cmd_list, cmd_load, cmd_sync, cmd_ports, cmd_config, cmd_stats,
-	cmd_ban, cmd_unban, cmd_replay, cmd_exporter, cmd_agent, cmd_version;
+	cmd_ban, cmd_unban, cmd_replay, cmd_exporter, cmd_agent, cmd_version, cmd_test;
 int cmd_list_bans(struct cli *cli, int json);
 /* The ban tables' fill levels and events (cmd_bans.c), for status, stats
  * and metrics: a member of a JSON object, lines of text, Prometheus. */

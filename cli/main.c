@@ -47,7 +47,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_attach, &cmd_detach, &cmd_status, &cmd_block, &cmd_unblock,
 	&cmd_allow, &cmd_unallow, &cmd_list, &cmd_ban, &cmd_unban,
 	&cmd_load, &cmd_sync, &cmd_ports, &cmd_config, &cmd_stats,
-	&cmd_exporter, &cmd_replay, &cmd_agent, &cmd_version, NULL,
+	&cmd_exporter, &cmd_replay, &cmd_test, &cmd_agent, &cmd_version, NULL,
 };
 
 int cli_usage(struct cli *cli, const char *fmt, ...)

@@ -577,6 +577,33 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 	return err ? err : vosfp__ok(h);
 }
 
+/* Apart from vosfp_attachment_get, whose signature is fixed: how an
+ * attachment was made is what status shows next to its program. */
+VOSFP_API int vosfp_attachment_flags(struct vosfp *h, int idx)
+{
+	struct vosfp_pin *pins;
+	int64_t netns;
+	int n, flags;
+
+	if (!h)
+		return vosfp__no_handle(__func__);
+	/* The same list, in the same order, as vosfp_attachment_get's. */
+	netns = vosfp__netns_self(h);
+	if (netns < 0)
+		return (int)netns;
+	n = vosfp__pins_list(h, (uint64_t)netns, &pins);
+	if (n < 0)
+		return n;
+	if (idx < 0 || idx >= n) {
+		free(pins);
+		return vosfp__fail(h, -ERANGE, "attachment %d: there are %d", idx, n);
+	}
+	flags = pins[idx].multiprog ? VOSFP_ATTACH_MULTIPROG : 0;
+	free(pins);
+	vosfp__ok(h);
+	return flags;
+}
+
 /* Here, not in handle.c, because only a root with nothing attached may
  * go: handle.c then needs nothing of this file. */
 VOSFP_API int vosfp_unpin(struct vosfp *h)

@@ -34,3 +34,12 @@ func (hd *Handle) AttachWith(ifname string, o AttachOptions) (Mode, error) {
 	})
 	return Mode(got), err
 }
+
+// AttachmentMultiprog tells whether attachment idx (as Attachment's idx) is
+// vosfp's program in libxdp's dispatcher (vosfp_attachment_flags).
+func (hd *Handle) AttachmentMultiprog(idx int) (bool, error) {
+	flags, err := hd.call("AttachmentMultiprog", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_attachment_flags(h, C.int(idx))
+	})
+	return err == nil && flags&int(C.VOSFP_ATTACH_MULTIPROG) != 0, err
+}

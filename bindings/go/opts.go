@@ -140,3 +140,59 @@ func (hd *Handle) BanAddWith(addr string, o BanAddOptions) error {
 	})
 	return err
 }
+
+// Explanation is what the filter holds about one source (ExplainSource):
+// TTLs left are whole seconds, 0 meaning permanent.
+type Explanation struct {
+	Address      string // as looked up: a v4-mapped address is its IPv4 address
+	Family       int    // 4 or 6
+	BlockMatches uint32 // block entries covering it
+	BlockPrefix  string // the one holding longest, as stored
+	BlockTTLLeft uint32
+	AllowMatches uint32
+	AllowPrefix  string
+	AllowTTLLeft uint32
+	Ban          string // "none", "manual" or "automatic"
+	BanReason    int    // a counter id (CounterName)
+	BanTTLLeft   uint32
+	Verified     bool
+	VerifiedLeft uint32
+	RateLimit    uint32 // 0: off
+	RateBurst    uint32
+	RateTracked  bool
+	RateTokens   uint32 // requests it may send at once now
+	Verdict      Verdict
+	Reason       int    // the counter a SIP request from it would be counted under
+	Decision     string // "dropped: blocked by 192.0.2.0/24 (permanent)"
+}
+
+// ExplainSource says what the filter does with a SIP request from addr, and
+// why (vosfp_explain_source). Reads only.
+func (hd *Handle) ExplainSource(addr string) (Explanation, error) {
+	ca, err := cString("ExplainSource", addr)
+	if err != nil {
+		return Explanation{}, err
+	}
+	defer C.free(unsafe.Pointer(ca))
+	var e C.struct_vosfp_explain
+	e.sz = C.sizeof_struct_vosfp_explain
+	if _, err := hd.call("ExplainSource", func(h *C.struct_vosfp) C.int {
+		return C.vosfp_explain_source(h, ca, &e)
+	}); err != nil {
+		return Explanation{}, err
+	}
+	bans := map[C.int]string{0: "none", 1: "manual", 2: "automatic"}
+	return Explanation{
+		Address: C.GoString(&e.addr[0]), Family: int(e.family),
+		BlockMatches: uint32(e.block_matches), BlockPrefix: C.GoString(&e.block_prefix[0]),
+		BlockTTLLeft: uint32(e.block_ttl_left),
+		AllowMatches: uint32(e.allow_matches), AllowPrefix: C.GoString(&e.allow_prefix[0]),
+		AllowTTLLeft: uint32(e.allow_ttl_left),
+		Ban:          bans[e.ban], BanReason: int(e.ban_reason), BanTTLLeft: uint32(e.ban_ttl_left),
+		Verified: e.verified != 0, VerifiedLeft: uint32(e.verified_ttl_left),
+		RateLimit: uint32(e.rate_limit), RateBurst: uint32(e.rate_burst),
+		RateTracked: e.rate_tracked != 0, RateTokens: uint32(e.rate_tokens),
+		Verdict: Verdict(e.verdict), Reason: int(e.reason),
+		Decision: C.GoString(&e.decision[0]),
+	}, nil
+}

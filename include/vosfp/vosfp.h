@@ -318,6 +318,13 @@ VOSFP_API int vosfp_detach(struct vosfp *h, const char *ifname);
 VOSFP_API int vosfp_attachment_count(struct vosfp *h);
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
 				   int *mode, uint32_t *prog_id);
+/*
+ * How attachment idx (the same index as vosfp_attachment_get) was made:
+ * its enum vosfp_attach_flags (VOSFP_ATTACH_MULTIPROG: vosfp's program is
+ * one component of libxdp's dispatcher), >= 0; -ERANGE if idx >= n.
+ * Since VOSFP_0.2.
+ */
+VOSFP_API int vosfp_attachment_flags(struct vosfp *h, int idx);
 
 /* ------------------------------------------------------------------------ */
 /* Policy: block and allow lists of IPv4/IPv6 prefixes                       */
@@ -755,6 +762,84 @@ VOSFP_API int vosfp_test_packet_ex(struct vosfp *h, const void *frame, size_t le
  * sources.
  */
 VOSFP_API int vosfp_test_egress(struct vosfp *h, const void *frame, size_t len, int *verdict);
+
+/* ------------------------------------------------------------------------ */
+/* Explaining a source                                                      */
+
+/* vosfp_explain.ban: which ban table holds the source. */
+enum vosfp_explain_ban {
+	VOSFP_EXPLAIN_BAN_NONE = 0,
+	VOSFP_EXPLAIN_BAN_MANUAL = 1, /* a ban by hand (vosfp_ban_add) */
+	VOSFP_EXPLAIN_BAN_AUTO = 2,   /* an automatic ban (scanner, rate limit) */
+};
+
+/*
+ * Out of vosfp_explain_source(): what the filter holds about one source,
+ * as of the call. Set sz (VOSFP_OPTS(explain, e)); the library fills the
+ * fields that lie within it (OPTS rule) and leaves sz alone. TTLs left are
+ * whole seconds rounded up; 0 means permanent. Text fields are
+ * NUL-terminated.
+ */
+struct vosfp_explain {
+	size_t sz;
+	/* The address as the filter looks it up: canonical text, and 4 or 6.
+	 * A v4-mapped IPv6 address ("::ffff:192.0.2.7") is its IPv4 address,
+	 * as the lists store it. */
+	char addr[46];
+	int family;
+	/* Block list: the number of live entries covering the address, and
+	 * the one that holds longest (permanent first, then the longest TTL,
+	 * then the longest prefix), as stored ("192.0.2.0/24"). */
+	uint32_t block_matches;
+	uint32_t block_ttl_left;
+	char block_prefix[50];
+	/* Allow list: the same. */
+	uint32_t allow_matches;
+	uint32_t allow_ttl_left;
+	char allow_prefix[50];
+	/* Bans: enum vosfp_explain_ban (a ban by hand wins over an automatic
+	 * one, as the program reads it first), the counter reason recorded
+	 * with it (VOSFP_CTR_BANNED by hand, VOSFP_CTR_SCANNER or
+	 * VOSFP_CTR_RATE_LIMITED) and its time left. */
+	int ban;
+	int ban_reason;
+	uint32_t ban_ttl_left;
+	/* 1 if the TC egress program learnt the source (the server answered
+	 * its REGISTER or INVITE with a 2xx), and for how long more. */
+	int verified;
+	uint32_t verified_ttl_left;
+	/* Rate limit (config rate_limit, rate_burst): rate_limit 0 = off.
+	 * rate_tracked is 1 when the program keeps state for the source;
+	 * rate_tokens is the number of requests it may send at once now
+	 * (rate_burst when untracked or idle), 0 when over the rate. */
+	uint32_t rate_limit;
+	uint32_t rate_burst;
+	int rate_tracked;
+	uint32_t rate_tokens;
+	/* The decision for a SIP request (an INVITE with no scanner
+	 * User-Agent) from the source to a SIP port: an enum vosfp_verdict,
+	 * the counter reason it would be counted under (VOSFP_CTR_*), and one
+	 * line saying why ("dropped: blocked by 192.0.2.0/24 (permanent)").
+	 * Worked out from the findings above, not by sending one: explaining
+	 * moves no counter and spends no token. */
+	int verdict;
+	int reason;
+	char decision[160];
+};
+
+/*
+ * Explain what the filter does with packets from addr, one IPv4 or IPv6
+ * address ("::ffff:192.0.2.7" is 192.0.2.7): which block and allow
+ * entries cover it, its ban, whether it is verified, its rate-limit state,
+ * and the resulting decision (struct vosfp_explain). Only reads: nothing
+ * changes, except that expired entries met on the way may be removed. Needs
+ * CAP_BPF like every call on the maps.
+ *   -EINVAL  addr is not one address (a prefix, bad text), out is NULL or
+ *            out->sz is too small to hold addr
+ * Since VOSFP_0.2.
+ */
+VOSFP_API int vosfp_explain_source(struct vosfp *h, const char *addr,
+				   struct vosfp_explain *out);
 
 #ifdef __cplusplus
 }

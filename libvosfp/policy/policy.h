@@ -38,4 +38,25 @@ int vosfp__policy_open(struct vosfp *h, uint32_t block_capacity, uint32_t allow_
 /* Free h->pol and unmap what it mapped (vosfp_close; NULL h->pol is fine). */
 void vosfp__policy_close(struct vosfp *h);
 
+/* What a list holds for one address (vosfp__policy_match). */
+struct vosfp__policy_hit {
+	uint32_t matches;    /* live entries covering the address */
+	/* The one that holds longest: permanent first, then the latest
+	 * expiry, then the longest prefix. */
+	int family;          /* AF_INET or AF_INET6 */
+	uint32_t len;
+	uint8_t addr[16];
+	uint64_t expires_ns; /* 0 = permanent (CLOCK_MONOTONIC) */
+};
+
+/*
+ * The live entries of list that cover the address family/addr (AF_INET:
+ * 4 bytes; AF_INET6: 16), read from a snapshot of the live generation
+ * (the entries as stored, not the derived tables: an explanation names
+ * what the operator wrote). hit->matches 0: none. 0 or a negative errno
+ * recorded in h.
+ */
+int vosfp__policy_match(struct vosfp *h, int list, int family, const uint8_t *addr,
+			struct vosfp__policy_hit *hit);
+
 #endif /* VOSFP_POLICY_POLICY_H */

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Every --json output of the tool through Python's json module: status,
-list block/allow/bans, stats, config and replay. Each is one object with
+list block/allow/bans, stats, config, test and replay. Each is one object with
 "schema": 1, lists are arrays (status's ports are numbers), counts are
 numbers, and the text is valid UTF-8 even when an interface name or a file
 name holds a byte that is not (\\xff): such a byte comes out as U+FFFD.
@@ -125,6 +125,21 @@ try:
         check("config: autoban on is true", True, cfg["autoban"])
         check("config: trusted_only off is false", False, cfg["trusted_only"])
         check("config: stealth_methods is text", "OPTIONS", cfg["stealth_methods"])
+    doc = parsed("test ADDRESS", vosfp("test", "198.51.100.7", "--json"))
+    if doc:
+        numbers("test ADDRESS", doc)
+        check("test ADDRESS: the ban, by hand", "manual", doc["ban"]["table"])
+        check("test ADDRESS: ttl_left is a number", int, type(doc["ban"]["ttl_left"]))
+        check("test ADDRESS: rate tokens is a number", int, type(doc["rate"]["tokens"]))
+    sip = os.path.join(tmp, "options.sip")
+    with open(sip, "wb") as f:
+        f.write(b"OPTIONS sip:1@x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 OPTIONS\r\n\r\n")
+    doc = parsed("test --sip", vosfp("test", "--sip", sip, "--from", "203.0.113.77", "--json"))
+    if doc:
+        numbers("test --sip", doc)
+        check("test --sip: the verdict and reason", ("drop", "stealth"),
+              (doc.get("verdict"), doc.get("reason")))
+        check("test --sip: bytes is a number", int, type(doc.get("bytes")))
     # A capture whose file name is not UTF-8.
     cap = os.path.join(tmp.encode(), b"cap\xfe\xff.pcap")
     subprocess.run([sys.executable, MAKE_CAPTURE, cap, "pcap"], check=True)

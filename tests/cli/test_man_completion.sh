@@ -28,7 +28,7 @@ for page in vosfp.8 libvosfp.3; do
 done
 rendered=$(MANWIDTH=80 man -l "$mandir/vosfp.8" 2>/dev/null)
 commands=$("$VOSFP" --help | awk '/^Commands:/{on=1; next} on && /^$/{exit} on && /^  [a-z]/ {print $1}')
-check "the tool lists commands" 19 "$(wc -w <<<"$commands")"
+check "the tool lists commands" 20 "$(wc -w <<<"$commands")"
 for cmd in $commands; do
 	# A subsection heading is indented three spaces in the rendered page.
 	check "vosfp(8) has a section for $cmd" 1 \

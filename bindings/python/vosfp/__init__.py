@@ -213,6 +213,11 @@ class Vosfp:
             out.append((_s(name.value), _s(_c.vosfp_mode_name(mode.value)), prog.value))
         return out
 
+    def attachment_multiprog(self, idx: int) -> bool:
+        """Whether attachment idx (as in attachments()) is vosfp's program in
+        libxdp's dispatcher (vosfp_attachment_flags)."""
+        return bool(self._check(_c.vosfp_attachment_flags(self._h, idx)) & _lib.ATTACH_MULTIPROG)
+
     # -- policy
     @staticmethod
     def _list(name: str) -> int:
@@ -418,6 +423,34 @@ class Vosfp:
         verdict = ctypes.c_int()
         self._check(_c.vosfp_test_packet(self._h, bytes(frame), len(frame), ctypes.byref(verdict)))
         return VERDICTS[verdict.value]
+
+    def explain(self, addr: object) -> dict:
+        """What the filter holds about one source and does with a SIP request
+        from it (vosfp_explain_source): a dict with the address as looked up,
+        "block"/"allow" (matches, prefix, ttl_left; 0 = permanent), "ban"
+        (table "none", "manual" or "automatic", reason, ttl_left),
+        "verified", "rate" (limit, burst, tracked, tokens), "verdict",
+        "reason" and the one-line "decision". Reads only."""
+        e = _lib.Explain(sz=ctypes.sizeof(_lib.Explain))
+        self._check(_c.vosfp_explain_source(self._h, str(addr).encode(), ctypes.byref(e)))
+
+        def entry(matches: int, prefix: bytes, ttl: int) -> dict:
+            return {"matches": matches, "prefix": prefix.decode() if matches else None,
+                    "ttl_left": ttl}
+        return {
+            "address": e.addr.decode(), "family": e.family,
+            "block": entry(e.block_matches, e.block_prefix, e.block_ttl_left),
+            "allow": entry(e.allow_matches, e.allow_prefix, e.allow_ttl_left),
+            "ban": {"table": ("none", "manual", "automatic")[e.ban] if 0 <= e.ban <= 2
+                    else "unknown",
+                    "reason": _s(_c.vosfp_counter_name(e.ban_reason)) if e.ban else None,
+                    "ttl_left": e.ban_ttl_left},
+            "verified": {"verified": bool(e.verified), "ttl_left": e.verified_ttl_left},
+            "rate": {"limit": e.rate_limit, "burst": e.rate_burst,
+                     "tracked": bool(e.rate_tracked), "tokens": e.rate_tokens},
+            "verdict": VERDICTS[e.verdict], "reason": _s(_c.vosfp_counter_name(e.reason)),
+            "decision": e.decision.decode(),
+        }
 
     def test_packet_reason(self, frame: bytes) -> Tuple[str, Optional[str]]:
         """(verdict, reason) of one frame, dry run: reason is the counter it

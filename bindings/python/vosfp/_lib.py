@@ -35,6 +35,20 @@ class BanAddOpts(ctypes.Structure):
 
 BAN_PERMANENT = 1  # VOSFP_BAN_PERMANENT
 
+class Explain(ctypes.Structure):
+    """struct vosfp_explain (vosfp_explain_source, VOSFP_0.2): out, sz first."""
+    _fields_ = [("sz", c_size_t), ("addr", ctypes.c_char * 46), ("family", c_int),
+                ("block_matches", c_uint32), ("block_ttl_left", c_uint32),
+                ("block_prefix", ctypes.c_char * 50),
+                ("allow_matches", c_uint32), ("allow_ttl_left", c_uint32),
+                ("allow_prefix", ctypes.c_char * 50),
+                ("ban", c_int), ("ban_reason", c_int), ("ban_ttl_left", c_uint32),
+                ("verified", c_int), ("verified_ttl_left", c_uint32),
+                ("rate_limit", c_uint32), ("rate_burst", c_uint32), ("rate_tracked", c_int),
+                ("rate_tokens", c_uint32), ("verdict", c_int), ("reason", c_int),
+                ("decision", ctypes.c_char * 160)]
+
+
 REASON_NONE, REASON_UNKNOWN = -1, -2  # VOSFP_REASON_NONE, VOSFP_REASON_UNKNOWN
 
 LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
@@ -109,6 +123,8 @@ SIGNATURES = {
     "vosfp_version_minor": (c_int, []),
     "vosfp_version_patch": (c_int, []),
     "vosfp_test_packet_ex": (c_int, [c_void_p, c_char_p, c_size_t, P(TestPacketOpts)]),
+    "vosfp_explain_source": (c_int, [c_void_p, c_char_p, P(Explain)]),
+    "vosfp_attachment_flags": (c_int, [c_void_p, c_int]),
 }
 
 
