@@ -33,7 +33,7 @@ static uint64_t mono_ns(void)
 /* An expiry that never comes: 0 (the lists' permanent) or all ones. */
 static int permanent(uint64_t expires_ns)
 {
-	return !expires_ns || expires_ns == UINT64_MAX;
+	return !expires_ns || expires_ns == VOSFP_BAN_FOREVER_NS;
 }
 
 /* Whole seconds left, rounded up; 0 for permanent (the struct's rule). */
