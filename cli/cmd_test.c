@@ -163,8 +163,15 @@ static void explain_print(const struct vosfp_explain *e, int json)
 static int explain(struct cli *cli, const char *addr, int json)
 {
 	VOSFP_OPTS(explain, e);
+	char why[256];
 	int err;
 
+	/* A usage error before privileges come into it (the library checks
+	 * again, for its other callers). */
+	if (strchr(addr, '/'))
+		return cli_usage(cli, "%s: a source is one address, not a prefix", addr);
+	if (vosfp_prefix_check(addr, NULL, 0, why, sizeof(why)))
+		return cli_usage(cli, "%s", why);
 	if (!cli_open(cli))
 		return EXIT_FAIL;
 	err = vosfp_explain_source(cli->h, addr, &e);

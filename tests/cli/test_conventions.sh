@@ -51,7 +51,7 @@ out=$("$VOSFP" --help) && rc=0 || rc=$?
 check "vosfp --help: exit 0" 0 "$rc"
 check "vosfp --help: the global usage" 1 "$(grep -c '^usage: vosfp \[GLOBAL OPTIONS\] COMMAND' <<<"$out")"
 commands=$(awk '/^Commands:/{on=1; next} on && /^$/{exit} on && /^  [a-z]/ {print $1}' <<<"$out")
-check "vosfp --help lists the 19 commands" 19 "$(wc -w <<<"$commands")"
+check "vosfp --help lists the 20 commands" 20 "$(wc -w <<<"$commands")"
 check "vosfp --help fits 80 columns" 0 "$("$VOSFP" --help | awk 'length > 80' | wc -l)"
 check "vosfp help is vosfp --help" "$("$VOSFP" --help)" "$("$VOSFP" help)"
 check "vosfp help with no such command: exit 2" 2 "$(rc_of "$VOSFP" help frobnicate)"
@@ -109,6 +109,7 @@ bad_cases=(
 	"replay"
 	"agent --min-prefix4 99"
 	"version extra"
+	"test 192.0.2.0/24"
 )
 nobody_ok=0
 if command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups \
