@@ -9,8 +9,9 @@
 # usage: test_explain.sh VOSFP_BINARY
 set -euo pipefail
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XDP)"; exit 77; }
-command -v nsenter >/dev/null || { echo "SKIP: no nsenter (util-linux)"; exit 77; }
+. "$(dirname "$0")/../lib.sh" # check, finish, require_root, require_tools
+require_root "network namespaces, XDP"
+require_tools "util-linux" nsenter
 id=$$-$RANDOM
 nsa=vExA-$id nsb=vExB-$id
 pin=/sys/fs/bpf/vosfp-texp-$id
@@ -28,15 +29,6 @@ ip netns add "$nsb"
 ina() { nsenter --net="/run/netns/$nsa" "$@"; }
 inb() { nsenter --net="/run/netns/$nsb" "$@"; }
 v() { ina "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 # One member of `vosfp test ADDR --json`, by a Python path ("ban.table").
 # Each address is asked once until the state changes (forget): a run of
 # the tool costs a map open, and the TTLs below keep running meanwhile.
@@ -185,5 +177,4 @@ check "a prefix is refused (usage, exit 2)" 2 "$(v test 192.0.2.0/24 >/dev/null 
 check "bad text is refused (exit 2)" 2 "$(v test 192.0.2.300 >/dev/null 2>&1; echo $?)"
 check "and says why" 1 "$(v test nonsense 2>&1 | grep -c 'not an IPv4 or IPv6 address')"
 
-[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "all explain checks passed"
+finish explain

@@ -8,8 +8,9 @@
 # usage: test_status.sh VOSFP_BINARY
 set -euo pipefail
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces, XDP)"; exit 77; }
-command -v nsenter >/dev/null || { echo "SKIP: no nsenter (util-linux)"; exit 77; }
+. "$(dirname "$0")/../lib.sh" # check, finish, require_root, require_tools
+require_root "network namespaces, XDP"
+require_tools "util-linux" nsenter
 id=$$-$RANDOM
 nsa=vExT-$id nsb=vExU-$id
 pin=/sys/fs/bpf/vosfp-tstat-$id
@@ -26,15 +27,6 @@ ip netns add "$nsb"
 ina() { nsenter --net="/run/netns/$nsa" "$@"; }
 inb() { nsenter --net="/run/netns/$nsb" "$@"; }
 v() { ina "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 
 ina ip link add "$dev" type veth peer name "${dev}b"
 ina ip link set "${dev}b" netns "$nsb"
@@ -135,5 +127,4 @@ else
 fi
 v detach "$dev" >/dev/null
 
-[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "all status checks passed"
+finish status

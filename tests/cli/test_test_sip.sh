@@ -7,8 +7,9 @@
 # usage: test_test_sip.sh VOSFP_BINARY
 set -euo pipefail
 VOSFP=$1
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-command -v nsenter >/dev/null || { echo "SKIP: no nsenter (util-linux)"; exit 77; }
+. "$(dirname "$0")/../lib.sh" # check, finish, require_root, require_tools
+require_root "BPF, network namespaces"
+require_tools "util-linux" nsenter
 id=$$-$RANDOM
 ns=vExS-$id
 pin=/sys/fs/bpf/vosfp-tsip-$id
@@ -21,15 +22,6 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns"
 v() { nsenter --net="/run/netns/$ns" "$VOSFP" --pin-root "$pin" "$@"; }
-fails=0
-check() {
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: expected '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["schema"]==1; print(d[sys.argv[1]])' "$1"; }
 
 printf 'OPTIONS sip:100@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 OPTIONS\r\nUser-Agent: friendly-scanner\r\n\r\n' >"$tmp/options.sip"
@@ -96,5 +88,4 @@ check "both --frame and --sip: usage error" 2 \
 check "a SIP message too long for a frame is refused" 1 \
 	"$(head -c 5000 /dev/zero | tr '\0' a >"$tmp/long.sip"; rc --sip "$tmp/long.sip")"
 
-[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "all test --sip/--frame checks passed"
+finish test-sip
