@@ -173,26 +173,6 @@ static int gather(struct cli *cli, struct status *st)
 	return vosfp_config_get(cli->h, "ports", st->ports, sizeof(st->ports));
 }
 
-/* A setting in JSON as what it is: on/off a boolean, a number a number,
- * stealth_methods an array of method names. */
-static void cfg_json(struct jsonw *j, const char *key, char *value)
-{
-	if (!strcmp(value, "on") || !strcmp(value, "off")) {
-		jsonw_bool(j, key, !strcmp(value, "on"));
-	} else if (!strcmp(key, "stealth_methods")) {
-		jsonw_begin_array(j, key);
-		if (strcmp(value, "none"))
-			for (char *save, *m = strtok_r(value, ",", &save); m;
-			     m = strtok_r(NULL, ",", &save))
-				jsonw_string(j, NULL, m);
-		jsonw_end_array(j);
-	} else if (value[0] && strspn(value, "0123456789") == strlen(value)) {
-		jsonw_uint(j, key, strtoull(value, NULL, 10));
-	} else {
-		jsonw_string(j, key, value); /* a word ("none"): as it is */
-	}
-}
-
 static const char *mode_text(int mode, uint32_t prog_id)
 {
 	if (!prog_id)
@@ -256,7 +236,7 @@ static int run_status(struct cli *cli, int argc, char **argv)
 		bans_json(&j, &st.bans);
 		jsonw_begin_object(&j, "config");
 		for (int k = 0; k < STATUS_KEYS; k++)
-			cfg_json(&j, status_keys[k], st.cfg[k]);
+			cli_config_json(&j, status_keys[k], st.cfg[k]);
 		jsonw_end_object(&j);
 		jsonw_begin_object(&j, "drops");
 		jsonw_uint(&j, "packets", st.drop_packets);

@@ -73,9 +73,10 @@ static const struct cli_opt config_opts[] = {
 };
 
 /* A value as JSON of its kind: numbers as numbers, ports as an array of
- * numbers, on/off as a boolean; what does not parse as its kind stays text
- * rather than being misread. */
-static void json_value(struct jsonw *j, const char *key, const char *value)
+ * numbers, stealth_methods as an array of method names, on/off as a
+ * boolean; what does not parse as its kind stays text rather than being
+ * misread. Shared by config --json and status --json. */
+void cli_config_json(struct jsonw *j, const char *key, const char *value)
 {
 	enum config_kind kind = config_value_kind(key);
 	char *end;
@@ -94,12 +95,21 @@ static void json_value(struct jsonw *j, const char *key, const char *value)
 				break;
 		}
 		jsonw_end_array(j);
+	} else if (!strcmp(key, "stealth_methods")) {
+		char copy[256];
+
+		snprintf(copy, sizeof(copy), "%s", value);
+		jsonw_begin_array(j, key);
+		if (strcmp(copy, "none"))
+			for (char *save, *m = strtok_r(copy, ",", &save); m;
+			     m = strtok_r(NULL, ",", &save))
+				jsonw_string(j, NULL, m);
+		jsonw_end_array(j);
 	} else {
 		jsonw_string(j, key, value);
 	}
 }
 
-/* Every setting, read before anything is printed. */
 static int print_all(struct cli *cli, int json)
 {
 	char values[32][512];
@@ -122,7 +132,7 @@ static int print_all(struct cli *cli, int json)
 	jsonw_document(&j, stdout);
 	jsonw_begin_object(&j, "config");
 	for (int i = 0; i < n; i++)
-		json_value(&j, vosfp_config_key_name(i), values[i]);
+		cli_config_json(&j, vosfp_config_key_name(i), values[i]);
 	jsonw_end_object(&j);
 	jsonw_end_object(&j);
 	jsonw_finish(&j);

@@ -53,9 +53,11 @@ extern const struct cli_cmd cmd_attach, cmd_detach, cmd_status, cmd_block, cmd_u
 	cmd_allow, cmd_unallow, cmd_list, cmd_load, cmd_sync, cmd_ports, cmd_config, cmd_stats,
 	cmd_ban, cmd_unban, cmd_replay, cmd_exporter, cmd_agent, cmd_version, cmd_test;
 int cmd_list_bans(struct cli *cli, int json);
+struct jsonw;
+/* A setting (vosfp_config_get text) as JSON of its kind (cmd_config.c). */
+void cli_config_json(struct jsonw *j, const char *key, const char *value);
 /* The ban tables' fill levels and events (cmd_bans.c), for status, stats
  * and metrics: a member of a JSON object, lines of text, Prometheus. */
-struct jsonw;
 void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st);
 void bans_text(FILE *out, const struct vosfp_ban_stats *st);
 void bans_metrics(FILE *out, const struct vosfp_ban_stats *st);

@@ -124,7 +124,7 @@ try:
         check("config: rate_limit is a number", 0, cfg["rate_limit"])
         check("config: autoban on is true", True, cfg["autoban"])
         check("config: trusted_only off is false", False, cfg["trusted_only"])
-        check("config: stealth_methods is text", "OPTIONS", cfg["stealth_methods"])
+        check("config: stealth_methods is an array", ["OPTIONS"], cfg["stealth_methods"])
     doc = parsed("test ADDRESS", vosfp("test", "198.51.100.7", "--json"))
     if doc:
         numbers("test ADDRESS", doc)
