@@ -399,7 +399,7 @@ class Vosfp:
     def interface_counters(self) -> Dict[str, Dict[str, Tuple[int, int]]]:
         """{interface: {reason: (packets, bytes)}} for every interface with a
         row; counters() stays the totals over all of them."""
-        out = {}
+        out: Dict[str, Dict[str, Tuple[int, int]]] = {}
         pos = 0
         while True:
             name, idx = ctypes.create_string_buffer(16), ctypes.c_int()
@@ -424,7 +424,7 @@ class Vosfp:
         self._check(_c.vosfp_test_packet(self._h, bytes(frame), len(frame), ctypes.byref(verdict)))
         return VERDICTS[verdict.value]
 
-    def explain(self, addr: object) -> dict:
+    def explain(self, addr: object) -> Dict[str, Any]:
         """What the filter holds about one source and does with a SIP request
         from it (vosfp_explain_source): a dict with the address as looked up,
         "block"/"allow" (matches, prefix, ttl_left; 0 = permanent), "ban"
@@ -434,7 +434,7 @@ class Vosfp:
         e = _lib.Explain(sz=ctypes.sizeof(_lib.Explain))
         self._check(_c.vosfp_explain_source(self._h, str(addr).encode(), ctypes.byref(e)))
 
-        def entry(matches: int, prefix: bytes, ttl: int) -> dict:
+        def entry(matches: int, prefix: bytes, ttl: int) -> Dict[str, Any]:
             return {"matches": matches, "prefix": prefix.decode() if matches else None,
                     "ttl_left": ttl}
         return {
