@@ -535,26 +535,37 @@ static int query_mode(uint32_t ifindex)
 
 /* The name is the interface's name now when it is here (it may have been
  * renamed), else the recorded one; the mode is known only here. */
+/* The attachments of this namespace, in the order both calls below number
+ * them: 0 with *pins to free by the caller, or a negative errno. */
+static int pins_at(struct vosfp *h, int idx, struct vosfp_pin **pins)
+{
+	int64_t netns = vosfp__netns_self(h);
+	int n;
+
+	if (netns < 0)
+		return (int)netns;
+	n = vosfp__pins_list(h, (uint64_t)netns, pins);
+	if (n < 0)
+		return n;
+	if (idx < 0 || idx >= n) {
+		free(*pins);
+		return vosfp__fail(h, -ERANGE, "attachment %d: there are %d", idx, n);
+	}
+	return 0;
+}
+
 VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_t len,
 				   int *mode, uint32_t *prog_id)
 {
 	char now[IF_NAMESIZE];
 	struct vosfp_pin *pins, *p;
-	int64_t netns;
-	int n, err = 0;
+	int err;
 
 	if (!h)
 		return vosfp__no_handle(__func__);
-	netns = vosfp__netns_self(h);
-	if (netns < 0)
-		return (int)netns;
-	n = vosfp__pins_list(h, (uint64_t)netns, &pins);
-	if (n < 0)
-		return n;
-	if (idx < 0 || idx >= n) {
-		free(pins);
-		return vosfp__fail(h, -ERANGE, "attachment %d: there are %d", idx, n);
-	}
+	err = pins_at(h, idx, &pins);
+	if (err)
+		return err;
 	p = &pins[idx];
 	if (p->where != PIN_HERE || !if_indextoname(p->now_ifindex, now))
 		snprintf(now, sizeof(now), "%s", p->ifname);
@@ -582,22 +593,13 @@ VOSFP_API int vosfp_attachment_get(struct vosfp *h, int idx, char *ifname, size_
 VOSFP_API int vosfp_attachment_flags(struct vosfp *h, int idx)
 {
 	struct vosfp_pin *pins;
-	int64_t netns;
-	int n, flags;
+	int flags;
 
 	if (!h)
 		return vosfp__no_handle(__func__);
-	/* The same list, in the same order, as vosfp_attachment_get's. */
-	netns = vosfp__netns_self(h);
-	if (netns < 0)
-		return (int)netns;
-	n = vosfp__pins_list(h, (uint64_t)netns, &pins);
-	if (n < 0)
-		return n;
-	if (idx < 0 || idx >= n) {
-		free(pins);
-		return vosfp__fail(h, -ERANGE, "attachment %d: there are %d", idx, n);
-	}
+	flags = pins_at(h, idx, &pins);
+	if (flags)
+		return flags;
 	flags = pins[idx].multiprog ? VOSFP_ATTACH_MULTIPROG : 0;
 	free(pins);
 	vosfp__ok(h);
