@@ -115,10 +115,10 @@ static int family(struct peer_class *c, int v6)
 	     "\r\n\r\n");
 	text(set(&c[n++], "scanner REGISTER (UA 7th)", unknown, 0, XDP_DROP, PEER_TARGET_FULL, 0),
 	     scanner);
-	set(&c[n], "600 B INVITE, allowed", v6 ? V6_ALLOWED : V4_ALLOWED, 0, XDP_PASS, 0, 0);
+	set(&c[n], "600 B INVITE (allowed)", v6 ? V6_ALLOWED : V4_ALLOWED, 0, XDP_PASS, 0, 0);
 	c[n].payload_len = invite(c[n].payload, sizeof(c[n].payload));
 	n++;
-	set(&c[n], "600 B INVITE, unknown", unknown, 0, XDP_PASS, PEER_TARGET_FULL, 0);
+	set(&c[n], "600 B INVITE (unknown)", unknown, 0, XDP_PASS, PEER_TARGET_FULL, 0);
 	c[n].payload_len = invite(c[n].payload, sizeof(c[n].payload));
 	n++;
 	return n;

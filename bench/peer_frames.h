@@ -19,7 +19,7 @@
 #define PEER_LINE_RATE_NS 67.0
 
 struct peer_class {
-	const char *name;
+	const char *name;     /* no comma: it is a CSV field */
 	const char *src;      /* its family is the frame's */
 	uint16_t dport;       /* 0: the SIP port (5060) */
 	int expected;         /* XDP_PASS or XDP_DROP: what vosfp must answer */

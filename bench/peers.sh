@@ -51,11 +51,12 @@ for tool in ip nsenter unshare xdp-filter; do
 	command -v $tool >/dev/null || die "no $tool (packages: iproute2, util-linux, xdp-tools)"
 done
 bin=$build/bench/peer_cost obj=$build/bpf/vosfp.bpf.o
-[ -x "$bin" ] && [ -r "$obj" ] || die "$build: no bench/peer_cost or bpf/vosfp.bpf.o (build it first)"
+{ [ -x "$bin" ] && [ -r "$obj" ]; } || die "$build: no bench/peer_cost or bpf/vosfp.bpf.o (build it first)"
 
 # Names unique to the run; an interface name has at most 15 characters.
 id=$(printf '%05d%04d' $(($$ % 100000)) $((RANDOM % 10000)))
 ns=vpeers-$id dev=vpr${id}a peer=vpr${id}b pin=/sys/fs/bpf/vosfp-peers-$id
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	# The veth goes with the namespace, and xdp-filter's program with it.
 	ip netns del "$ns" 2>/dev/null || true
