@@ -56,8 +56,14 @@ bin=$build/bench/peer_cost obj=$build/bpf/vosfp.bpf.o
 # Names unique to the run; an interface name has at most 15 characters.
 id=$(printf '%05d%04d' $(($$ % 100000)) $((RANDOM % 10000)))
 ns=vpeers-$id dev=vpr${id}a peer=vpr${id}b pin=/sys/fs/bpf/vosfp-peers-$id
+child=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
+	# peer_cost first, so that it pins nothing after its root is removed.
+	if [ -n "$child" ]; then
+		kill "$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
 	# The veth goes with the namespace, and xdp-filter's program with it.
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$pin"
@@ -95,6 +101,10 @@ echo "# $(uname -srm), $(nproc) CPUs, SRSO: $srso, load: $(cut -d' ' -f1-3 /proc
 echo "# $(date -u '+%F %T') UTC, commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "# xdp-filter $(xdp-filter load --version 2>&1 | awk 'NR == 1 { print $3 }'): program ${prog#* } (id ${prog%% *}), -f ipv4,ipv6 -m skb, blocks ${blocked[*]}"
 echo "# netns $ns, pin root $pin"
+# In the background, so that a signal to the script is handled at once.
+"$bin" "$obj" --xdp-filter-id "${prog%% *}" --pin-root "$pin" "${args[@]}" &
+child=$!
 rc=0
-"$bin" "$obj" --xdp-filter-id "${prog%% *}" --pin-root "$pin" "${args[@]}" || rc=$?
+wait "$child" || rc=$?
+child=
 exit $rc
