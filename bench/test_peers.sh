@@ -71,4 +71,19 @@ gone() { ! bpftool prog show id "$prog" >/dev/null 2>&1; }
 check "xdp-filter's program is gone" 0 "$(wait_for 10 gone && echo 0 || echo 1)"
 check "xdp-filter pinned nothing in the machine's bpffs" 0 \
 	"$([ -e "/sys/fs/bpf/xdp-filter/programs/$dev" ] && echo 1 || echo 0)"
+
+# A TERM in the middle of a run: exit 130, and still nothing left behind.
+"$peers" "$build" --rounds 2 --repeat 1000000 >"$out/term" 2>&1 &
+run=$!
+started() { grep -q '^# netns ' "$out/term"; }
+if wait_for 60 started; then
+	kill -TERM "$run"
+fi
+rc=0
+wait "$run" || rc=$?
+check "a TERM mid-run ends it with exit 130" 130 "$rc"
+ns=$(sed -n 's/^# netns \([^,]*\), pin root \(.*\)$/\1/p' "$out/term")
+pin=$(sed -n 's/^# netns \([^,]*\), pin root \(.*\)$/\2/p' "$out/term")
+check "and removes its netns and pin root" "0 0" \
+	"$(ip netns list | grep -c "^$ns\b" || true) $([ -e "$pin" ] && echo 1 || echo 0)"
 finish test_peers
