@@ -51,7 +51,8 @@ for tool in ip nsenter unshare xdp-filter; do
 	command -v $tool >/dev/null || die "no $tool (packages: iproute2, util-linux, xdp-tools)"
 done
 bin=$build/bench/peer_cost obj=$build/bpf/vosfp.bpf.o
-{ [ -x "$bin" ] && [ -r "$obj" ]; } || die "$build: no bench/peer_cost or bpf/vosfp.bpf.o (build it first)"
+{ [ -x "$bin" ] && [ -r "$obj" ]; } ||
+	die "$build: no bench/peer_cost or bpf/vosfp.bpf.o (build it first)"
 
 # Names unique to the run; an interface name has at most 15 characters.
 id=$(printf '%05d%04d' $(($$ % 100000)) $((RANDOM % 10000)))
@@ -98,8 +99,11 @@ prog=$(nsenter --net="/run/netns/$ns" ip -o link show dev "$dev" |
 
 srso=$(cat /sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow 2>/dev/null || echo '?')
 echo "# $(uname -srm), $(nproc) CPUs, SRSO: $srso, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $(date -u '+%F %T') UTC, commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "# xdp-filter $(xdp-filter load --version 2>&1 | awk 'NR == 1 { print $3 }'): program ${prog#* } (id ${prog%% *}), -f ipv4,ipv6 -m skb, blocks ${blocked[*]}"
+commit=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')
+version=$(xdp-filter load --version 2>&1 | awk 'NR == 1 { print $3 }' || true)
+echo "# $(date -u '+%F %T') UTC, commit $commit"
+echo "# xdp-filter $version: program ${prog#* } (id ${prog%% *}), -f ipv4,ipv6 -m skb," \
+	"blocks ${blocked[*]}"
 echo "# netns $ns, pin root $pin"
 # In the background, so that a signal to the script is handled at once.
 "$bin" "$obj" --xdp-filter-id "${prog%% *}" --pin-root "$pin" "${args[@]}" &
