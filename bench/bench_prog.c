@@ -40,7 +40,7 @@ int bench_load_vosfp(const char *object, const char *root, struct bpf_object **o
 	return bpf_program__fd(bpf_object__find_program_by_name(obj, "vosfp_xdp"));
 }
 
-static double run_ns(int fd, const uint8_t *frame, size_t len, unsigned repeat, int *verdict)
+double bench_run(int fd, const uint8_t *frame, size_t len, unsigned repeat, int *verdict)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
 		    .repeat = repeat);
@@ -58,7 +58,7 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, int n)
+double bench_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), by_value);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -73,9 +73,9 @@ void bench_measure(int prog_fd, int floor_fd, const uint8_t *frame, size_t len, 
 	if (rounds > 101)
 		rounds = 101;
 	for (unsigned r = 0; r < rounds; r++) {
-		floor[r] = run_ns(floor_fd, frame, len, repeat, &fv);
-		prog[r] = run_ns(prog_fd, frame, len, repeat, verdict);
+		floor[r] = bench_run(floor_fd, frame, len, repeat, &fv);
+		prog[r] = bench_run(prog_fd, frame, len, repeat, verdict);
 	}
-	*prog_ns = median(prog, (int)rounds);
-	*floor_ns = median(floor, (int)rounds);
+	*prog_ns = bench_median(prog, (int)rounds);
+	*floor_ns = bench_median(floor, (int)rounds);
 }

@@ -20,4 +20,10 @@ int bench_load_vosfp(const char *object, const char *root, struct bpf_object **o
 void bench_measure(int prog_fd, int floor_fd, const uint8_t *frame, size_t len, unsigned rounds,
 		   unsigned repeat, double *prog_ns, double *floor_ns, int *verdict);
 
+/* One BPF_PROG_TEST_RUN of `repeat` runs: the kernel's average ns per run
+ * (-1 if the run failed); *verdict the program's verdict. */
+double bench_run(int fd, const uint8_t *frame, size_t len, unsigned repeat, int *verdict);
+/* The median of v[0..n) (sorts v). */
+double bench_median(double *v, int n);
+
 #endif
