@@ -8,7 +8,7 @@
 #
 # usage: sudo bench/attack.sh [--build DIR | --vosfp CLI] [--duration S] [--rate PPS]
 #            [--legit-rate N] [--configs LIST] [--csv FILE] [--plot FILE] [--check]
-#            [--spoof-flood [--gen PATH] [--gen-procs N]]
+#            [--spoof-flood [--one-flooder] [--gen PATH] [--gen-procs N]]
 #   --duration S     seconds of legitimate load per configuration (default 25);
 #                    the flood runs S+2 seconds around it
 #   --rate PPS       junk packets per second offered (default 100000; with
@@ -20,6 +20,10 @@
 #                    (no per-source state helps), sent by attack/spoof_gen.c at
 #                    the highest rate it reaches unless --rate paces it; adds
 #                    softirq CPU per million junk packets to the report
+#   --one-flooder    with --spoof-flood: the REGISTER flood keeps its one source
+#                    per family (as without --spoof-flood); every other kind is
+#                    spoofed. Without it the REGISTER flood is spoofed too, and
+#                    no filter can tell it from new clients.
 #   --gen PATH       spoof_gen (default DIR/bench/spoof_gen)
 #   --gen-procs N    generator processes, one per CPU, and as many queues on the
 #                    attack veth (default 1: the server keeps the other CPU)
@@ -34,7 +38,7 @@ ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/attack" && pwd)
 ROOT=$(cd "$ATK_DIR/../.." && pwd)
 
 VOSFP="" BUILD=build DURATION=25 RATE="" LEGIT_RATE=20 CHECK="" PLOT=""
-CONFIGS="" SPOOF="" GEN="" GEN_PROCS=1
+CONFIGS="" SPOOF="" ONE_FLOODER="" GEN="" GEN_PROCS=1
 CSV=$ROOT/bench/results/attack-$(date -u +%F).csv
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--plot) PLOT=$2; shift ;;
 	--check) CHECK=1 ;;
 	--spoof-flood) SPOOF=1 ;;
+	--one-flooder) ONE_FLOODER=1 ;;
 	--gen) GEN=$2; shift ;;
 	--gen-procs) GEN_PROCS=$2; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -74,6 +79,7 @@ else
 	CONFIGS=${CONFIGS:-baseline,none,kamailio,nftables,generic,native}
 	RATE=${RATE:-100000}
 	[ "$GEN_PROCS" = 1 ] || { echo "attack: --gen-procs needs --spoof-flood" >&2; exit 2; }
+	[ -z "$ONE_FLOODER" ] || { echo "attack: --one-flooder needs --spoof-flood" >&2; exit 2; }
 fi
 # Debian's interpreter when there is one: a version manager's shim in PATH
 # can take seconds per start, and the harness starts dozens
@@ -98,7 +104,8 @@ done
 ATK_SPOOF=$SPOOF ATK_QUEUES=$GEN_PROCS
 atk_setup
 if [ -n "$SPOOF" ]; then
-	KINDS=$("$PY" "$ATK_DIR/junk.py" --spoof --raw $MAC_SA $MAC_AA "$ATK_TMP/junk.raw")
+	KINDS=$("$PY" "$ATK_DIR/junk.py" --spoof ${ONE_FLOODER:+--one-flooder} --raw \
+		$MAC_SA $MAC_AA "$ATK_TMP/junk.raw")
 else
 	KINDS=$("$PY" "$ATK_DIR/junk.py" $MAC_SA $MAC_AA "$ATK_TMP/junk.cfg")
 fi
@@ -167,6 +174,7 @@ run_one() {
 	set -- $udp1; local in1=$1 rb1=$2
 	{
 		echo -n "config=$cfg flood=$flood spoof=${SPOOF:-0} gen_procs=$GEN_PROCS"
+		echo -n " regflood_sources=$([ -n "$SPOOF" ] && [ -z "$ONE_FLOODER" ] && echo random || echo one)"
 		echo -n " rate_target=$([ $flood = 1 ] && echo $RATE || echo 0)"
 		echo -n " duration_s=$DURATION legit_rate=$LEGIT_RATE"
 		echo -n " junk_offered=$offered junk_per_kind=$((offered / NKINDS))"
@@ -191,7 +199,9 @@ run_one() {
 if [ -n "$SPOOF" ]; then
 	echo "# attack benchmark, spoofed flood: $(uname -r), $(nproc) CPUs," \
 		"junk $([ "$RATE" = 0 ] && echo "at the generator's maximum" || echo "$RATE pps")" \
-		"x $((DURATION + 2)) s from $GEN_PROCS generator process(es), legit $LEGIT_RATE/s per client;" \
+		"x $((DURATION + 2)) s from $GEN_PROCS generator process(es)," \
+		"REGISTER flood from $([ -n "$ONE_FLOODER" ] && echo "one source" || echo "random sources")," \
+		"legit $LEGIT_RATE/s per client;" \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
 else
 	echo "# attack benchmark: $(uname -r), $(nproc) CPUs, junk $RATE pps x $((DURATION + 2)) s, legit $LEGIT_RATE/s per client"

@@ -22,7 +22,11 @@ line per template, "v4|v6 OFF:LEN[,OFF:LEN]|- HEX", the frame in hex with the
 byte ranges to randomize per packet ("-": none; the generator fixes the
 checksums).
 
-usage: junk.py [--spoof] [--raw] DST_MAC SRC_MAC OUT   prints the template kinds, in order
+With --spoof --one-flooder the REGISTER flood keeps its one source per
+family (a rate limit and a ban can catch it), every other kind is spoofed.
+
+usage: junk.py [--spoof [--one-flooder]] [--raw] DST_MAC SRC_MAC OUT
+    prints the template kinds, in order
 """
 import sys
 
@@ -189,16 +193,23 @@ def main():
     args = sys.argv[1:]
     sources = SOURCES
     make = template
+    one_flooder = False
     while args and args[0].startswith("--"):
         if args[0] == "--spoof":
-            sources = SPOOF_SOURCES
+            sources = dict(SPOOF_SOURCES)
+        elif args[0] == "--one-flooder":
+            one_flooder = True
         elif args[0] == "--raw":
             make = raw_template
         else:
             sys.exit(f"junk.py: unknown option {args[0]}")
         args = args[1:]
     if len(args) != 3:
-        sys.exit("usage: junk.py [--spoof] [--raw] DST_MAC SRC_MAC OUT")
+        sys.exit("usage: junk.py [--spoof [--one-flooder]] [--raw] DST_MAC SRC_MAC OUT")
+    if one_flooder:
+        if sources is SOURCES:
+            sys.exit("junk.py: --one-flooder needs --spoof")
+        sources.update({k: v for k, v in SOURCES.items() if k.startswith("regflood")})
     dst_mac, src_mac, path = args
     with open(path, "w") as f:
         for kind in SOURCES:
