@@ -188,7 +188,8 @@ struct result {
 /* One sender: ROUNDS rounds of templates, at most SECS seconds, PPS if > 0. */
 static void run(int fd, unsigned long long rounds, double secs, double pps, struct result *res)
 {
-	unsigned int batch = ntmpl * BATCH_ROUNDS;
+	/* paced slowly, one round at a time: a burst of 64 would be the rate */
+	unsigned int batch = ntmpl * (pps > 0 && pps < 100000 ? 1 : BATCH_ROUNDS);
 	static unsigned char bufs[MAX_TEMPLATES * BATCH_ROUNDS][MAX_FRAME];
 	struct mmsghdr msgs[MAX_TEMPLATES * BATCH_ROUNDS];
 	struct iovec iov[MAX_TEMPLATES * BATCH_ROUNDS];
