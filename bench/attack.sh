@@ -8,11 +8,25 @@
 #
 # usage: sudo bench/attack.sh [--build DIR | --vosfp CLI] [--duration S] [--rate PPS]
 #            [--legit-rate N] [--configs LIST] [--csv FILE] [--plot FILE] [--check]
+#            [--spoof-flood [--one-flooder] [--gen PATH] [--gen-procs N]]
 #   --duration S     seconds of legitimate load per configuration (default 25);
 #                    the flood runs S+2 seconds around it
-#   --rate PPS       junk packets per second offered (default 100000)
+#   --rate PPS       junk packets per second offered (default 100000; with
+#                    --spoof-flood, default: as fast as the generator goes)
 #   --legit-rate N   calls per second of each SIPp client (default 20)
 #   --configs LIST   comma-separated, default baseline,none,kamailio,nftables,generic,native
+#                    (with --spoof-flood: baseline,none,nftables,generic,native)
+#   --spoof-flood    the same junk kinds, every packet from a new random source
+#                    (no per-source state helps), sent by attack/spoof_gen.c at
+#                    the highest rate it reaches unless --rate paces it; adds
+#                    softirq CPU per million junk packets to the report
+#   --one-flooder    with --spoof-flood: the REGISTER flood keeps its one source
+#                    per family (as without --spoof-flood); every other kind is
+#                    spoofed. Without it the REGISTER flood is spoofed too, and
+#                    no filter can tell it from new clients.
+#   --gen PATH       spoof_gen (default DIR/bench/spoof_gen)
+#   --gen-procs N    generator processes, one per CPU, and as many queues on the
+#                    attack veth (default 1: the server keeps the other CPU)
 #   --csv FILE       default bench/results/attack-DATE.csv
 #   --plot FILE      also draw the PNG (gnuplot)
 #   --check          assert what is functional (the CI smoke): see attack/check.py
@@ -23,8 +37,8 @@ set -euo pipefail
 ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/attack" && pwd)
 ROOT=$(cd "$ATK_DIR/../.." && pwd)
 
-VOSFP="" BUILD=build DURATION=25 RATE=100000 LEGIT_RATE=20 CHECK="" PLOT=""
-CONFIGS=baseline,none,kamailio,nftables,generic,native
+VOSFP="" BUILD=build DURATION=25 RATE="" LEGIT_RATE=20 CHECK="" PLOT=""
+CONFIGS="" SPOOF="" ONE_FLOODER="" GEN="" GEN_PROCS=1
 CSV=$ROOT/bench/results/attack-$(date -u +%F).csv
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,12 +51,36 @@ while [ $# -gt 0 ]; do
 	--csv) CSV=$2; shift ;;
 	--plot) PLOT=$2; shift ;;
 	--check) CHECK=1 ;;
+	--spoof-flood) SPOOF=1 ;;
+	--one-flooder) ONE_FLOODER=1 ;;
+	--gen) GEN=$2; shift ;;
+	--gen-procs) GEN_PROCS=$2; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "attack: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ -n "$VOSFP" ] || VOSFP=$BUILD/cli/vosfp
+[ -n "$GEN" ] || GEN=$BUILD/bench/spoof_gen
+for v in DURATION LEGIT_RATE GEN_PROCS ${RATE:+RATE}; do
+	case ${!v} in
+	''|*[!0-9]*|0) echo "attack: --$(tr 'A-Z_' 'a-z-' <<<"$v") wants a positive integer" >&2; exit 2 ;;
+	esac
+done
+[ "$GEN_PROCS" -le "$(nproc)" ] ||
+	{ echo "attack: --gen-procs $GEN_PROCS: this machine has $(nproc) CPUs" >&2; exit 2; }
+if [ -n "$SPOOF" ]; then
+	CONFIGS=${CONFIGS:-baseline,none,nftables,generic,native}
+	[ -x "$GEN" ] || { echo "attack: no spoof_gen at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
+	GEN=$(realpath "$GEN")
+	# the generator paces only when asked: its maximum is the point
+	RATE=${RATE:-0}
+else
+	CONFIGS=${CONFIGS:-baseline,none,kamailio,nftables,generic,native}
+	RATE=${RATE:-100000}
+	[ "$GEN_PROCS" = 1 ] || { echo "attack: --gen-procs needs --spoof-flood" >&2; exit 2; }
+	[ -z "$ONE_FLOODER" ] || { echo "attack: --one-flooder needs --spoof-flood" >&2; exit 2; }
+fi
 # Debian's interpreter when there is one: a version manager's shim in PATH
 # can take seconds per start, and the harness starts dozens
 PY=python3
@@ -51,7 +89,7 @@ VOSFP=$(realpath "$VOSFP")
 
 # Meson's "skipped" when the machine cannot run us.
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP, bpffs)"; exit 77; }
-for tool in ip nsenter kamailio kamcmd sipp trafgen nft python3; do
+for tool in ip nsenter kamailio kamcmd sipp nft python3 $([ -n "$SPOOF" ] || echo trafgen); do
 	command -v $tool >/dev/null || { echo "SKIP: missing $tool (see tools/deps.sh)"; exit 77; }
 done
 [ -x "$VOSFP" ] || { echo "attack: no vosfp CLI at $VOSFP (--build DIR or --vosfp PATH)" >&2; exit 2; }
@@ -61,8 +99,16 @@ done
 . "$ATK_DIR/filters.sh"
 . "$ATK_DIR/legit.sh"
 
+# read by atk_setup (lib.sh)
+# shellcheck disable=SC2034
+ATK_SPOOF=$SPOOF ATK_QUEUES=$GEN_PROCS
 atk_setup
-KINDS=$("$PY" "$ATK_DIR/junk.py" $MAC_SA $MAC_AA "$ATK_TMP/junk.cfg")
+if [ -n "$SPOOF" ]; then
+	KINDS=$("$PY" "$ATK_DIR/junk.py" --spoof ${ONE_FLOODER:+--one-flooder} --raw \
+		$MAC_SA $MAC_AA "$ATK_TMP/junk.raw")
+else
+	KINDS=$("$PY" "$ATK_DIR/junk.py" $MAC_SA $MAC_AA "$ATK_TMP/junk.cfg")
+fi
 NKINDS=$(wc -w <<<"$KINDS")
 TICK=$(getconf CLK_TCK)
 
@@ -76,10 +122,25 @@ run_one() {
 	kam_start "$dir/kam" $KAM_DEFINES
 	sleep 0.3   # let Kamailio's children settle before the window opens
 
-	local cpu0 sirq0 udp0
-	cpu0=$(kam_cpu_ticks) sirq0=$(softirq_ticks) udp0=$(udp_counters)
+	local cpu0 sirq0 udp0 vd0
+	cpu0=$(kam_cpu_ticks) sirq0=$(softirq_ticks) udp0=$(udp_counters) vd0=$(veth_tx_dropped)
 	t0=$EPOCHREALTIME
-	if [ $flood = 1 ]; then
+	if [ $flood = 1 ] && [ -n "$SPOOF" ]; then
+		# bounded by time (the window) and by a count it cannot reach at
+		# 5 Mpps; it stops on a whole round of templates: equal shares
+		local per=$((NKINDS * GEN_PROCS))
+		if [ "$RATE" = 0 ]; then
+			n=$(( 5000000 * (DURATION + 2) / per * per ))
+		else
+			n=$(( (RATE * (DURATION + 2) + per - 1) / per * per ))
+		fi
+		timeout $((DURATION + 60)) ip netns exec "$NS_A" "$GEN" -i "$IF_AA" \
+			-f "$ATK_TMP/junk.raw" -n $n -t $((DURATION + 2)) -r "$RATE" -P "$GEN_PROCS" \
+			>"$dir/gen.out" 2>&1 &
+		tg_pid=$!
+		ATK_PIDS="$ATK_PIDS $tg_pid"
+		sleep 1
+	elif [ $flood = 1 ]; then
 		# an exact multiple of the templates: every kind gets the same count
 		n=$(( (RATE * (DURATION + 2) + NKINDS - 1) / NKINDS * NKINDS ))
 		# one CPU for the attacker; the server keeps the other (-P 1). In a
@@ -93,15 +154,18 @@ run_one() {
 	legit_start "$dir/legit" "$LEGIT_RATE" "$DURATION"
 	legit_wait
 	if [ -n "$tg_pid" ]; then
-		wait "$tg_pid" || { echo "attack: trafgen failed" >&2; cat "$dir/trafgen.out" >&2; return 1; }
+		wait "$tg_pid" || { echo "attack: the generator failed" >&2; cat "$dir"/*.out >&2; return 1; }
 		ATK_PIDS=${ATK_PIDS/ $tg_pid/}
 	fi
 	t1=$EPOCHREALTIME
 	sleep 0.5   # the last datagrams reach the socket, Kamailio reads them
-	local cpu1 sirq1 udp1 offered tg_secs
-	cpu1=$(kam_cpu_ticks) sirq1=$(softirq_ticks) udp1=$(udp_counters)
+	local cpu1 sirq1 udp1 vd1 offered tg_secs
+	cpu1=$(kam_cpu_ticks) sirq1=$(softirq_ticks) udp1=$(udp_counters) vd1=$(veth_tx_dropped)
 	offered=0
-	if [ $flood = 1 ]; then
+	if [ $flood = 1 ] && [ -n "$SPOOF" ]; then
+		offered=$(sed -n 's/.*gen_sent=\([0-9]*\).*/\1/p' "$dir/gen.out")
+		tg_secs=$(sed -n 's/.*gen_secs=\([0-9.]*\).*/\1/p' "$dir/gen.out")
+	elif [ $flood = 1 ]; then
 		# its summary, after a progress line redrawn with carriage returns
 		offered=$(tr '\r' '\n' <"$dir/trafgen.out" | awk '/packets outgoing/ { print $1 }')
 		tg_secs=$(tr '\r' '\n' <"$dir/trafgen.out" | awk '/sec,.*usec on CPU/ { print $1 + $3 / 1e6 }')
@@ -109,7 +173,9 @@ run_one() {
 	set -- $udp0; local in0=$1 rb0=$2
 	set -- $udp1; local in1=$1 rb1=$2
 	{
-		echo -n "config=$cfg flood=$flood rate_target=$([ $flood = 1 ] && echo $RATE || echo 0)"
+		echo -n "config=$cfg flood=$flood spoof=${SPOOF:-0} gen_procs=$GEN_PROCS"
+		echo -n " regflood_sources=$([ -n "$SPOOF" ] && [ -z "$ONE_FLOODER" ] && echo random || echo one)"
+		echo -n " rate_target=$([ $flood = 1 ] && echo $RATE || echo 0)"
 		echo -n " duration_s=$DURATION legit_rate=$LEGIT_RATE"
 		echo -n " junk_offered=$offered junk_per_kind=$((offered / NKINDS))"
 		echo -n " junk_offered_pps=$([ $flood = 1 ] && awk "BEGIN { printf \"%d\", $offered / $tg_secs + 0.5 }" || echo 0)"
@@ -118,7 +184,10 @@ run_one() {
 		echo -n " udp_in=$((in1 - in0)) udp_rcvbuf_errors=$((rb1 - rb0))"
 		echo -n " kam_cpu_s=$(awk "BEGIN { printf \"%.2f\", ($cpu1 - $cpu0) / $TICK }")"
 		echo -n " softirq_s=$(awk "BEGIN { printf \"%.2f\", ($sirq1 - $sirq0) / $TICK }")"
-		echo -n " window_s=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") "
+		echo -n " window_s=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
+		# junk the attack veth could not hand over (the server's backlog or
+		# ring was full): sent by the generator, never seen by any filter
+		echo -n " junk_veth_dropped=$((vd1 - vd0)) "
 		"$PY" "$ATK_DIR/summarize.py" "$dir/legit" | tr '\n' ' '
 		filter_counters "${cfg/baseline/none}"
 	} >>"$ATK_TMP/rows"
@@ -127,7 +196,16 @@ run_one() {
 	tail -1 "$ATK_TMP/rows" | "$PY" "$ATK_DIR/brief.py"
 }
 
-echo "# attack benchmark: $(uname -r), $(nproc) CPUs, junk $RATE pps x $((DURATION + 2)) s, legit $LEGIT_RATE/s per client"
+if [ -n "$SPOOF" ]; then
+	echo "# attack benchmark, spoofed flood: $(uname -r), $(nproc) CPUs," \
+		"junk $([ "$RATE" = 0 ] && echo "at the generator's maximum" || echo "$RATE pps")" \
+		"x $((DURATION + 2)) s from $GEN_PROCS generator process(es)," \
+		"REGISTER flood from $([ -n "$ONE_FLOODER" ] && echo "one source" || echo "random sources")," \
+		"legit $LEGIT_RATE/s per client;" \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+else
+	echo "# attack benchmark: $(uname -r), $(nproc) CPUs, junk $RATE pps x $((DURATION + 2)) s, legit $LEGIT_RATE/s per client"
+fi
 for cfg in ${CONFIGS//,/ }; do
 	run_one "$cfg"
 done
@@ -142,4 +220,7 @@ if [ -n "$PLOT" ]; then
 fi
 if [ -n "$CHECK" ]; then
 	"$PY" "$ATK_DIR/check.py" "$CSV" $ATK_RATE_BURST $ATK_RATE_LIMIT
+fi
+if [ -n "$SPOOF" ]; then
+	"$PY" "$ATK_DIR/spoof_table.py" "$CSV"
 fi

@@ -10,7 +10,23 @@ and exact lengths, and per-packet random source addresses need the IPv4
 header checksum (csumip) and the IPv6 UDP checksum (csumudp6) recomputed by
 trafgen at run time.
 
-usage: junk.py DST_MAC SRC_MAC OUT.cfg      prints the template kinds, in order
+With --spoof (the spoofed flood of attack.sh --spoof-flood) every kind
+takes a random source per packet from a range so large that no source
+repeats within a run (IPv4: 24 random bits, IPv6: 64), so no per-source
+state (a rate limit, a ban, nftables' meter) can help; the blocked kinds
+stay inside the blocked networks (IPv4: 65536 sources). None of these
+ranges holds a legitimate source or the attack link's addresses.
+
+With --raw the file is for bench/attack/spoof_gen.c instead of trafgen: one
+line per template, "v4|v6 OFF:LEN[,OFF:LEN]|- HEX", the frame in hex with the
+byte ranges to randomize per packet ("-": none; the generator fixes the
+checksums).
+
+With --spoof --one-flooder the REGISTER flood keeps its one source per
+family (a rate limit and a ban can catch it), every other kind is spoofed.
+
+usage: junk.py [--spoof [--one-flooder]] [--raw] DST_MAC SRC_MAC OUT
+    prints the template kinds, in order
 """
 import sys
 
@@ -29,6 +45,21 @@ SOURCES = {
     "garbage6": ("2001:db8:88::", 1),          # 256 sources
     "blocked4": ("172.20.", 2),                # inside the blocked 172.20.0.0/16
     "blocked6": ("2001:db8:bad::", 2),         # inside the blocked 2001:db8:bad::/48
+}
+
+# --spoof: the same kinds, every packet from a new random source. IPv4 from
+# 100.0.0.0/8 (trafgen randomizes whole bytes; 10.0.0.0/8 would hold the
+# attack link's own addresses), routed back through the attack link like
+# the other junk ranges (lib.sh). Only inside the bench's namespaces.
+SPOOF_SOURCES = {
+    "scanner4": ("100.", 3),
+    "scanner6": ("2001:db8:66::", 8),          # a /64: 2^64 sources
+    "regflood4": ("100.", 3),
+    "regflood6": ("2001:db8:77::", 8),
+    "garbage4": ("100.", 3),
+    "garbage6": ("2001:db8:88::", 8),
+    "blocked4": ("172.20.", 2),
+    "blocked6": ("2001:db8:bad::", 10),        # the whole /48
 }
 
 
@@ -90,9 +121,9 @@ def addr_bytes(text, v6):
     return list(full.packed)
 
 
-def template(kind, dst_mac, src_mac):
+def template(kind, dst_mac, src_mac, sources):
     v6 = kind.endswith("6")
-    prefix, nrand = SOURCES[kind]
+    prefix, nrand = sources[kind]
     fixed = addr_bytes(prefix, v6)
     alen = 16 if v6 else 4
     if nrand:
@@ -124,15 +155,65 @@ def template(kind, dst_mac, src_mac):
     return f"/* {kind} */\n{{\n  " + ",\n  ".join(out) + "\n}\n"
 
 
+def raw_template(kind, dst_mac, src_mac, sources):
+    """One line of spoof_gen's template file: the frame with zeros where
+    the random bytes go, the offsets of those bytes, checksums left to it."""
+    import ipaddress
+    v6 = kind.endswith("6")
+    prefix, nrand = sources[kind]
+    alen = 16 if v6 else 4
+    src = bytes(addr_bytes(prefix, v6)[:alen - nrand] + [0] * nrand)
+    src_off = 14 + (8 if v6 else 12)
+    spans = [(src_off + alen - nrand, nrand)] if nrand else []
+    if kind.startswith("garbage"):
+        data = bytes(64)    # a zero byte first (never a SIP line), then random
+    else:
+        data = payload(kind, v6)
+    udp = (5060).to_bytes(2, "big") * 2 + (8 + len(data)).to_bytes(2, "big") + bytes(2)
+    if v6:
+        ip = (bytes([0x60, 0, 0, 0]) + (8 + len(data)).to_bytes(2, "big") + bytes([17, 64]) +
+              src + ipaddress.IPv6Address(SRV6).packed)
+    else:
+        ip = (bytes([0x45, 0]) + (28 + len(data)).to_bytes(2, "big") +
+              bytes([0, 0, 0x40, 0, 64, 17, 0, 0]) + src + ipaddress.IPv4Address(SRV4).packed)
+    eth = bytes.fromhex(dst_mac.replace(":", "") + src_mac.replace(":", "") +
+                        ("86dd" if v6 else "0800"))
+    frame = eth + ip + udp + data
+    if kind.startswith("garbage"):
+        spans.append((len(frame) - 63, 63))
+    return "%s %s %s\n" % ("v6" if v6 else "v4",
+                            ",".join(f"{o}:{n}" for o, n in spans) or "-", frame.hex())
+
+
 def mac(text):
     return ", ".join(f"0x{p}" for p in text.split(":"))
 
 
 def main():
-    dst_mac, src_mac, path = sys.argv[1:4]
+    args = sys.argv[1:]
+    sources = SOURCES
+    make = template
+    one_flooder = False
+    while args and args[0].startswith("--"):
+        if args[0] == "--spoof":
+            sources = dict(SPOOF_SOURCES)
+        elif args[0] == "--one-flooder":
+            one_flooder = True
+        elif args[0] == "--raw":
+            make = raw_template
+        else:
+            sys.exit(f"junk.py: unknown option {args[0]}")
+        args = args[1:]
+    if len(args) != 3:
+        sys.exit("usage: junk.py [--spoof [--one-flooder]] [--raw] DST_MAC SRC_MAC OUT")
+    if one_flooder:
+        if sources is SOURCES:
+            sys.exit("junk.py: --one-flooder needs --spoof")
+        sources.update({k: v for k, v in SOURCES.items() if k.startswith("regflood")})
+    dst_mac, src_mac, path = args
     with open(path, "w") as f:
         for kind in SOURCES:
-            f.write(template(kind, dst_mac, src_mac))
+            f.write(make(kind, dst_mac, src_mac, sources))
     print(" ".join(SOURCES))
 
 

@@ -20,6 +20,8 @@ BLOCK6=2001:db8:bad::/48
 # junk source ranges routed back through the attack link (see junk.py)
 JUNK_ROUTES4="10.66.0.0/16 10.77.0.0/24 172.20.0.0/16 203.0.113.0/24"
 JUNK_ROUTES6="2001:db8:66::/64 2001:db8:77::/64 2001:db8:88::/64 2001:db8:bad::/48"
+# the spoofed flood's IPv4 sources (junk.py --spoof): routed only with ATK_SPOOF
+SPOOF_ROUTES4="100.0.0.0/8"
 MAC_SA=02:5e:00:00:00:01  # server side of the attack link
 MAC_AA=02:5e:00:00:00:02  # attacker side
 
@@ -36,6 +38,9 @@ atk_cleanup() {
 }
 
 # atk_setup: sets NS_S NS_L NS_A IF_LS IF_LC IF_SA IF_AA ATK_ID ATK_TMP.
+# ATK_QUEUES (default 1): queues of the attack veth, one per generator
+# process, so that two senders do not queue on one ring. ATK_SPOOF: also
+# route the spoofed flood's sources back through the attack link.
 atk_setup() {
 	ATK_ID=$(printf '%05d%03d' $(( $$ % 100000 )) $(( RANDOM % 1000 )))
 	NS_S=vatk-s-$ATK_ID NS_L=vatk-l-$ATK_ID NS_A=vatk-a-$ATK_ID
@@ -51,8 +56,10 @@ atk_setup() {
 		ip -n "$ns" link set lo up
 	done
 	ip link add "$IF_LS" netns "$NS_S" type veth peer name "$IF_LC" netns "$NS_L"
-	ip link add "$IF_SA" netns "$NS_S" address $MAC_SA type veth \
-		peer name "$IF_AA" netns "$NS_A" address $MAC_AA
+	local q=${ATK_QUEUES:-1}
+	ip link add "$IF_SA" netns "$NS_S" address $MAC_SA numtxqueues "$q" numrxqueues "$q" \
+		type veth peer name "$IF_AA" netns "$NS_A" address $MAC_AA \
+		numtxqueues "$q" numrxqueues "$q"
 	# no reverse-path filtering: junk sources are routed back via sa anyway
 	ip netns exec "$NS_S" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 	ip -n "$NS_S" addr add $SRV4/24 dev "$IF_LS"
@@ -70,6 +77,16 @@ atk_setup() {
 	ip -n "$NS_L" link set "$IF_LC" up
 	ip -n "$NS_A" link set "$IF_AA" up
 	local r
-	for r in $JUNK_ROUTES4; do ip -n "$NS_S" route add "$r" via 10.255.0.2 dev "$IF_SA"; done
+	for r in $JUNK_ROUTES4 ${ATK_SPOOF:+$SPOOF_ROUTES4}; do
+		ip -n "$NS_S" route add "$r" via 10.255.0.2 dev "$IF_SA"
+	done
 	for r in $JUNK_ROUTES6; do ip -n "$NS_S" -6 route add "$r" via fd00:255::2 dev "$IF_SA"; done
+}
+
+# veth_tx_dropped: frames that the attack veth could not hand to the server
+# side (its backlog or XDP ring full): the generator sent them, no filter
+# ever saw them.
+veth_tx_dropped() {
+	ip -n "$NS_A" -s -j link show "$IF_AA" |
+		"$PY" -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])'
 }
