@@ -11,7 +11,13 @@
 struct vosfp;
 
 #define AFXDP_MAX_QUEUES 64 /* VOSFP_XSK_SLOTS: the filter's map has no more */
-#define AFXDP_FRAMES 4096
+/* An RX ring of 4096 frames, as many frames, and a fill ring of twice that:
+ * the frames given back never outnumber its free entries, whatever the
+ * kernel has taken from it and not yet said it took, so giving them back
+ * never waits (a fill ring as small as the frames stalled the consumer). */
+#define AFXDP_RING 4096
+#define AFXDP_FRAMES AFXDP_RING
+#define AFXDP_BATCH 256 /* frames taken from the RX ring at a time */
 #define AFXDP_FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 
 /* One RX queue: its umem, its socket and their rings. */

@@ -57,7 +57,7 @@ int afxdp_queue_open(struct afxdp_queue *q, struct vosfp *h, const char *ifname,
 		     enum afxdp_copy copy, char *err, size_t len)
 {
 	struct xsk_socket_config cfg = {
-		.rx_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
+		.rx_size = AFXDP_RING,
 		.tx_size = 0,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = copy == AFXDP_COPY ? XDP_COPY
@@ -66,7 +66,13 @@ int afxdp_queue_open(struct afxdp_queue *q, struct vosfp *h, const char *ifname,
 	size_t size = (size_t)AFXDP_FRAMES * AFXDP_FRAME_SIZE;
 	struct xdp_options opts;
 	socklen_t olen = sizeof(opts);
-	uint32_t idx, n = XSK_RING_PROD__DEFAULT_NUM_DESCS;
+	struct xsk_umem_config ucfg = {
+		.fill_size = 2 * AFXDP_RING,
+		.comp_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
+		.frame_size = AFXDP_FRAME_SIZE,
+		.frame_headroom = XSK_UMEM__DEFAULT_FRAME_HEADROOM,
+	};
+	uint32_t idx, n = AFXDP_RING;
 	int e;
 
 	memset(q, 0, sizeof(*q));
@@ -76,7 +82,7 @@ int afxdp_queue_open(struct afxdp_queue *q, struct vosfp *h, const char *ifname,
 		q->area = NULL;
 		return fail(err, len, errno, "%s queue %u: umem: %s", ifname, id, strerror(errno));
 	}
-	e = xsk_umem__create(&q->umem, q->area, size, &q->fill, &q->comp, NULL);
+	e = xsk_umem__create(&q->umem, q->area, size, &q->fill, &q->comp, &ucfg);
 	if (e) {
 		afxdp_queue_close(q, h);
 		return fail(err, len, -e, "%s queue %u: umem: %s", ifname, id, strerror(-e));
@@ -131,7 +137,7 @@ void afxdp_queue_close(struct afxdp_queue *q, struct vosfp *h)
 unsigned int afxdp_queue_drain(struct afxdp_queue *q, afxdp_frame_fn fn, void *arg)
 {
 	uint32_t idx_rx = 0, idx_fill = 0;
-	unsigned int n = xsk_ring_cons__peek(&q->rx, 64, &idx_rx);
+	unsigned int n = xsk_ring_cons__peek(&q->rx, AFXDP_BATCH, &idx_rx);
 
 	if (!n)
 		return 0;
@@ -140,10 +146,13 @@ unsigned int afxdp_queue_drain(struct afxdp_queue *q, afxdp_frame_fn fn, void *a
 
 		fn(arg, q->id, xsk_umem__get_data(q->area, d->addr), d->len);
 	}
-	/* The frames go back to the kernel as they came: the fill ring has
-	 * room for them, it gave them out. */
-	while (xsk_ring_prod__reserve(&q->fill, n, &idx_fill) != n)
-		;
+	/* The frames go back to the kernel as they came; the fill ring is
+	 * twice the frames, so there is room (afxdp.h); were there none, they
+	 * would leave circulation rather than be spun on. */
+	if (xsk_ring_prod__reserve(&q->fill, n, &idx_fill) != n) {
+		xsk_ring_cons__release(&q->rx, n);
+		return n;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t addr = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i)->addr;
 
