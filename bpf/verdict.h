@@ -34,17 +34,51 @@ static __always_inline int count(struct xdp_md *ctx, __u32 reason, __u64 bytes, 
 	return verdict;
 }
 
+/* What a packet that passes is, for xsk_redirect (docs/filter.md, "AF_XDP"):
+ * the call site knows, deliver() decides with the config. */
+enum dlv_kind {
+	DLV_STACK,   /* never to a socket: TCP, a first fragment, an unparsed chain */
+	DLV_REQUEST, /* a UDP SIP request that passed inspection */
+	DLV_OTHER,   /* a UDP response, keep-alive, or malformed payload let through */
+	DLV_ALLOWED, /* UDP from an allowed source: not inspected, so of no known kind */
+};
+
+/* kind for a UDP datagram, DLV_STACK for anything else. TCP is a byte
+ * stream the kernel's socket owns: a segment taken from it breaks the
+ * connection. A first fragment (UDP length past the IP payload) would be
+ * taken while its later fragments, which carry no port, go to the stack:
+ * neither side could reassemble the message. */
+static __always_inline __u32 dlv_udp(const struct flow *f, __u32 kind)
+{
+	if (f->unparsed || f->l4proto != IPPROTO_UDP || f->udp_len > f->l3_payload_len)
+		return DLV_STACK;
+	return kind;
+}
+
+static __always_inline int xsk_wanted(__u32 flags, __u32 kind)
+{
+	if (kind == DLV_STACK || (flags & VOSFP_CFG_XSK_NONE))
+		return 0;
+	if (kind == DLV_ALLOWED)
+		return !(flags & VOSFP_CFG_XSK_NO_ALLOWED);
+	return kind == DLV_REQUEST || !(flags & VOSFP_CFG_XSK_REQUESTS);
+}
+
 /* The last step for every SIP packet we let through: an AF_XDP socket on
- * this RX queue takes it, else the kernel stack does. */
-static __always_inline int deliver(struct xdp_md *ctx, __u32 reason, __u64 bytes)
+ * this RX queue takes it if the config wants this kind, else the kernel
+ * stack does. The XSKMAP lookup is inlined, so a queue with no socket costs
+ * no helper call. Counted as redirected only when bpf_redirect_map() took
+ * it: a socket closed since the lookup (the kernel removes it from the map)
+ * makes it return the XDP_PASS fallback, and the packet is counted under
+ * its own reason, as what reaches the stack must be. */
+static __always_inline int deliver(struct xdp_md *ctx, __u32 flags, __u32 reason, __u32 kind,
+				   __u64 bytes)
 {
 	__u32 queue = ctx->rx_queue_index;
 
-	if (bpf_map_lookup_elem(&vosfp_xsks, &queue)) {
-		count(ctx, VOSFP_CTR_REDIRECTED, bytes, 0);
-		/* XDP_PASS as the fallback if the socket went away meanwhile. */
-		return bpf_redirect_map(&vosfp_xsks, queue, XDP_PASS);
-	}
+	if (xsk_wanted(flags, kind) && bpf_map_lookup_elem(&vosfp_xsks, &queue) &&
+	    bpf_redirect_map(&vosfp_xsks, queue, XDP_PASS) == XDP_REDIRECT)
+		return count(ctx, VOSFP_CTR_REDIRECTED, bytes, XDP_REDIRECT);
 	return count(ctx, reason, bytes, XDP_PASS);
 }
 

@@ -80,7 +80,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 	if (is_banned(&src))
 		return count(ctx, VOSFP_CTR_BANNED, bytes, XDP_DROP);
 	if (listed(st, VOSFP_LIST_ALLOW, &f, &now))
-		return deliver(ctx, VOSFP_CTR_ALLOWED, bytes);
+		return deliver(ctx, cfg->flags, VOSFP_CTR_ALLOWED, dlv_udp(&f, DLV_ALLOWED), bytes);
 
 	/* Past the source decisions, a frame whose L4 header we cannot see is
 	 * dropped: passed, a chain of seven extension headers would carry a
@@ -90,7 +90,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 
 	/* SIP over TCP is a byte stream: only the source decisions apply. */
 	if (f.l4proto != IPPROTO_UDP)
-		return deliver(ctx, VOSFP_CTR_PASSED, bytes);
+		return deliver(ctx, cfg->flags, VOSFP_CTR_PASSED, DLV_STACK, bytes);
 
 	payload_len = sip_payload_len(&f);
 	/* Requests that will be dropped as stealth whatever their line holds
@@ -100,7 +100,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 									: cfg->stealth_methods);
 	switch (SIP_KIND(res)) {
 	case SIP_KEEPALIVE:
-		return deliver(ctx, VOSFP_CTR_KEEPALIVE, bytes);
+		return deliver(ctx, cfg->flags, VOSFP_CTR_KEEPALIVE, dlv_udp(&f, DLV_OTHER), bytes);
 	case SIP_MALFORMED:
 		if (cfg->flags & VOSFP_CFG_MALFORMED_DROP)
 			return count(ctx, VOSFP_CTR_MALFORMED, bytes, XDP_DROP);
@@ -120,7 +120,8 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		}
 		break;
 	}
-	return deliver(ctx, VOSFP_CTR_PASSED, bytes);
+	return deliver(ctx, cfg->flags, VOSFP_CTR_PASSED,
+		       dlv_udp(&f, SIP_KIND(res) == SIP_REQUEST ? DLV_REQUEST : DLV_OTHER), bytes);
 }
 
 SEC("xdp")

@@ -343,6 +343,14 @@ enum vosfp_method_bit {
 #define VOSFP_CFG_SCANNERS (1u << 2)
 /* Scanners and sources over the rate limit land on the ban list. */
 #define VOSFP_CFG_AUTOBAN (1u << 3)
+/* Which passed packets go to a registered AF_XDP socket (config
+ * xsk_redirect, xsk_allowed; docs/filter.md, "AF_XDP"). All three clear is
+ * all-passed with allowed sources included: what the program did before
+ * these bits existed, so a pinned config from an older library keeps its
+ * behaviour. NONE wins over REQUESTS. High bits, away from the filter's own. */
+#define VOSFP_CFG_XSK_NONE (1u << 8)       /* nothing: every packet to the stack */
+#define VOSFP_CFG_XSK_REQUESTS (1u << 9)   /* only UDP requests that passed inspection */
+#define VOSFP_CFG_XSK_NO_ALLOWED (1u << 10) /* allowed sources' packets to the stack */
 
 /* Written by the library when it creates the config; a config entry
  * without it (a fresh, all-zero map) is initialised to the defaults. */

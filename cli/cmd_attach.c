@@ -95,7 +95,7 @@ const struct cli_cmd cmd_detach = {
 /* The settings status shows, in its order: the filter's behaviour. */
 static const char *const status_keys[] = {
 	"stealth_methods", "trusted_only", "malformed_drop", "rate_limit", "rate_burst",
-	"autoban", "ban_ttl",
+	"autoban", "ban_ttl", "xsk_redirect", "xsk_allowed",
 };
 #define STATUS_KEYS (int)(sizeof(status_keys) / sizeof(status_keys[0]))
 

@@ -170,6 +170,6 @@ const struct cli_cmd cmd_config = {
 	"Print every setting with its description, one setting, or set one (it takes\n"
 	"effect at once, also while attached). Keys: ports, stealth_methods,\n"
 	"malformed_drop, trusted_only, user_agents, rate_limit, rate_burst, autoban,\n"
-	"ban_ttl, verified_ttl.\n",
+	"ban_ttl, verified_ttl, xsk_redirect, xsk_allowed.\n",
 	config_opts,
 };

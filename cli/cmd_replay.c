@@ -151,12 +151,12 @@ static void report(struct tally *t, int json, const char *file)
 		if (json) {
 			jsonw_begin_object(&j, vosfp_counter_name(id));
 			jsonw_uint(&j, "packets", t->by_reason[id]);
-			jsonw_string(&j, "verdict", vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+			jsonw_string(&j, "verdict", cli_verdict_label(id));
 			jsonw_begin_array(&j, "top_sources");
 		} else {
 			printf("%-12s %10llu  %-7s", vosfp_counter_name(id),
 			       (unsigned long long)t->by_reason[id],
-			       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+			       cli_verdict_label(id));
 		}
 		for (size_t k = 0; k < t->cap && shown < TOP; k++) {
 			struct source_count *s = &t->slots[k];

@@ -122,7 +122,7 @@ static int metrics_emit(struct vosfp *h, FILE *out, int n, const uint64_t *packe
 		for (int id = 0; id < n; id++)
 			fprintf(out, "vosfp_%s_total{reason=\"%s\",verdict=\"%s\"} %llu\n", kinds[k],
 				vosfp_counter_name(id),
-				vosfp_counter_is_drop(id) == 1 ? "drop" : "pass",
+				cli_verdict_label(id),
 				(unsigned long long)(k ? bytes[id] : packets[id]));
 	}
 	/* Per interface, as series of their own: the totals above keep their
@@ -138,7 +138,7 @@ static int metrics_emit(struct vosfp *h, FILE *out, int n, const uint64_t *packe
 				fprintf(out, "vosfp_interface_%s_total{interface=\"%s\","
 					"reason=\"%s\",verdict=\"%s\"} %llu\n", kinds[k],
 					rows->name[i], vosfp_counter_name(id),
-					vosfp_counter_is_drop(id) == 1 ? "drop" : "pass",
+					cli_verdict_label(id),
 					(unsigned long long)(k ? rows->bytes[i][id]
 							       : rows->packets[i][id]));
 	}
@@ -170,6 +170,15 @@ static int metrics_emit(struct vosfp *h, FILE *out, int n, const uint64_t *packe
 static void print_table(int n, const uint64_t *packets, const uint64_t *bytes,
 			const struct vosfp_ban_stats *bans);
 
+/* redirected is neither a drop nor a pass to the stack: the packet went to
+ * the AF_XDP socket, and a dashboard must be able to tell the two apart. */
+const char *cli_verdict_label(int id)
+{
+	if (id == VOSFP_CTR_REDIRECTED)
+		return "redirect";
+	return vosfp_counter_is_drop(id) == 1 ? "drop" : "pass";
+}
+
 static void json_counters(struct jsonw *j, int n, const uint64_t *packets,
 			  const uint64_t *bytes)
 {
@@ -179,6 +188,7 @@ static void json_counters(struct jsonw *j, int n, const uint64_t *packets,
 		jsonw_uint(j, "packets", packets[id]);
 		jsonw_uint(j, "bytes", bytes[id]);
 		jsonw_bool(j, "drop", vosfp_counter_is_drop(id) == 1);
+		jsonw_string(j, "verdict", cli_verdict_label(id));
 		jsonw_end_object(j);
 	}
 	jsonw_end_object(j);
@@ -235,7 +245,7 @@ static void print_table(int n, const uint64_t *packets, const uint64_t *bytes,
 	for (int id = 0; id < n; id++)
 		printf("%-12s %14llu %16llu  %s\n", vosfp_counter_name(id),
 		       (unsigned long long)packets[id], (unsigned long long)bytes[id],
-		       vosfp_counter_is_drop(id) == 1 ? "drop" : "pass");
+		       cli_verdict_label(id));
 	if (bans)
 		bans_text(stdout, bans);
 }

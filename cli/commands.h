@@ -56,6 +56,9 @@ int cmd_list_bans(struct cli *cli, int json);
 struct jsonw;
 /* A setting (vosfp_config_get text) as JSON of its kind (cmd_config.c). */
 void cli_config_json(struct jsonw *j, const char *key, const char *value);
+/* A reason's verdict label in stats, the exporter and replay: drop, pass, or
+ * redirect for what went to an AF_XDP socket (cmd_stats.c). */
+const char *cli_verdict_label(int id);
 /* The ban tables' fill levels and events (cmd_bans.c), for status, stats
  * and metrics: a member of a JSON object, lines of text, Prometheus. */
 void bans_json(struct jsonw *j, const struct vosfp_ban_stats *st);

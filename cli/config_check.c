@@ -29,6 +29,8 @@ static const struct {
 	{ "autoban", ON_OFF, 0, 0 },
 	{ "ban_ttl", NUMBER, 1, 2592000 },
 	{ "verified_ttl", NUMBER, 0, 2592000 },
+	{ "xsk_redirect", WORDS, 0, 0 },
+	{ "xsk_allowed", ON_OFF, 0, 0 },
 };
 
 /* Decimal digits only, min to max. */

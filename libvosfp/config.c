@@ -423,6 +423,15 @@ static const struct config_key keys[] = {
 	  "seconds a source stays verified (never auto-banned) after the server's 2xx to its "
 	  "REGISTER or INVITE, 0 for off (default 604800)",
 	  NULL, parse_verified_ttl, format_verified_ttl },
+	{ "xsk_redirect",
+	  "UDP packets that pass and go to a registered AF_XDP socket rather than the kernel "
+	  "stack: none, requests (SIP requests that passed inspection) or all-passed "
+	  "(default all-passed)",
+	  "none", vosfp__parse_xsk_redirect, vosfp__format_xsk_redirect },
+	{ "xsk_allowed",
+	  "whether UDP packets from allowed sources (not inspected) also go to the AF_XDP "
+	  "socket, unless xsk_redirect is none: on or off (default on)",
+	  NULL, vosfp__parse_xsk_allowed, vosfp__format_xsk_allowed },
 };
 
 #define NKEYS ((int)(sizeof(keys) / sizeof(keys[0])))

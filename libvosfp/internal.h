@@ -149,6 +149,14 @@ int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len);
 /* The shipped default signature list. */
 extern const char vosfp__default_scanners[];
 
+/* The AF_XDP settings (config_xsk.c), for the config key table. */
+int vosfp__parse_xsk_redirect(struct vosfp *h, const char *value, struct vosfp_config *cfg);
+int vosfp__format_xsk_redirect(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			       size_t len);
+int vosfp__parse_xsk_allowed(struct vosfp *h, const char *value, struct vosfp_config *cfg);
+int vosfp__format_xsk_allowed(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			      size_t len);
+
 /* "pin_root/name" into buf (PATH_MAX); -ENAMETOOLONG if it does not fit. */
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf);
 

@@ -631,6 +631,14 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *                      last 2xx to its REGISTER or INVITE; a verified
  *                      source is never auto-banned (default 604800, 7 days;
  *                      0 = learn none, spare none)
+ *   "xsk_redirect"     "none", "requests" or "all-passed" (default) — which
+ *                      UDP packets that pass go to the AF_XDP socket of
+ *                      their RX queue (vosfp_xsk_register): requests that
+ *                      passed inspection, or also responses, keep-alives
+ *                      and malformed payloads let through. Never TCP or a
+ *                      fragment. docs/filter.md, "AF_XDP"
+ *   "xsk_allowed"      "on"/"off" — UDP packets from allowed sources (not
+ *                      inspected) go to the socket too (default on)
  * set: -EINVAL with a detail for an unknown key or a bad value. An empty
  * value is a bad value for every key (since 0.2; it used to mean "none"
  * for stealth_methods and user_agents): say "none" to turn those off.
@@ -696,8 +704,11 @@ VOSFP_API int vosfp_counter_iface(struct vosfp *h, int pos, char *name, size_t l
 /*
  * Hand SIP packets that pass all checks on RX queue queue_id to the AF_XDP
  * socket xsk_fd (bound to that queue of an attached interface) instead of
- * the kernel stack. Counted as "redirected". unregister is idempotent: 0
- * also when no socket was registered (the kernel's XSKMAP cannot tell).
+ * the kernel stack: the UDP packets config "xsk_redirect" and "xsk_allowed"
+ * name. Counted as "redirected". A socket that is closed (or whose process
+ * dies) leaves the map by itself and its queue's packets reach the stack
+ * again. unregister is idempotent: 0 also when no socket was registered
+ * (the kernel's XSKMAP cannot tell). examples/afxdp is a consumer.
  */
 VOSFP_API int vosfp_xsk_register(struct vosfp *h, uint32_t queue_id, int xsk_fd);
 VOSFP_API int vosfp_xsk_unregister(struct vosfp *h, uint32_t queue_id);

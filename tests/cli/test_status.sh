@@ -68,7 +68,7 @@ check "text: the block list's size and capacity" "block list: 2 prefixes (capaci
 	"$(grep '^block list:' <<<"$text")"
 check "text: bans by hand" "bans by hand: 2 (capacity 65536)" "$(grep '^bans by hand:' <<<"$text")"
 check "text: automatic bans" 1 "$(grep -c '^automatic bans: 1 ' <<<"$text")"
-check "text: the settings" "config: stealth_methods REGISTER,OPTIONS, trusted_only off, malformed_drop on, rate_limit 50, rate_burst 20, autoban on, ban_ttl 3600" \
+check "text: the settings" "config: stealth_methods REGISTER,OPTIONS, trusted_only off, malformed_drop on, rate_limit 50, rate_burst 20, autoban on, ban_ttl 3600, xsk_redirect all-passed, xsk_allowed on" \
 	"$(grep "^config:" <<<"$text")"
 check "text: the drop totals" 1 "$(grep -cE '^drops: 4 packets, [1-9][0-9]* bytes$' <<<"$text")"
 check "text: what status printed before stays" 1 "$(grep -c '^ports: 5060$' <<<"$text")"
