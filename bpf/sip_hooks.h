@@ -50,8 +50,17 @@ __attribute__((noinline)) int vosfp_header_value(struct xdp_md *ctx, __u32 off, 
 	return (int)sip_value_after_name(p, (void *)(long)ctx->data_end, len, at);
 }
 
+/* Nearly every User-Agent is written "User-Agent: value": that one form is
+ * read here, without the call and its white-space loops; the function
+ * gives the same answer for it and answers every other form. */
 static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 at)
 {
+	void *data_end = (void *)(long)src->ctx->data_end;
+	const __u8 *h = scan_start(src->ctx, src->off, at);
+
+	if (h && at + 3 <= src->len && (void *)(h + 3) <= data_end && h[0] == ':' &&
+	    h[1] == ' ' && h[2] != ' ' && h[2] != '\t')
+		return at + 2;
 	return (__u32)vosfp_header_value(src->ctx, src->off, src->len, at);
 }
 
