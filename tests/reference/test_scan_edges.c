@@ -28,8 +28,8 @@
 static struct vosfp *h;
 static long frames, mismatches;
 
-/* One payload through the kernel and the reference, from both families;
- * udp_cut < len: the UDP length says udp_cut, the frame holds len. */
+/* One payload through the kernel and the reference, from both families:
+ * the same verdict, and the same reason where the kernel can tell it. */
 static int check(const char *what, const char *pl, size_t len)
 {
 	static const char *srcs[] = { "192.0.2.99", "2001:db8:99::99" };
@@ -54,7 +54,8 @@ static int check(const char *what, const char *pl, size_t len)
 		if (o.verdict != ref.verdict ||
 		    (o.reason != VOSFP_REASON_UNKNOWN && o.reason != ref.reason)) {
 			if (++mismatches <= 10)
-				fprintf(stderr, "%s (%s, %zu bytes): kernel %d/%s, reference %d/%s\n",
+				fprintf(stderr,
+					"%s (%s, %zu bytes): kernel %d/%s, reference %d/%s\n",
 					what, srcs[f], len, o.verdict,
 					o.reason >= 0 ? vosfp_counter_name(o.reason) : "none",
 					ref.verdict,
@@ -110,7 +111,7 @@ static int sweep_uri(void)
 			n = put(pl, n, scanner_line);
 			n = put(pl, n, "\r\n");
 			if (k < 0 && (u % 8 == 0 || u % 8 == 7 || u < 40)) {
-				if (check_cuts("uri", pl, n, 11 + u - 2 > 11 ? 11 + u - 2 : 11))
+				if (check_cuts("uri", pl, n, 9 + u)) /* from the URI's end */
 					return -1;
 			} else if (check("uri", pl, n)) {
 				return -1;
