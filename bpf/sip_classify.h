@@ -468,7 +468,6 @@ static __always_inline __u32 sip_user_agent_offset_from(const struct sip_src *sr
 							const __u8 *p, const __u8 *end,
 							__u32 len, __u32 from)
 {
-
 	for (int n = 0; n < SIP_MAX_LINES; n++) {
 		__u32 nl = sip_find_line_u(src, from), start = nl + 1, j;
 		const __u8 *h;

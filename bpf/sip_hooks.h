@@ -58,8 +58,8 @@ static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 a
 	void *data_end = (void *)(long)src->ctx->data_end;
 	const __u8 *h = scan_start(src->ctx, src->off, at);
 
-	if (h && at + 3 <= src->len && (void *)(h + 3) <= data_end && h[0] == ':' &&
-	    h[1] == ' ' && h[2] != ' ' && h[2] != '\t')
+	if (h && at <= SIP_HDR_SCAN + 16 && at + 3 <= src->len && (void *)(h + 3) <= data_end &&
+	    h[0] == ':' && h[1] == ' ' && h[2] != ' ' && h[2] != '\t')
 		return at + 2;
 	return (__u32)vosfp_header_value(src->ctx, src->off, src->len, at);
 }
