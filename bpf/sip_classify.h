@@ -59,10 +59,14 @@ enum sip_kind {
 	SIP_RESPONSE = 4,
 };
 
-/* Result: kind in bits 8.., method (enum vosfp_method_bit) in bits 0..7. */
+/* Result: kind in bits 8..15, method (enum vosfp_method_bit) in bits 0..7;
+ * for a request, where its headers may be searched from in bits 16..30
+ * (SIP_HDR_FROM: 0, or the end of a Request-Line with nothing before it,
+ * which holds no line break: sip_user_agent_offset() need not read it). */
 #define SIP_RESULT(kind, method) (((kind) << 8) | (method))
-#define SIP_KIND(res) ((res) >> 8)
+#define SIP_KIND(res) (((res) >> 8) & 0xff)
 #define SIP_METHOD(res) ((res)&0xff)
+#define SIP_HDR_FROM(res) (((__u32)(res) >> 16) & 0x7fff)
 
 /* Longest method token we accept. RFC 3261 sets no limit; RFC 4475's
  * torture test uses a 43-character extension method. */
@@ -323,6 +327,13 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 				mlen = k;
 				word = known;
 			}
+		} else if (w == W8('R', 'E', 'G', 'I', 'S', 'T', 'E', 'R') && s + 9 <= len &&
+			   p + s + 9 <= end && p[s + 8] == ' ') {
+			/* The commonest request has 8 letters: what the byte
+			 * loop below would find, without it. Not settled here:
+			 * the early answer above is for 3 to 7 letters only. */
+			mlen = 8;
+			word = w;
 		}
 	}
 	for (__u32 i = 0; mlen > SIP_METHOD_MAX && i < SIP_METHOD_MAX + 1; i++) {
@@ -374,7 +385,9 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 		    (q[8] != '\r' && q[8] != '\n'))
 			return SIP_RESULT(SIP_MALFORMED, 0);
 	}
-	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth));
+	/* Nothing before the method: the first '\n' is at sp2 + 8 or later. */
+	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth)) |
+	       (s ? 0 : (int)((sp2 + 8) << 16));
 }
 
 /* --- User-Agent ------------------------------------------------------- */
@@ -448,13 +461,13 @@ static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 fr
  * Offset of the User-Agent value (after "User-Agent", optional white space,
  * ':' and optional white space) among the headers, or 0 if there is none.
  * The walk stops at the empty line that ends the headers, so a body that
- * mentions a User-Agent does not count.
+ * mentions a User-Agent does not count. It starts at `from`: 0, or a
+ * request's SIP_HDR_FROM, before which no line starts.
  */
-static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, const __u8 *p,
-						   const __u8 *end, __u32 len)
+static __always_inline __u32 sip_user_agent_offset_from(const struct sip_src *src,
+							const __u8 *p, const __u8 *end,
+							__u32 len, __u32 from)
 {
-	__u32 from = 0;
-
 	for (int n = 0; n < SIP_MAX_LINES; n++) {
 		__u32 nl = sip_find_line_u(src, from), start = nl + 1, j;
 		const __u8 *h;
@@ -476,6 +489,12 @@ static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, co
 			return j;
 	}
 	return 0;
+}
+
+static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, const __u8 *p,
+						   const __u8 *end, __u32 len)
+{
+	return sip_user_agent_offset_from(src, p, end, len, 0);
 }
 
 /* The lookup key of a value: its first VOSFP_UA_KEY_LEN bytes, folded. */

@@ -50,8 +50,17 @@ __attribute__((noinline)) int vosfp_header_value(struct xdp_md *ctx, __u32 off, 
 	return (int)sip_value_after_name(p, (void *)(long)ctx->data_end, len, at);
 }
 
+/* Nearly every User-Agent is written "User-Agent: value": that one form is
+ * read here, without the call and its white-space loops; the function
+ * gives the same answer for it and answers every other form. */
 static __always_inline __u32 sip_header_value(const struct sip_src *src, __u32 at)
 {
+	void *data_end = (void *)(long)src->ctx->data_end;
+	const __u8 *h = scan_start(src->ctx, src->off, at);
+
+	if (h && at <= SIP_HDR_SCAN + 16 && at + 3 <= src->len && (void *)(h + 3) <= data_end &&
+	    h[0] == ':' && h[1] == ' ' && h[2] != ' ' && h[2] != '\t')
+		return at + 2;
 	return (__u32)vosfp_header_value(src->ctx, src->off, src->len, at);
 }
 
@@ -68,8 +77,10 @@ __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 o
 	return sip_classify(&src, (const __u8 *)data + off, data_end, len, settled);
 }
 
-/* Offset of the User-Agent value in the payload at off, or 0. */
-__attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len)
+/* Offset of the User-Agent value in the payload at off, or 0; the search
+ * starts at from (SIP_HDR_FROM of the classifier's result). */
+__attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len,
+					       __u32 from)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -77,7 +88,8 @@ __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __
 
 	if (off > 0x3fff)
 		return 0;
-	return (int)sip_user_agent_offset(&src, (const __u8 *)data + off, data_end, len);
+	return (int)sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len,
+					       from);
 }
 
 /* 1 if the value at voff starts with a scanner signature: one hash lookup
@@ -101,12 +113,14 @@ __attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u3
 	return cand ? sip_ua_match(v, data_end, len - voff, cand) : 0;
 }
 
-/* 1 if the request's User-Agent starts with a scanner signature. The two
- * halves are global functions, each verified once: the header walk has
- * many ways out, and each would otherwise be verified with the match. */
-static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len)
+/* 1 if the request's User-Agent starts with a scanner signature; res is
+ * what vosfp_classify_payload() said of the request, whose Request-Line the
+ * walk skips. The two halves are global functions, each verified once: the
+ * header walk has many ways out, and each would otherwise be verified with
+ * the match. */
+static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len, int res)
 {
-	int voff = vosfp_user_agent(ctx, off, len);
+	int voff = vosfp_user_agent(ctx, off, len, SIP_HDR_FROM(res));
 
 	return voff > 0 && vosfp_ua_match(ctx, off, len, (__u32)voff);
 }

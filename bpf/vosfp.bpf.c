@@ -110,7 +110,7 @@ __attribute__((noinline)) int vosfp_decide(struct xdp_md *ctx, __u32 l3_off, __u
 		    ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1))
 			return count(ctx, VOSFP_CTR_STEALTH, bytes, XDP_DROP);
 		if ((cfg->flags & VOSFP_CFG_SCANNERS) &&
-		    scanner_match(ctx, f.l4_off + sizeof(struct udphdr), payload_len)) {
+		    scanner_match(ctx, f.l4_off + sizeof(struct udphdr), payload_len, res)) {
 			ban(cfg, &src, VOSFP_CTR_SCANNER);
 			return count(ctx, VOSFP_CTR_SCANNER, bytes, XDP_DROP);
 		}
