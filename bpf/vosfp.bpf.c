@@ -21,6 +21,7 @@
 #include "rate_limit.h"    /* over_rate() */
 #include "sip_scan.h"      /* the byte scans under the classifier */
 #include "sip_hooks.h"     /* vosfp_classify_payload(), scanner_match() */
+#include "sip_fast.h"      /* sip_fast(): the commonest payloads, before the call */
 
 /* 1 if the frame is UDP or TCP to one of the configured SIP ports. */
 static __always_inline int to_sip_port(void *data, void *data_end, const struct vosfp_config *cfg,
@@ -49,7 +50,7 @@ static __always_inline int vosfp_decide(struct xdp_md *ctx, const struct flow *f
 	__u64 bytes = data_end - data;
 	const struct vosfp_pol_state *st;
 	struct vosfp_addr_key src;
-	__u32 zero = 0, payload_len;
+	__u32 zero = 0, payload_len, settled;
 	__u64 now = 0;
 	int res;
 
@@ -87,10 +88,15 @@ static __always_inline int vosfp_decide(struct xdp_md *ctx, const struct flow *f
 
 	payload_len = sip_payload_len(f);
 	/* Requests that will be dropped as stealth whatever their line holds
-	 * need only their method read. */
-	res = vosfp_classify_payload(ctx, f->l4_off + sizeof(struct udphdr), payload_len,
-				     cfg->flags & VOSFP_CFG_TRUSTED_ONLY ? ~0u
-									: cfg->stealth_methods);
+	 * need only their method read; they, keep-alives and binary junk are
+	 * decided here, without the classifier's call. */
+	settled = cfg->flags & VOSFP_CFG_TRUSTED_ONLY ? ~0u : cfg->stealth_methods;
+	res = sip_fast(data, data_end, f->l4_off + sizeof(struct udphdr), payload_len, settled);
+	if (res == SIP_FAST_ASK) {
+		SIP_FAST_TEST_ASKED();
+		res = vosfp_classify_payload(ctx, f->l4_off + sizeof(struct udphdr), payload_len,
+					     settled);
+	}
 	switch (SIP_KIND(res)) {
 	case SIP_KEEPALIVE:
 		return deliver(ctx, VOSFP_CTR_KEEPALIVE, bytes);
