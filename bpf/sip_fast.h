@@ -5,17 +5,18 @@
  * exact keep-alive (CRLF, CRLFCRLF), an OPTIONS request when OPTIONS is
  * settled (a stealth method from a source on no list: dropped whatever
  * follows; the default stealth set), and a payload whose first byte can start
- * no SIP message. Under a flood these
- * are nearly all the junk, and each paid a BPF-to-BPF call and the
- * classifier's checks in their order (bench/README.md, "Fixed cost (issue
- * 15)").
+ * no SIP message. Under a flood these are nearly all the junk, and each paid
+ * a BPF-to-BPF call and the classifier's checks in their order
+ * (bench/README.md, "Fixed cost (issue 15)").
  *
  * Each answer is the one sip_classify() gives for the same bytes: the steps
  * below are its first steps, cut short only where the rest of its checks
  * cannot change the answer (the reasoning is at each step). Anything else is
- * SIP_FAST_ASK: the caller asks the classifier. The differential test runs a
- * million mutated frames through this and through the host build of
- * sip_classify(); tests/bpf/test_fast_path.c pins the boundaries.
+ * SIP_FAST_ASK: the caller asks the classifier. tests/unit/test_sip_fast.c
+ * holds the two side by side on the boundaries (host builds of both), the
+ * differential test runs a million mutated frames through the program and
+ * the host reference, and tests/bpf/test_fast_path.c checks that the program
+ * makes no classifier call for this junk.
  * Included once, by vosfp.bpf.c, after sip_hooks.h.
  */
 #ifndef VOSFP_SIP_FAST_H
