@@ -76,7 +76,12 @@ static __always_inline int deliver(struct xdp_md *ctx, __u32 flags, __u32 reason
 {
 	__u32 queue = ctx->rx_queue_index;
 
-	if (xsk_wanted(flags, kind) && bpf_map_lookup_elem(&vosfp_xsks, &queue) &&
+	/* The socket first: with the config's test after it, the verifier
+	 * prunes the paths that reach here by the dozens of header layouts
+	 * (290,000 instructions verified instead of 427,000 with the decision
+	 * inlined into the entry point), at the price of an inlined lookup for
+	 * a packet that xsk_redirect keeps from the socket anyway. */
+	if (bpf_map_lookup_elem(&vosfp_xsks, &queue) && xsk_wanted(flags, kind) &&
 	    bpf_redirect_map(&vosfp_xsks, queue, XDP_PASS) == XDP_REDIRECT)
 		return count(ctx, VOSFP_CTR_REDIRECTED, bytes, XDP_REDIRECT);
 	return count(ctx, reason, bytes, XDP_PASS);
