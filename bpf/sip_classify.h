@@ -61,8 +61,9 @@ enum sip_kind {
 
 /* Result: kind in bits 8..15, method (enum vosfp_method_bit) in bits 0..7;
  * for a request, where its headers may be searched from in bits 16..30
- * (SIP_HDR_FROM: 0, or the end of a Request-Line with nothing before it,
- * which holds no line break: sip_user_agent_offset() need not read it). */
+ * (SIP_HDR_FROM: the end of its Request-Line, which holds no line break:
+ * the User-Agent walk need not read it, nor the CR/LF bytes tolerated
+ * before it, which would read as the empty line that ends the headers). */
 #define SIP_RESULT(kind, method) (((kind) << 8) | (method))
 #define SIP_KIND(res) (((res) >> 8) & 0xff)
 #define SIP_METHOD(res) ((res)&0xff)
@@ -385,9 +386,9 @@ static __always_inline int sip_classify(const struct sip_src *src, const __u8 *p
 		    (q[8] != '\r' && q[8] != '\n'))
 			return SIP_RESULT(SIP_MALFORMED, 0);
 	}
-	/* Nothing before the method: the first '\n' is at sp2 + 8 or later. */
-	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth)) |
-	       (s ? 0 : (int)((sp2 + 8) << 16));
+	/* The Request-Line's first '\n' is at sp2 + 8 or later, whatever CR/LF
+	 * came before the method. */
+	return SIP_RESULT(SIP_REQUEST, sip_method_id(word, mlen, ninth)) | (int)((sp2 + 8) << 16);
 }
 
 /* --- User-Agent ------------------------------------------------------- */
@@ -461,8 +462,9 @@ static __always_inline __u32 sip_find_line_u(const struct sip_src *src, __u32 fr
  * Offset of the User-Agent value (after "User-Agent", optional white space,
  * ':' and optional white space) among the headers, or 0 if there is none.
  * The walk stops at the empty line that ends the headers, so a body that
- * mentions a User-Agent does not count. It starts at `from`: 0, or a
- * request's SIP_HDR_FROM, before which no line starts.
+ * mentions a User-Agent does not count. It starts at `from`: a request's
+ * SIP_HDR_FROM, or the first byte after any leading CR/LF, from where the
+ * first line break found ends the Request-Line.
  */
 static __always_inline __u32 sip_user_agent_offset_from(const struct sip_src *src,
 							const __u8 *p, const __u8 *end,
@@ -494,7 +496,17 @@ static __always_inline __u32 sip_user_agent_offset_from(const struct sip_src *sr
 static __always_inline __u32 sip_user_agent_offset(const struct sip_src *src, const __u8 *p,
 						   const __u8 *end, __u32 len)
 {
-	return sip_user_agent_offset_from(src, p, end, len, 0);
+	__u32 s = 0;
+
+	/* Past the CR/LF bytes the classifier tolerates before a start line:
+	 * an empty line there does not end the headers, which start after
+	 * the Request-Line (SIP_HDR_FROM). */
+	for (__u32 i = 0; i < SIP_LEADING_CRLF_MAX; i++) {
+		if (s >= len || p + s + 1 > end || (p[s] != '\r' && p[s] != '\n'))
+			break;
+		s++;
+	}
+	return sip_user_agent_offset_from(src, p, end, len, s);
 }
 
 /* The lookup key of a value: its first VOSFP_UA_KEY_LEN bytes, folded. */
