@@ -32,14 +32,19 @@ static size_t page_round(size_t n)
 
 /* The writers' lock of the pin root (the one the policy writers take, so
  * that it also serialises other processes); an fd to close, or a
- * recorded negative errno. */
-static int root_lock(struct vosfp *h)
+ * recorded negative errno. Without wait, -EAGAIN (not recorded) when
+ * another writer holds it. */
+static int root_lock(struct vosfp *h, bool wait)
 {
 	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EWOULDBLOCK && !wait) {
+			close(fd);
+			return -EAGAIN;
+		}
 		if (errno != EINTR) {
 			int err = -errno;
 
@@ -61,7 +66,7 @@ static int init_seed(struct vosfp *h)
 
 	if (__atomic_load_n(&h->banflag->seed, __ATOMIC_ACQUIRE))
 		return 0;
-	lock = root_lock(h);
+	lock = root_lock(h, true);
 	if (lock < 0)
 		return lock;
 	if (!h->banflag->seed) {
@@ -130,11 +135,12 @@ void vosfp__banfilter_mark(struct vosfp *h, const struct vosfp_addr_key *k)
 }
 
 /* Start a rebuild: the writers' lock held and the idle generation clear,
- * its flag first.
- * The lock fd (for vosfp__banfilter_end) or a recorded negative errno. */
+ * its flag first. The lock fd (for vosfp__banfilter_end), -EAGAIN when
+ * another writer holds the lock (a rebuild is never worth waiting for: a
+ * policy load may hold it for seconds), or a recorded negative errno. */
 int vosfp__banfilter_begin(struct vosfp *h, __u32 *idle)
 {
-	int lock = root_lock(h);
+	int lock = root_lock(h, false);
 
 	if (lock < 0)
 		return lock;

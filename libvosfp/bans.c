@@ -325,12 +325,13 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 	/* The sweep that removes expired bans also rebuilds the pre-filter
 	 * without their cells (vosfp_shared.h): same walk, no second one. */
 	lock = vosfp__banfilter_begin(h, &idle);
-	if (lock < 0)
+	if (lock < 0 && lock != -EAGAIN)
 		return lock;
 	err = count_live(h, h->map_fd[MAP_MBANS], &st.manual_used, lock, idle);
 	if (!err)
 		err = count_live(h, h->map_fd[MAP_BANS], &st.auto_used, lock, idle);
-	vosfp__banfilter_end(h, lock, idle, !err);
+	if (lock >= 0) /* else another writer has the lock: no rebuild this time */
+		vosfp__banfilter_end(h, lock, idle, !err);
 	if (!err)
 		err = count_live(h, h->map_fd[MAP_VERIFIED], &st.verified_used, -1, 0);
 	if (!err)

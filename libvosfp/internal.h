@@ -126,8 +126,8 @@ int vosfp__ban_put(struct vosfp *h, const char *addr, uint32_t ttl_seconds, bool
 
 /* The ban pre-filter (banfilter.c; the design in vosfp_shared.h): mapped
  * at open, unmapped at close; a new ban's cells and flags; a rebuild as
- * begin (lock fd or negative errno), add for each live ban, end (flips
- * only when complete). */
+ * begin (lock fd, -EAGAIN while another writer holds the lock, or a
+ * negative errno), add for each live ban, end (flips only when complete). */
 int vosfp__banfilter_open(struct vosfp *h);
 void vosfp__banfilter_close(struct vosfp *h);
 void vosfp__banfilter_mark(struct vosfp *h, const struct vosfp_addr_key *k);

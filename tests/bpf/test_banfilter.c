@@ -8,9 +8,11 @@
  * thread on its own handle) flips to a generation without the expired
  * bans' cells, while packets keep going through the program: the still
  * banned sources are dropped on every one of them, the expired ones pass.
+ * A sweep while another writer holds the root's lock does not wait.
  * Needs root and BPF; skipped with the reason otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -271,7 +274,9 @@ static void test_cells_and_rebuild(void **state)
 	 * now holds only the live bans' cells (unless they share one). */
 	assert_int_equal(flag().gen & 1, fl0.gen & 1);
 	for (__u32 g = 0; g < 2; g++) {
-		vosfp_ban_stats(h2, &(struct vosfp_ban_stats){ .sz = sizeof(struct vosfp_ban_stats) });
+		struct vosfp_ban_stats st = { .sz = sizeof(st) };
+
+		assert_int_equal(vosfp_ban_stats(h2, &st), 0);
 		assert_int_equal(flag().gen & 1, (fl0.gen + g + 1) & 1);
 		assert_int_equal(cell(m_long, flag().gen), 1);
 		assert_int_equal(cell(a_long, flag().gen), 1);
@@ -287,10 +292,35 @@ static void test_cells_and_rebuild(void **state)
 	EXPECT(a_long, VOSFP_VERDICT_DROP, VOSFP_CTR_BANNED);
 }
 
+/* While another writer holds the root's lock (a long policy load), the
+ * sweep neither waits for it nor rebuilds: it counts and returns. */
+static void test_sweep_does_not_wait(void **state)
+{
+	struct vosfp_ban_stats st = { .sz = sizeof(st) };
+	struct vosfp_banflag fl0;
+	int fd;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_ban_add(h, "192.0.2.40", 600), 0);
+	fl0 = flag();
+	fd = open(pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(vosfp_ban_stats(h2, &st), 0);
+	assert_true(st.manual_used >= 1);
+	assert_int_equal(flag().gen, fl0.gen);
+	close(fd);
+	assert_int_equal(vosfp_ban_stats(h2, &st), 0);
+	assert_int_not_equal(flag().gen, fl0.gen);
+	EXPECT("192.0.2.40", VOSFP_VERDICT_DROP, VOSFP_CTR_BANNED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cells_and_rebuild),
+		cmocka_unit_test(test_sweep_does_not_wait),
 	};
 
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
