@@ -7,7 +7,11 @@
  * so that a noisy neighbour moves both alike. A benchmark, not a test:
  * nothing here asserts a time.
  *
- * usage: packet_cost VOSFP_BPF_OBJECT [--rounds K] [--repeat R] [--csv]
+ * usage: packet_cost VOSFP_BPF_OBJECT [--rounds K] [--repeat R] [--csv] [--bans N]
+ *
+ * --bans N: N bans by hand (198.18.0.0 upwards, none of the classes'
+ * sources) before the runs, so that the unknown sources meet the ban
+ * check with bans present (bench/README.md, "Ban pre-filter").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,14 +75,15 @@ int main(int argc, char **argv)
 	};
 	const int nclasses = (int)(sizeof(classes) / sizeof(classes[0]));
 	struct vosfp_open_opts opts = { .sz = sizeof(opts) };
-	unsigned rounds = 15, repeat = 200000;
+	unsigned rounds = 15, repeat = 200000, bans = 0;
 	int csv = 0, floor_fd, prog_fd, err;
 	struct bpf_object *obj = NULL;
 	struct vosfp *h = NULL;
 	char root[128];
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s VOSFP_BPF_OBJECT [--rounds K] [--repeat R] [--csv]\n", argv[0]);
+		fprintf(stderr, "usage: %s VOSFP_BPF_OBJECT [--rounds K] [--repeat R] [--csv] "
+			"[--bans N]\n", argv[0]);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -88,9 +93,11 @@ int main(int argc, char **argv)
 			rounds = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
 			repeat = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--bans") && i + 1 < argc)
+			bans = (unsigned)atoi(argv[++i]);
 	}
-	if (rounds < 1 || rounds > 101 || repeat < 1) {
-		fprintf(stderr, "bad --rounds or --repeat\n");
+	if (rounds < 1 || rounds > 101 || repeat < 1 || bans > 65536) {
+		fprintf(stderr, "bad --rounds, --repeat or --bans (at most 65536)\n");
 		return 2;
 	}
 
@@ -108,6 +115,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "setup: %s\n", vosfp_last_error(h));
 		goto out;
 	}
+	for (unsigned i = 0; i < bans; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "198.%u.%u.%u", 18 + (i >> 16), (i >> 8) & 255, i & 255);
+		if (vosfp_ban_add(h, a, 3600)) {
+			fprintf(stderr, "ban %s: %s\n", a, vosfp_last_error(h));
+			goto out;
+		}
+	}
+	if (bans)
+		printf("# %u bans by hand\n", bans);
 	floor_fd = bench_load_floor();
 	prog_fd = bench_load_vosfp(argv[1], root, &obj);
 	if (floor_fd < 0 || prog_fd < 0) {

@@ -32,9 +32,21 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct vosfp_banflag);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE); /* the library stores single words */
 } vosfp_banflag SEC(".maps");
+
+/* The pre-filter in front of both tables (vosfp_shared.h): two
+ * generations of VOSFP_BANF_LINES lines, written by the library through a
+ * memory mapping. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct vosfp_banf_line);
+	__uint(max_entries, 2 * VOSFP_BANF_LINES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} vosfp_banbits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -90,14 +102,47 @@ static __always_inline int banned_in(void *map, const struct vosfp_addr_key *k)
 	return 0;
 }
 
+/* 0 when the source can have no ban: its cell in the live generation of
+ * the pre-filter is clear. A missing line (never) says "maybe". */
+static __always_inline int maybe_banned(const struct vosfp_banflag *fl,
+					const struct vosfp_addr_key *k)
+{
+	__u32 cell = vosfp_banf_cell(k, fl->seed);
+	__u32 idx = (fl->gen & 1) * VOSFP_BANF_LINES + cell / VOSFP_BANF_LINE;
+	struct vosfp_banf_line *line = bpf_map_lookup_elem(&vosfp_banbits, &idx);
+
+	return !line || line->cell[cell & (VOSFP_BANF_LINE - 1)];
+}
+
+/* Set the source's cell and the present flag in both generations (after
+ * its ban is in a table: the order the rebuild relies on, vosfp_shared.h). */
+static __always_inline void mark_banned(struct vosfp_banflag *fl,
+					const struct vosfp_addr_key *k)
+{
+	__u32 cell = vosfp_banf_cell(k, fl->seed);
+
+	for (__u32 g = 0; g < 2; g++) {
+		__u32 idx = g * VOSFP_BANF_LINES + cell / VOSFP_BANF_LINE;
+		struct vosfp_banf_line *line = bpf_map_lookup_elem(&vosfp_banbits, &idx);
+
+		if (line)
+			line->cell[cell & (VOSFP_BANF_LINE - 1)] = 1;
+	}
+	fl->present[0] = 1;
+	fl->present[1] = 1;
+}
+
 /* 1 while the source has an unexpired ban, by hand or automatic. The
- * clock is read only when there is a ban to compare it with. */
+ * clock is read only when there is a ban to compare it with, and the
+ * tables are looked in only when the pre-filter says the source may be
+ * in one. */
 static __always_inline int is_banned(const struct vosfp_addr_key *k)
 {
-	__u32 zero = 0, *present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+	__u32 zero = 0;
+	struct vosfp_banflag *fl = bpf_map_lookup_elem(&vosfp_banflag, &zero);
 
-	if (present && !*present)
-		return 0; /* no ban anywhere: skip the hashes */
+	if (fl && (!fl->present[fl->gen & 1] || !maybe_banned(fl, k)))
+		return 0; /* no ban anywhere, or none for this source */
 	return banned_in(&vosfp_mbans, k) || banned_in(&vosfp_bans, k);
 }
 
@@ -140,7 +185,8 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 				__u32 reason)
 {
 	struct vosfp_ban_val val = { .reason = reason }, *old;
-	__u32 zero = 0, *present;
+	struct vosfp_banflag *fl;
+	__u32 zero = 0;
 	__u64 now;
 	long err;
 
@@ -164,9 +210,9 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 		ban_stat(VOSFP_BS_AUTO_REFUSED);
 		return;
 	}
-	present = bpf_map_lookup_elem(&vosfp_banflag, &zero);
-	if (present)
-		*present = 1;
+	fl = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+	if (fl)
+		mark_banned(fl, k);
 	ban_event(k, reason, now, cfg->ban_ttl_ns);
 }
 

@@ -32,6 +32,7 @@
 #define VOSFP_MAP_XSKS "vosfp_xsks"
 #define VOSFP_MAP_BANS "vosfp_bans"
 #define VOSFP_MAP_BANS_PRESENT "vosfp_banflag"
+#define VOSFP_MAP_BANBITS "vosfp_banbits"
 #define VOSFP_MAP_RATE "vosfp_rate"
 #define VOSFP_MAP_UA "vosfp_ua_sigs"
 #define VOSFP_MAP_MBANS "vosfp_mbans"
@@ -255,8 +256,9 @@ struct vosfp_pol_gen {
  * numbered have no such word (theirs is a live generation, 0 or 1) and
  * count as layout 1; its last form was VOSFP_POL_LAYOUT1_SIZE bytes. */
 /* 3: the counters became rows x VOSFP_CTR_SLOTS, one row per interface
- * (VOSFP_MAP_IFINDEX, VOSFP_MAP_IFROWS). */
-#define VOSFP_POL_LAYOUT 3
+ * (VOSFP_MAP_IFINDEX, VOSFP_MAP_IFROWS).
+ * 4: the ban pre-filter (VOSFP_MAP_BANBITS, struct vosfp_banflag). */
+#define VOSFP_POL_LAYOUT 4
 #define VOSFP_POL_LAYOUT1_SIZE 248
 
 /* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
@@ -401,11 +403,74 @@ struct vosfp_ban_val {
 	__u32 pad;
 };
 
-/* The single u32 (key 0) of VOSFP_MAP_BANS_PRESENT: 0 only while the ban
- * list is known to be empty, so that most packets skip its lookup. Whoever
- * adds a ban sets it after the insert; the library clears it only to
- * re-check: it writes 0, then sets 1 again if it still finds a ban. In any
- * interleaving a ban that exists ends with the flag set. */
+/* The single entry (key 0) of VOSFP_MAP_BANS_PRESENT: the state of the
+ * ban pre-filter below. present[g]: 0 only while generation g is known to
+ * hold no ban, so that most packets skip even the filter; it is set and
+ * cleared like a cell (below), not cleared in place: clearing a single
+ * flag to re-check it, as layout 3 did, let a banned source through
+ * between the clear and the re-check. */
+struct vosfp_banflag {
+	__u32 gen;        /* the generation the program reads (bit 0) */
+	__u32 present[2]; /* per generation */
+	__u32 pad;
+	__u64 seed;       /* the filter's hash seed: random, chosen once per root */
+};
+
+/*
+ * The ban pre-filter (VOSFP_MAP_BANBITS): under a flood of random spoofed
+ * sources, the two ban-table lookups of every unknown source miss the
+ * cache (120-150 ns a packet). So the program first reads one cell of a
+ * fixed-size filter, a plain ARRAY the verifier inlines, indexed by a
+ * seeded hash of the source, and looks in the tables only when the cell is
+ * set. A cell is a whole byte, not a bit: Linux 5.10 has no atomic OR for
+ * BPF, and a byte store never loses a neighbour's store the way a
+ * read-modify-write of a shared word would.
+ *
+ * The invariant: every ban that exists has its cell and the present flag
+ * set in the live generation. Whoever makes a ban (the library by hand,
+ * the program's ban()) inserts it, then sets its cell and the flag in
+ * both generations. Cells are
+ * never cleared one by one (several sources share one): a cell left set
+ * by a ban that is gone costs a table lookup, never a verdict. The
+ * library rebuilds when it sweeps the tables (vosfp_ban_stats, and
+ * vosfp_ban_remove once the tables are empty): under the writers' lock it
+ * clears the idle generation (flag and cells), walks both tables setting
+ * the cells of live bans there (and the flag if it found one), then flips
+ * gen. A ban inserted before the clear is seen by the walk; one inserted
+ * after it sets its own cell and flag after the clear; so after the flip
+ * every ban made before it has both (a ban still being made at that moment
+ * is in the window every ban has between its insert and its cell). The
+ * generation a flip leaves is cleared only by the next rebuild, a whole
+ * walk later: a packet that read gen just before the flip is long done.
+ *
+ * The seed keeps an attacker from choosing sources that share one cell;
+ * one who fills the filter anyway only brings back the table lookups.
+ * The library writes the cells through a memory mapping, a byte at a time.
+ */
+#define VOSFP_BANF_LINE 64 /* cells per array element: one cache line */
+#define VOSFP_BANF_LINES (1u << 12) /* elements per generation */
+#define VOSFP_BANF_CELL_BITS 18     /* 2^18 cells, 256 KiB per generation */
+
+struct vosfp_banf_line {
+	__u8 cell[VOSFP_BANF_LINE];
+};
+
+/* The cell of a source: element (gen * VOSFP_BANF_LINES + cell / 64),
+ * byte cell % 64. A few multiplies over the key's 20 bytes, as five
+ * words, mixed with the seed. Shared by program and library. */
+static inline __u32 vosfp_banf_cell(const struct vosfp_addr_key *k, __u64 seed)
+{
+	__u32 w[5];
+	__u64 a, b;
+
+	__builtin_memcpy(w, k, sizeof(w));
+	a = ((__u64)w[1] | (__u64)w[2] << 32) ^ seed;
+	b = ((__u64)w[3] | (__u64)w[4] << 32) + w[0] + (seed >> 32);
+	a = a * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full;
+	a ^= a >> 31;
+	a *= 0xff51afd7ed558ccdull;
+	return (__u32)(a >> (64 - VOSFP_BANF_CELL_BITS));
+}
 
 struct vosfp_rate_val {
 	__u64 tat_ns; /* the GCRA's theoretical arrival time */

@@ -44,24 +44,44 @@ static int to_key(struct vosfp *h, const char *addr, struct vosfp_addr_key *key)
 	return 0;
 }
 
-static int set_present(struct vosfp *h, __u32 value)
+/* Every key of a ban table into the generation being built, expired or
+ * not (a cell too many costs a lookup): 0 once the walk reached the end. */
+static int mark_all(struct vosfp *h, int map, __u32 idle)
 {
-	__u32 zero = 0;
+	struct vosfp_addr_key key, next;
+	bool started = false;
 
-	return bpf_map_update_elem(h->map_fd[MAP_BANS_PRESENT], &zero, &value, BPF_ANY) ? -errno
-											: 0;
+	/* Bounded: a key deleted under the walk restarts it from the top. */
+	for (long steps = 0; steps < 4l * (VOSFP_BAN_SLOTS + VOSFP_MBAN_SLOTS); steps++) {
+		if (bpf_map_get_next_key(h->map_fd[map], started ? &key : NULL, &next))
+			return errno == ENOENT ? 0 : -errno;
+		vosfp__banfilter_add(h, idle, &next);
+		key = next;
+		started = true;
+	}
+	return -EAGAIN;
 }
 
-/* After a removal: clear the flag, then set it again if a ban is left (see
- * VOSFP_MAP_BANS_PRESENT for why this order never loses a ban). */
-static void recheck_present(struct vosfp *h)
+/* Rebuild the pre-filter when both tables are empty, so that packets skip
+ * it again at once after the last ban goes; otherwise the next sweep
+ * (vosfp_ban_stats) does it, as its walk costs a syscall per ban. The
+ * present flag is never cleared in place (vosfp_shared.h says why). */
+static void rebuild_if_empty(struct vosfp *h)
 {
 	struct vosfp_addr_key key;
+	__u32 idle;
+	int lock;
 
-	set_present(h, 0);
 	if (!bpf_map_get_next_key(h->map_fd[MAP_MBANS], NULL, &key) || errno != ENOENT ||
 	    !bpf_map_get_next_key(h->map_fd[MAP_BANS], NULL, &key) || errno != ENOENT)
-		set_present(h, 1);
+		return;
+	lock = vosfp__banfilter_begin(h, &idle);
+	if (lock < 0)
+		return; /* a later sweep will: the filter is only slower meanwhile */
+	/* Walk them anyway: a ban made since the look above may have set its
+	 * cell before the clear. They are (nearly) empty: a short walk. */
+	vosfp__banfilter_end(h, lock, idle, !mark_all(h, MAP_MBANS, idle) &&
+					    !mark_all(h, MAP_BANS, idle));
 }
 
 static uint32_t capacity(int fd)
@@ -100,9 +120,8 @@ int vosfp__ban_put(struct vosfp *h, const char *addr, uint32_t ttl_seconds, bool
 					   capacity(h->map_fd[MAP_MBANS]));
 		return vosfp__fail(h, -errno, "%s: cannot ban: %s", addr, strerror(errno));
 	}
-	err = set_present(h, 1);
-	if (err)
-		return vosfp__fail(h, err, "%s: cannot flag the ban: %s", addr, strerror(-err));
+	/* In the table first, then its cells and the flag (vosfp_shared.h). */
+	vosfp__banfilter_mark(h, &key);
 	/* The ban by hand now decides; an automatic one would only show twice. */
 	bpf_map_delete_elem(h->map_fd[MAP_BANS], &key);
 	return vosfp__ok(h);
@@ -138,7 +157,7 @@ VOSFP_API int vosfp_ban_remove(struct vosfp *h, const char *addr)
 	}
 	if (!found)
 		return vosfp__fail(h, -ENOENT, "%s: not banned", addr);
-	recheck_present(h);
+	rebuild_if_empty(h);
 	return vosfp__ok(h);
 }
 
@@ -209,7 +228,7 @@ VOSFP_API int vosfp_ban_iter_next(struct vosfp_ban_iter *it, char *addr, size_t 
 			return vosfp__fail(it->h, r, "listing bans: %s", strerror(-r));
 		if (r == 0) {
 			if (++it->table == 2) {
-				recheck_present(it->h); /* expired bans may have gone */
+				rebuild_if_empty(it->h); /* expired bans may have gone */
 				break;
 			}
 			memset(&it->w, 0, sizeof(it->w));
@@ -242,8 +261,9 @@ VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it)
 
 /* Unexpired entries of a table whose values start with an expiry; the
  * expired ones are removed on the way, which frees a table a flood filled
- * once their time is up. */
-static int count_live(int fd, uint32_t *used)
+ * once their time is up. With a rebuild under way (lock >= 0), each live
+ * ban's cell goes into the generation being built. */
+static int count_live(struct vosfp *h, int fd, uint32_t *used, int lock, __u32 idle)
 {
 	union {
 		struct vosfp_ban_val ban;
@@ -255,9 +275,11 @@ static int count_live(int fd, uint32_t *used)
 
 	while ((r = walk_next(&w, &val, sizeof(val))) == 1) {
 		/* Both layouts start with the expiry. */
-		if (val.ban.expires_ns > now_ns())
+		if (val.ban.expires_ns > now_ns()) {
 			n++;
-		else
+			if (lock >= 0)
+				vosfp__banfilter_add(h, idle, &w.key);
+		} else
 			w.drop_prev = true;
 	}
 	*used = n;
@@ -290,7 +312,8 @@ static int sum_bstat(struct vosfp *h, __u32 slot, uint64_t *out)
 VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 {
 	struct vosfp_ban_stats st = { .sz = sizeof(st) };
-	int err;
+	__u32 idle = 0;
+	int err, lock;
 
 	if (!h)
 		return vosfp__no_handle(__func__);
@@ -299,11 +322,18 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 	st.manual_capacity = capacity(h->map_fd[MAP_MBANS]);
 	st.auto_capacity = capacity(h->map_fd[MAP_BANS]);
 	st.verified_capacity = capacity(h->map_fd[MAP_VERIFIED]);
-	err = count_live(h->map_fd[MAP_MBANS], &st.manual_used);
+	/* The sweep that removes expired bans also rebuilds the pre-filter
+	 * without their cells (vosfp_shared.h): same walk, no second one. */
+	lock = vosfp__banfilter_begin(h, &idle);
+	if (lock < 0 && lock != -EAGAIN)
+		return lock;
+	err = count_live(h, h->map_fd[MAP_MBANS], &st.manual_used, lock, idle);
 	if (!err)
-		err = count_live(h->map_fd[MAP_BANS], &st.auto_used);
+		err = count_live(h, h->map_fd[MAP_BANS], &st.auto_used, lock, idle);
+	if (lock >= 0) /* else another writer has the lock: no rebuild this time */
+		vosfp__banfilter_end(h, lock, idle, !err);
 	if (!err)
-		err = count_live(h->map_fd[MAP_VERIFIED], &st.verified_used);
+		err = count_live(h, h->map_fd[MAP_VERIFIED], &st.verified_used, -1, 0);
 	if (!err)
 		err = sum_bstat(h, VOSFP_BS_AUTO_REFUSED, &st.auto_refused);
 	if (!err)
@@ -314,7 +344,6 @@ VOSFP_API int vosfp_ban_stats(struct vosfp *h, struct vosfp_ban_stats *out)
 		err = sum_bstat(h, VOSFP_BS_EVENTS_LOST, &st.events_lost);
 	if (err)
 		return vosfp__fail(h, err, "reading the ban tables: %s", strerror(-err));
-	recheck_present(h);
 	/* OPTS rule: an older caller's struct gets the fields it knows. */
 	memcpy((char *)out + sizeof(out->sz), (char *)&st + sizeof(st.sz),
 	       (out->sz < sizeof(st) ? out->sz : sizeof(st)) - sizeof(st.sz));

@@ -34,6 +34,7 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
 	[MAP_BAN_EVENTS] = VOSFP_MAP_BAN_EVENTS,
 	[MAP_IFINDEX] = VOSFP_MAP_IFINDEX,     [MAP_IFROWS] = VOSFP_MAP_IFROWS,
+	[MAP_BANBITS] = VOSFP_MAP_BANBITS,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)
@@ -302,6 +303,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 	if (!err)
 		err = vosfp__policy_open(h, OPT(opts, block_capacity, 0),
 					 OPT(opts, allow_capacity, 0));
+	if (!err)
+		err = vosfp__banfilter_open(h);
 	if (err) {
 		err = vosfp__open_fail(err, "cannot initialise the maps: %s", h->err);
 		goto fail;
@@ -316,6 +319,7 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 fail:
 	if (h) {
 		undo_pins(h, &plan, created_root);
+		vosfp__banfilter_close(h);
 		vosfp_bpf__destroy(h->skel);
 		free(h);
 	}
@@ -391,6 +395,7 @@ VOSFP_API void vosfp_close(struct vosfp *h)
 	if (!h)
 		return;
 	vosfp__policy_close(h);
+	vosfp__banfilter_close(h);
 	vosfp_bpf__destroy(h->prog_skel);
 	vosfp_bpf__destroy(h->skel);
 	free(h);

@@ -32,6 +32,7 @@ enum vosfp_map_id {
 	MAP_BAN_EVENTS,
 	MAP_IFINDEX,
 	MAP_IFROWS,
+	MAP_BANBITS,
 	MAP__COUNT
 };
 
@@ -49,6 +50,9 @@ struct vosfp {
 	char err[VOSFP_ERR_LEN];
 	/* The policy engine's own state (libvosfp/policy/policy.h). */
 	struct vosfp_policy *pol;
+	/* The ban pre-filter, memory-mapped (banfilter.c). */
+	struct vosfp_banflag *banflag;
+	struct vosfp_banf_line *banbits;
 };
 
 /* Record a failure: detail for vosfp_last_error() (h may be NULL) and for
@@ -119,6 +123,17 @@ int vosfp__read_opts(struct vosfp *h, const char *type, const void *opts, void *
 /* A ban by hand (bans.c): ttl_seconds 1..VOSFP__BAN_TTL_MAX, or 0 and
  * permanent. h is not NULL. 0 or a recorded negative errno. */
 int vosfp__ban_put(struct vosfp *h, const char *addr, uint32_t ttl_seconds, bool permanent);
+
+/* The ban pre-filter (banfilter.c; the design in vosfp_shared.h): mapped
+ * at open, unmapped at close; a new ban's cells and flags; a rebuild as
+ * begin (lock fd, -EAGAIN while another writer holds the lock, or a
+ * negative errno), add for each live ban, end (flips only when complete). */
+int vosfp__banfilter_open(struct vosfp *h);
+void vosfp__banfilter_close(struct vosfp *h);
+void vosfp__banfilter_mark(struct vosfp *h, const struct vosfp_addr_key *k);
+int vosfp__banfilter_begin(struct vosfp *h, __u32 *idle);
+void vosfp__banfilter_add(struct vosfp *h, __u32 idle, const struct vosfp_addr_key *k);
+void vosfp__banfilter_end(struct vosfp *h, int lock, __u32 idle, bool complete);
 
 /* Common argument checks; return 0 or a recorded -EINVAL. */
 int vosfp__check_list(struct vosfp *h, int list);

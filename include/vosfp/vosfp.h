@@ -535,7 +535,12 @@ VOSFP_API void vosfp_ban_iter_close(struct vosfp_ban_iter *it);
  *   packets are dropped, no ban is made, and auto_spared counts it.
  * vosfp_ban_stats() fills the fill levels and event counts. out->sz must be
  * set (OPTS rule: an older, smaller struct gets the fields it has). The
- * *_used counts walk the tables and remove expired entries on the way.
+ * *_used counts walk the tables and remove expired entries on the way;
+ * the same walk rebuilds the program's ban pre-filter without them, under
+ * the pin root's writers' lock (docs/filter.md, "The ban pre-filter"; not
+ * this time if another writer holds it: no waiting), so a caller that runs
+ * it now and then (status, stats, a metrics scrape) keeps the filter tidy.
+ * No verdict depends on it.
  */
 struct vosfp_ban_stats {
 	size_t sz;

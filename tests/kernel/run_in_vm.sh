@@ -42,6 +42,7 @@ tests=(
 	"bpf-program	$build/tests/bpf/test_prog"
 	"bpf-bans	$build/tests/bpf/test_bans"
 	"bpf-ban-events	$build/tests/bpf/test_ban_events"
+	"bpf-banfilter	$build/tests/bpf/test_banfilter"
 	"corpus	$build/tests/corpus/test_corpus $src/tests/corpus"
 	"api-state	$build/tests/unit/test_api_state"
 	"api-attach	$build/tests/unit/test_api_attach"

@@ -92,6 +92,16 @@ static void test_newer_layout_same_size(void **state)
 	expect_refused(VOSFP_POL_LAYOUT + 7);
 }
 
+/* A root of layout 3, made before the ban pre-filter: its program would
+ * make automatic bans without their cells, so it is refused, not mixed. */
+static void test_layout3_before_banfilter(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	pin_state(sizeof(struct vosfp_pol_state), 3);
+	expect_refused(3);
+}
+
 /* A root this library made records its layout and opens again. */
 static void test_own_layout(void **state)
 {
@@ -125,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_unnumbered_layout),
 		cmocka_unit_test(test_newer_layout_other_size),
 		cmocka_unit_test(test_newer_layout_same_size),
+		cmocka_unit_test(test_layout3_before_banfilter),
 		cmocka_unit_test(test_own_layout),
 	};
 
