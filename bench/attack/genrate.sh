@@ -34,7 +34,7 @@ case $SECS in ''|*[!0-9]*|0) echo "genrate: --secs wants a positive integer" >&2
 [ -x "$GEN" ] || { echo "genrate: no spoof_gen at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
 GEN=$(realpath "$GEN")
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP)"; exit 77; }
-for tool in ip nsenter trafgen xdp-filter python3; do
+for tool in ip nsenter unshare trafgen xdp-filter python3; do
 	command -v $tool >/dev/null || { echo "SKIP: missing $tool (see tools/deps.sh)"; exit 77; }
 done
 
@@ -63,9 +63,17 @@ ip link add "$IF_A" netns "$NS_A" address 02:5e:00:00:00:02 numtxqueues "$QUEUES
 	numtxqueues "$QUEUES" numrxqueues "$QUEUES"
 ip -n "$NS_A" link set "$IF_A" up
 ip -n "$NS_S" link set "$IF_S" up
-# xdp-filter keeps its state in bpffs, which ip netns exec would hide
-nsenter --net="/run/netns/$NS_S" xdp-filter load -p deny -m native "$IF_S" >"$TMP/xf.out" 2>&1 ||
-	{ cat "$TMP/xf.out" >&2; exit 1; }
+# xdp-filter pins its maps and program under the machine's bpffs (whatever
+# LIBXDP_BPFFS says) and left them there when the netns went: loaded in a
+# mount namespace of its own with a private bpffs (as bench/peers.sh does),
+# its pins vanish with that namespace and the program with the veth.
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare --mount --propagation private nsenter --net="/run/netns/$NS_S" bash -c '
+	set -e
+	mount -t bpf bpf /sys/fs/bpf
+	mount -t tmpfs tmpfs /run
+	xdp-filter load -p deny -m native "$1"
+' genrate "$IF_S" >"$TMP/xf.out" 2>&1 || { cat "$TMP/xf.out" >&2; exit 1; }
 # shellcheck disable=SC2086
 python3 "$ATK_DIR/junk.py" $SPOOF 02:5e:00:00:00:01 02:5e:00:00:00:02 "$TMP/junk.cfg" >/dev/null
 # shellcheck disable=SC2086
