@@ -36,24 +36,7 @@ static size_t page_round(size_t n)
  * another writer holds it. */
 static int root_lock(struct vosfp *h, bool wait)
 {
-	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-		if (errno == EWOULDBLOCK && !wait) {
-			close(fd);
-			return -EAGAIN;
-		}
-		if (errno != EINTR) {
-			int err = -errno;
-
-			close(fd);
-			return vosfp__fail(h, err, "%s: cannot lock: %s", h->pin_root,
-					   strerror(-err));
-		}
-	}
-	return fd;
+	return vosfp__root_lock(h, LOCK_EX | (wait ? 0 : LOCK_NB));
 }
 
 /* The seed is chosen once per root, under the lock, before any handle on

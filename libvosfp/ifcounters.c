@@ -121,20 +121,7 @@ static int fold_row(struct vosfp *h, uint32_t row)
  */
 static int rows_lock(struct vosfp *h)
 {
-	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = -errno;
-
-			close(fd);
-			return vosfp__fail(h, err, "%s: cannot lock: %s", h->pin_root,
-					   strerror(-err));
-		}
-	}
-	return fd;
+	return vosfp__root_lock(h, LOCK_EX);
 }
 
 static int ifrow_attach(struct vosfp *h, const char *ifname, uint32_t ifindex);

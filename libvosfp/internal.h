@@ -55,6 +55,11 @@ struct vosfp {
 	struct vosfp_banf_line *banbits;
 };
 
+/* The pin root's lock (root_lock.c): how is LOCK_SH or LOCK_EX, with
+ * LOCK_NB to give up at once. An fd to close (releasing it), -EAGAIN (not
+ * recorded) when LOCK_NB found it held, or a recorded negative errno. */
+int vosfp__root_lock(struct vosfp *h, int how);
+
 /* Record a failure: detail for vosfp_last_error() (h may be NULL) and for
  * the thread's vosfp_error_last(); returns -|err|. */
 int vosfp__fail(struct vosfp *h, int err, const char *fmt, ...)

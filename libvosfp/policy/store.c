@@ -88,20 +88,7 @@ void pol_gen_init(struct pol_gen *g, struct vosfp_pol_state *st, int list, uint3
 
 int pol_lock(struct vosfp *h, bool shared)
 {
-	int fd = open(h->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return vosfp__fail(h, -errno, "%s: %s", h->pin_root, strerror(errno));
-	while (flock(fd, shared ? LOCK_SH : LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = -errno;
-
-			close(fd);
-			return vosfp__fail(h, err, "%s: cannot lock: %s", h->pin_root,
-					   strerror(-err));
-		}
-	}
-	return fd;
+	return vosfp__root_lock(h, shared ? LOCK_SH : LOCK_EX);
 }
 
 void pol_unlock(int fd)
