@@ -100,6 +100,16 @@ __attribute__((noinline)) __u64 vosfp_net6_find(__u64 hi, __u64 lo, __u32 home, 
 	return 0;
 }
 
+/* Bit `bit` of the (list, generation) slot's Bloom filter: an inlined
+ * array read. */
+static __always_inline int bloom_bit(__u32 slot, __u32 bit)
+{
+	__u32 w = slot * VOSFP_BLOOM6_WORDS + (bit >> 6);
+	__u64 *word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
+
+	return word && ((*word >> (bit & 63)) & 1);
+}
+
 /* Whether an IPv4 source (host order) is on a list's live generation. */
 static __always_inline int listed4(const struct vosfp_pol_state *st, int list, __u32 gen,
 				   __u32 a, __u64 *now)
@@ -117,6 +127,12 @@ static __always_inline int listed4(const struct vosfp_pol_state *st, int list, _
 	if (bits->cover & bit)
 		return 1;
 	if (!(bits->detail & bit))
+		return 0;
+	/* Some address of the /24 is listed; most likely not this one, which
+	 * two inlined Bloom reads tell without the record's two helper calls
+	 * (vosfp_shared.h, vosfp_bloom4_bit). */
+	if (!bloom_bit(slot, vosfp_bloom4_bit(a, VOSFP_BLOOM4_HOST)) &&
+	    !bloom_bit(slot, vosfp_bloom4_bit(a >> 8, VOSFP_BLOOM4_NET24)))
 		return 0;
 	key = VOSFP_POL_INNER(slot, VOSFP_PK_SLOT4);
 	map = bpf_map_lookup_elem(&vosfp_ptables, &key);

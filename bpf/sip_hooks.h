@@ -78,18 +78,36 @@ __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 o
 }
 
 /* Offset of the User-Agent value in the payload at off, or 0; the search
- * starts at from (SIP_HDR_FROM of the classifier's result). */
+ * starts at from (SIP_HDR_FROM of the classifier's result). 0 as well for
+ * a value whose lookup key is no signature's (vosfp_config.ua_keys): most
+ * User-Agents, which then pay neither vosfp_ua_match's call nor its hash
+ * lookup. */
 __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len,
 					       __u32 from)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
+	const struct vosfp_config *cfg;
+	__u32 voff, pos, key, bit, zero = 0;
 
 	if (off > 0x3fff)
 		return 0;
-	return (int)sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len,
-					       from);
+	voff = sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len, from);
+	if (!voff || voff > SIP_HDR_SCAN + 16 || voff >= len)
+		return 0;
+	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
+	if (!cfg)
+		return 0;
+	/* pos < 0x4600, as in vosfp_ua_match. */
+	pos = off + voff;
+	SIP_OPAQUE(pos);
+	if (sip_ua_key((const __u8 *)data + (pos & 0x7fff), data_end, len - voff, &key))
+		return 0; /* too short for a key: vosfp_ua_match says no as well */
+	bit = vosfp_ua_key_bit(key);
+	if (!((cfg->ua_keys[(bit >> 6) & (VOSFP_UA_KEY_WORDS - 1)] >> (bit & 63)) & 1))
+		return 0;
+	return (int)voff;
 }
 
 /* 1 if the value at voff starts with a scanner signature: one hash lookup

@@ -78,7 +78,8 @@
  *          which levels hold entries.
  *   bloom6 one plain ARRAY of 2^18 u64 words per (list, generation), like
  *          bits4: a one-hash Bloom filter of the net6 keys (bit
- *          vosfp_bloom6_bit()). The program looks a level up in net6 only
+ *          vosfp_bloom6_bit()), and of the IPv4 addresses behind a detail
+ *          bit (vosfp_bloom4_bit). The program looks a level up in net6 only
  *          when its bit is set, so a clean source costs one inlined array
  *          read per level in use, not one table lookup.
  * And for the library alone:
@@ -131,6 +132,24 @@ static inline __u32 vosfp_bloom6_bit(__u64 x)
 static inline __u32 vosfp_net6_home(__u64 x)
 {
 	return (__u32)(x >> 32);
+}
+
+/* IPv4 keys in the same Bloom filter (layout 5): a /24 with detail (its
+ * bits4 bit) says only that some address in it is listed, and finding out
+ * which takes its slot4 entry and record, two lookups in inner maps that
+ * the verifier cannot inline (a helper call each, dear with a return
+ * thunk). So every such address also sets a Bloom bit: each listed host
+ * (the record's permanent hosts, and the expiring ones of host4) under
+ * VOSFP_BLOOM4_HOST, a /24 covered by an expiring prefix under
+ * VOSFP_BLOOM4_NET24 (key: the /24, address >> 8). A source whose two bits
+ * are clear is on no list, and the usual case, an unknown source that
+ * shares a /24 with a listed one, pays two inlined array reads instead.
+ * The "levels" are none of IPv6's (0..128), so the keys never meet. */
+#define VOSFP_BLOOM4_HOST 0x120u
+#define VOSFP_BLOOM4_NET24 0x118u
+static inline __u32 vosfp_bloom4_bit(__u32 key, __u32 kind)
+{
+	return vosfp_bloom6_bit(vosfp_net6_hash(key, 0, kind));
 }
 
 /*
@@ -257,8 +276,10 @@ struct vosfp_pol_gen {
  * count as layout 1; its last form was VOSFP_POL_LAYOUT1_SIZE bytes. */
 /* 3: the counters became rows x VOSFP_CTR_SLOTS, one row per interface
  * (VOSFP_MAP_IFINDEX, VOSFP_MAP_IFROWS).
- * 4: the ban pre-filter (VOSFP_MAP_BANBITS, struct vosfp_banflag). */
-#define VOSFP_POL_LAYOUT 4
+ * 4: the ban pre-filter (VOSFP_MAP_BANBITS, struct vosfp_banflag).
+ * 5: IPv4 keys in the Bloom filter (vosfp_bloom4_bit), and the signature
+ *    keys' bits in the config (vosfp_config.ua_keys). */
+#define VOSFP_POL_LAYOUT 5
 #define VOSFP_POL_LAYOUT1_SIZE 248
 
 /* The single entry (key 0) of VOSFP_MAP_POL_STATE. The library writes the
@@ -360,6 +381,19 @@ enum vosfp_method_bit {
 
 #define VOSFP_PORT_WORDS (65536 / 32)
 
+/* The scanner signatures' lookup keys (struct vosfp_ua_val: the first 4
+ * bytes of a signature, folded), one bit each in vosfp_config.ua_keys. A
+ * User-Agent whose key's bit is clear begins with no signature: the
+ * program skips the signature map's hash lookup, the dearest single step
+ * of a full inspection (a helper call and a hash, bench/README.md, "Full
+ * inspection"). 4096 bits for at most 256 keys: a false hit costs the
+ * lookup, never a verdict. */
+#define VOSFP_UA_KEY_WORDS 64
+static inline __u32 vosfp_ua_key_bit(__u32 key)
+{
+	return (key * 0x9e3779b1u) >> 20; /* 12 bits: VOSFP_UA_KEY_WORDS * 64 */
+}
+
 /* The single entry (key 0) of the config array map. */
 struct vosfp_config {
 	__u32 magic;
@@ -379,6 +413,11 @@ struct vosfp_config {
 	/* SIP ports, one bit per port: word port / 32, bit port % 32. One
 	 * lookup tells whether a packet is ours, whatever the number of ports. */
 	__u32 port_bitmap[VOSFP_PORT_WORDS];
+	/* Bits of the signature keys in use (vosfp_ua_key_bit), written with
+	 * the signatures: the map first, then this, in the same config write
+	 * as VOSFP_CFG_SCANNERS, so a set bit never leads to a key that was
+	 * never stored. */
+	__u64 ua_keys[VOSFP_UA_KEY_WORDS];
 };
 
 #define VOSFP_XSK_SLOTS 64

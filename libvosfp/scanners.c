@@ -145,6 +145,15 @@ int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *
 		if (!keep)
 			bpf_map_delete_elem(fd, &key);
 	}
+	/* The keys' bits go out with the config the caller writes next:
+	 * after the map holds every new key, and while a removed key's bit
+	 * is still set it only costs the program a lookup that misses. */
+	memset(cfg->ua_keys, 0, sizeof(cfg->ua_keys));
+	for (int i = 0; i < n; i++) {
+		__u32 bit = vosfp_ua_key_bit(set[i].key);
+
+		cfg->ua_keys[bit >> 6] |= 1ull << (bit & 63);
+	}
 	if (n)
 		cfg->flags |= VOSFP_CFG_SCANNERS;
 	else

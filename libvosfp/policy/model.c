@@ -169,12 +169,28 @@ static int expand_v6(const struct pol_entry *e, struct pol_model *m, struct vec 
 	return 0;
 }
 
+static void set_bit(uint64_t *bloom, uint32_t bit)
+{
+	bloom[bit >> 6] |= 1ull << (bit & 63);
+}
+
 static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
 {
 	uint64_t x = vosfp_net6_hash(pol_be64_at(k->addr), pol_be64_at(k->addr + 8), k->level);
-	uint32_t bit = vosfp_bloom6_bit(x);
 
-	bloom[bit >> 6] |= 1ull << (bit & 63);
+	set_bit(bloom, vosfp_bloom6_bit(x));
+}
+
+/* The IPv4 addresses behind a /24's detail bit (vosfp_bloom4_bit): its
+ * permanent hosts, and the /24 itself if an expiring prefix covers it. The
+ * expiring hosts come from the host4 list (set_bloom4_hosts). */
+static void set_bloom4_slot(uint64_t *bloom, const struct pol_slot *s)
+{
+	if (s->val.whole_expires_ns)
+		set_bit(bloom, vosfp_bloom4_bit(s->slot, VOSFP_BLOOM4_NET24));
+	for (uint32_t h = 0; h < 256; h++)
+		if ((s->val.hosts[h >> 6] >> (h & 63)) & 1)
+			set_bit(bloom, vosfp_bloom4_bit(s->slot << 8 | h, VOSFP_BLOOM4_HOST));
 }
 
 /* Radix-sort heads (sort.h) of the derived records. */
@@ -313,10 +329,14 @@ int pol_model_build(const struct pol_entry *e, size_t n, uint64_t now, size_t li
 		merge_hosts(&hosts, m->bits);
 		merge_nets(&nets);
 		for (size_t i = 0; i < slots.n; i++) {
-			uint32_t s = ((struct pol_slot *)slots.data)[i].slot;
+			const struct pol_slot *p = (struct pol_slot *)slots.data + i;
 
-			m->bits[s >> 6].detail |= 1ull << (s & 63);
+			m->bits[p->slot >> 6].detail |= 1ull << (p->slot & 63);
+			set_bloom4_slot(m->bloom, p);
 		}
+		for (size_t i = 0; i < hosts.n; i++)
+			set_bit(m->bloom, vosfp_bloom4_bit(((struct pol_host *)hosts.data)[i].addr,
+							   VOSFP_BLOOM4_HOST));
 		for (size_t i = 0; i < nets.n; i++)
 			set_bloom(m->bloom, &((struct pol_net6 *)nets.data)[i].key);
 	}

@@ -481,6 +481,46 @@ static void test_scanner_user_agents(void **state)
 	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
 }
 
+/* The most keys a set may have (256), each with its bit in the config's
+ * key bitmap (vosfp_config.ua_keys): every one of them is found, a value
+ * that shares no key passes, and a smaller set that replaces it clears the
+ * bits of the keys it drops. */
+static void test_scanner_key_bitmap(void **state)
+{
+	static char list[256 * 12], ua[64];
+	char msg[1024];
+	size_t used = 0, n;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	for (int i = 0; i < 256; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%sk%03d-scan",
+					 i ? "," : "", i);
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	assert_int_equal(vosfp_config_set(h, "user_agents", list), 0);
+	for (int i = 0; i < 256; i++) {
+		snprintf(ua, sizeof(ua), "User-Agent: K%03d-Scanner/1.0", i);
+		n = register_with_ua(msg, sizeof(msg), ua, i % 8);
+		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+		/* The same key, not the same signature. */
+		snprintf(ua, sizeof(ua), "User-Agent: k%03d-phone", i);
+		n = register_with_ua(msg, sizeof(msg), ua, i % 8);
+		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	}
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: friendly-scanner", 3);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "user_agents", "k007-scan"), 0);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: k007-scan", 3);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	n = register_with_ua(msg, sizeof(msg), "User-Agent: k008-scan", 3);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "user_agents",
+					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
+					  "pplsip,iWar,sundayddr,SIVuS,smap"),
+			 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+}
+
 static void test_autoban_and_ttl(void **state)
 {
 	const char *src = "192.0.2.77";
@@ -623,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_unconfigured_root_defaults),
 		cmocka_unit_test(test_scanner_user_agents),
+		cmocka_unit_test(test_scanner_key_bitmap),
 		cmocka_unit_test(test_autoban_and_ttl),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_trusted_only),

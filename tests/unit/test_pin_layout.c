@@ -102,6 +102,16 @@ static void test_layout3_before_banfilter(void **state)
 	expect_refused(3);
 }
 
+/* A root of layout 4, made before IPv4 hosts had Bloom bits: its library
+ * would list hosts the new program cannot see, so it is refused. */
+static void test_layout4_before_bloom4(void **state)
+{
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	pin_state(sizeof(struct vosfp_pol_state), 4);
+	expect_refused(4);
+}
+
 /* A root this library made records its layout and opens again. */
 static void test_own_layout(void **state)
 {
@@ -136,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_newer_layout_other_size),
 		cmocka_unit_test(test_newer_layout_same_size),
 		cmocka_unit_test(test_layout3_before_banfilter),
+		cmocka_unit_test(test_layout4_before_bloom4),
 		cmocka_unit_test(test_own_layout),
 	};
 
