@@ -105,8 +105,10 @@ struct {
 	__uint(max_entries, VOSFP_RATE_SLOTS);
 } vosfp_rate SEC(".maps");
 
+/* Two generations of the signature table (vosfp_shared.h): a plain ARRAY,
+ * so that the program's read is inlined. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
 	__type(value, struct vosfp_ua_val);
 	__uint(max_entries, VOSFP_UA_SLOTS);

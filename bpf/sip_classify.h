@@ -520,13 +520,14 @@ static __always_inline int sip_ua_key(const __u8 *v, const __u8 *end, __u32 avai
 	return 0;
 }
 
-/* 1 if the value starts with one of the candidate signatures: whole
+/* 1 if the value, whose lookup key is key, starts with one of the
+ * candidate signatures of that key: whole
  * 8-byte words from the start, then one last word (4 bytes for signatures
  * under 8) ending exactly at the signature's end, overlapping the others;
  * the first 4 bytes were the lookup key. So a signature matches as soon as
  * its bytes are there, even at the very end of the datagram. Unrolled. */
 static __always_inline int sip_ua_match(const __u8 *v, const __u8 *end, __u32 avail,
-					const struct vosfp_ua_val *cand)
+					const struct vosfp_ua_val *cand, __u32 key)
 {
 #pragma unroll
 	for (__u32 k = 0; k < VOSFP_UA_PER_KEY; k++) {
@@ -535,6 +536,8 @@ static __always_inline int sip_ua_match(const __u8 *v, const __u8 *end, __u32 av
 
 		if (k >= cand->n)
 			break;
+		if (cand->key[k] != key)
+			continue; /* another key's candidate in the same slot */
 		if (n < VOSFP_UA_KEY_LEN || n > VOSFP_UA_MAX || n > avail)
 			continue;
 #pragma unroll

@@ -110,14 +110,16 @@ __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __
 	return (int)voff;
 }
 
-/* 1 if the value at voff starts with a scanner signature: one hash lookup
- * on its first bytes, whatever the number of signatures. */
-__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len, __u32 voff)
+/* 1 if the value at voff starts with a scanner signature: one inlined
+ * read of its key's slot in generation gen of the table (vosfp_shared.h),
+ * whatever the number of signatures. voff_gen: voff, and gen in bit 16. */
+__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len,
+					     __u32 voff_gen)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	__u32 voff = voff_gen & 0xffff, key, slot, pos = off + voff;
 	const struct vosfp_ua_val *cand;
-	__u32 key, pos = off + voff;
 	const __u8 *v;
 
 	if (off > 0x3fff || voff > SIP_HDR_SCAN + 16 || voff >= len)
@@ -127,20 +129,24 @@ __attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u3
 	v = (const __u8 *)data + (pos & 0x7fff);
 	if (sip_ua_key(v, data_end, len - voff, &key))
 		return 0;
-	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &key);
-	return cand ? sip_ua_match(v, data_end, len - voff, cand) : 0;
+	slot = ((voff_gen >> 16) & 1) * VOSFP_UA_KEY_BITS + vosfp_ua_key_bit(key);
+	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &slot);
+	return cand ? sip_ua_match(v, data_end, len - voff, cand, key) : 0;
 }
 
 /* 1 if the request's User-Agent starts with a scanner signature; res is
  * what vosfp_classify_payload() said of the request, whose Request-Line the
- * walk skips. The two halves are global functions, each verified once: the
- * header walk has many ways out, and each would otherwise be verified with
- * the match. */
-static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len, int res)
+ * walk skips, flags the config's. The two halves are global functions, each
+ * verified once: the header walk has many ways out, and each would
+ * otherwise be verified with the match. */
+static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len, int res,
+					 __u32 flags)
 {
 	int voff = vosfp_user_agent(ctx, off, len, SIP_HDR_FROM(res));
 
-	return voff > 0 && vosfp_ua_match(ctx, off, len, (__u32)voff);
+	return voff > 0 &&
+	       vosfp_ua_match(ctx, off, len,
+			      (__u32)voff | (flags & VOSFP_CFG_UA_GEN ? 1u << 16 : 0));
 }
 
 #endif /* VOSFP_SIP_HOOKS_H */

@@ -109,7 +109,8 @@ static __always_inline int vosfp_decide(struct xdp_md *ctx, const struct flow *f
 		    ((cfg->stealth_methods >> (SIP_METHOD(res) & 31)) & 1))
 			return count(ctx, VOSFP_CTR_STEALTH, bytes, XDP_DROP);
 		if ((cfg->flags & VOSFP_CFG_SCANNERS) &&
-		    scanner_match(ctx, f->l4_off + sizeof(struct udphdr), payload_len, res)) {
+		    scanner_match(ctx, f->l4_off + sizeof(struct udphdr), payload_len, res,
+				  cfg->flags)) {
 			ban(cfg, &src, VOSFP_CTR_SCANNER);
 			return count(ctx, VOSFP_CTR_SCANNER, bytes, XDP_DROP);
 		}

@@ -277,8 +277,9 @@ struct vosfp_pol_gen {
 /* 3: the counters became rows x VOSFP_CTR_SLOTS, one row per interface
  * (VOSFP_MAP_IFINDEX, VOSFP_MAP_IFROWS).
  * 4: the ban pre-filter (VOSFP_MAP_BANBITS, struct vosfp_banflag).
- * 5: IPv4 keys in the Bloom filter (vosfp_bloom4_bit), and the signature
- *    keys' bits in the config (vosfp_config.ua_keys). */
+ * 5: IPv4 keys in the Bloom filter (vosfp_bloom4_bit), the signature
+ *    keys' bits in the config (vosfp_config.ua_keys), and the signatures
+ *    in a two-generation ARRAY instead of a hash map. */
 #define VOSFP_POL_LAYOUT 5
 #define VOSFP_POL_LAYOUT1_SIZE 248
 
@@ -361,7 +362,7 @@ enum vosfp_method_bit {
 #define VOSFP_CFG_MALFORMED_DROP (1u << 0)
 /* Drop every request from sources not on the allow list (responses pass). */
 #define VOSFP_CFG_TRUSTED_ONLY (1u << 1)
-/* Set by the library while the User-Agent signature map is not empty, so
+/* Set by the library while the User-Agent signature set is not empty, so
  * that the program scans headers only when there is something to find. */
 #define VOSFP_CFG_SCANNERS (1u << 2)
 /* Scanners and sources over the rate limit land on the ban list. */
@@ -374,6 +375,10 @@ enum vosfp_method_bit {
 #define VOSFP_CFG_XSK_NONE (1u << 8)       /* nothing: every packet to the stack */
 #define VOSFP_CFG_XSK_REQUESTS (1u << 9)   /* only UDP requests that passed inspection */
 #define VOSFP_CFG_XSK_NO_ALLOWED (1u << 10) /* allowed sources' packets to the stack */
+/* Which generation of the signature table (VOSFP_MAP_UA) is live: the
+ * library writes the other one whole, then flips this bit in the config
+ * write that also carries the keys' bits (vosfp_config.ua_keys). */
+#define VOSFP_CFG_UA_GEN (1u << 11)
 
 /* Written by the library when it creates the config; a config entry
  * without it (a fresh, all-zero map) is initialised to the defaults. */
@@ -382,16 +387,16 @@ enum vosfp_method_bit {
 #define VOSFP_PORT_WORDS (65536 / 32)
 
 /* The scanner signatures' lookup keys (struct vosfp_ua_val: the first 4
- * bytes of a signature, folded), one bit each in vosfp_config.ua_keys. A
- * User-Agent whose key's bit is clear begins with no signature: the
- * program skips the signature map's hash lookup, the dearest single step
- * of a full inspection (a helper call and a hash, bench/README.md, "Full
- * inspection"). 4096 bits for at most 256 keys: a false hit costs the
- * lookup, never a verdict. */
+ * bytes of a signature, folded), one bit each in vosfp_config.ua_keys, at
+ * the index of the key's slot in the signature table. A User-Agent whose
+ * key's bit is clear begins with no signature: the program skips the
+ * match's call and its table read. 4096 bits for at most 256 keys: a
+ * false hit costs the read, never a verdict. */
 #define VOSFP_UA_KEY_WORDS 64
+#define VOSFP_UA_KEY_BITS (VOSFP_UA_KEY_WORDS * 64)
 static inline __u32 vosfp_ua_key_bit(__u32 key)
 {
-	return (key * 0x9e3779b1u) >> 20; /* 12 bits: VOSFP_UA_KEY_WORDS * 64 */
+	return (key * 0x9e3779b1u) >> 20; /* 12 bits: VOSFP_UA_KEY_BITS */
 }
 
 /* The single entry (key 0) of the config array map. */
@@ -578,9 +583,14 @@ struct vosfp_ban_event {
 };
 
 /* Scanner User-Agent signatures: prefixes of the header value, 4 to 32
- * bytes, keyed by their first 4 bytes so that one hash lookup finds the
- * candidates whatever the number of signatures (up to VOSFP_UA_PER_KEY
- * share a key). Matching folds case by setting bit 0x20 of every byte:
+ * bytes, keyed by their first 4 bytes (folded). The table is a plain ARRAY,
+ * so that its read is inlined (a hash map's lookup is a helper call, dear
+ * with a return thunk): two generations of VOSFP_UA_KEY_BITS slots, the
+ * live one named by VOSFP_CFG_UA_GEN, a key's slot at vosfp_ua_key_bit().
+ * A slot holds up to VOSFP_UA_PER_KEY candidates, with their keys, since
+ * keys may share a slot; the library refuses a set that would put more in
+ * one. The library never writes the live generation, so a reader never
+ * sees a half-written candidate. Matching folds case by setting bit 0x20 of every byte:
  * exact for letters, digits and most punctuation; a few pairs (@ and `,
  * [ and {, ^ and ~, _ and DEL...) are not told apart, which costs nothing
  * in practice and lets a signature be compared 8 bytes at a time. */
@@ -588,12 +598,14 @@ struct vosfp_ban_event {
 #define VOSFP_UA_MAX 32
 #define VOSFP_UA_WORDS (VOSFP_UA_MAX / 8)
 #define VOSFP_UA_PER_KEY 4
-#define VOSFP_UA_SLOTS 1024
+#define VOSFP_UA_SLOTS (2 * VOSFP_UA_KEY_BITS)
 #define VOSFP_UA_FOLD 0x2020202020202020ull
 
+/* One slot of the signature table. */
 struct vosfp_ua_val {
 	__u32 n;                                      /* signatures in use */
 	__u8 len[VOSFP_UA_PER_KEY];                   /* their lengths */
+	__u32 key[VOSFP_UA_PER_KEY];                  /* their keys */
 	/* Folded bytes as little-endian words: head[w] holds bytes 8w..8w+7
 	 * for every whole word of the signature; tail the last 8 bytes
 	 * (the last 4, in its low half, for signatures under 8 bytes). */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -77,15 +79,19 @@ static int ports_to_bitmap(struct vosfp *h, const uint16_t *ports, size_t n,
 VOSFP_API int vosfp_config_set_ports(struct vosfp *h, const uint16_t *ports, size_t n)
 {
 	struct vosfp_config cfg;
-	int err;
+	int err, lock;
 
 	if (!h)
 		return vosfp__no_handle(__func__);
+	lock = vosfp__root_lock(h, LOCK_EX); /* as in vosfp_config_set */
+	if (lock < 0)
+		return lock;
 	err = vosfp__config_read(h, &cfg);
 	if (!err)
 		err = ports_to_bitmap(h, ports, n, &cfg);
 	if (!err)
 		err = vosfp__config_write(h, &cfg);
+	close(lock);
 	return err ? err : vosfp__ok(h);
 }
 
@@ -460,7 +466,7 @@ VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *val
 {
 	const struct config_key *k;
 	struct vosfp_config cfg;
-	int err;
+	int err, lock;
 
 	if (!h)
 		return vosfp__no_handle(__func__);
@@ -473,11 +479,19 @@ VOSFP_API int vosfp_config_set(struct vosfp *h, const char *key, const char *val
 		return k->none ? vosfp__fail(h, -EINVAL, "%s: empty value; give '%s' to turn it off",
 					     key, k->none)
 			       : vosfp__fail(h, -EINVAL, "%s: empty value", key);
+	/* Read, change, write under the pin root's lock: two writers of
+	 * different keys keep both changes, and two user_agents changes do
+	 * not write the same idle generation of the signature table at once
+	 * (scanners.c). */
+	lock = vosfp__root_lock(h, LOCK_EX);
+	if (lock < 0)
+		return lock;
 	err = vosfp__config_read(h, &cfg);
 	if (!err)
 		err = k->parse(h, value, &cfg);
 	if (!err)
 		err = vosfp__config_write(h, &cfg);
+	close(lock);
 	return err ? err : vosfp__ok(h);
 }
 

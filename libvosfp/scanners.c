@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Scanner User-Agent signatures: the set lives in a hash map keyed by the
- * first 4 bytes of each signature (folded), so that the program finds the
- * candidates for a User-Agent with one lookup whatever the number of
- * signatures. See struct vosfp_ua_val in vosfp_shared.h for the folding.
+ * Scanner User-Agent signatures: the set lives in a table of slots indexed
+ * by a hash of the first 4 bytes of each signature (folded), so that the
+ * program finds the candidates for a User-Agent with one read whatever the
+ * number of signatures. The table has two generations: a change writes the
+ * one the program does not read, and the config write that follows makes
+ * it live. See struct vosfp_ua_val in vosfp_shared.h for the layout and
+ * the folding.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 
@@ -64,6 +68,7 @@ static int add_sig(struct vosfp *h, struct sig_entry *set, int *n, const char *s
 				   (int)len, sig, VOSFP_UA_PER_KEY, sig);
 	k = e->val.n++;
 	e->val.len[k] = (__u8)len;
+	e->val.key[k] = key;
 	memcpy(e->text[k], sig, len);
 	e->text[k][len] = '\0';
 	{
@@ -117,49 +122,85 @@ static int parse_list(struct vosfp *h, const char *list, struct sig_entry *set, 
 	return 0;
 }
 
+/* The slots of the new set, with each candidate's text for the message
+ * of a slot that overflows. */
+struct sig_table {
+	struct vosfp_ua_val slot[VOSFP_UA_KEY_BITS];
+	const char *text[VOSFP_UA_KEY_BITS][VOSFP_UA_PER_KEY];
+};
+
+static int fill_table(struct vosfp *h, const struct sig_entry *set, int n, struct sig_table *t)
+{
+	for (int i = 0; i < n; i++) {
+		__u32 b = vosfp_ua_key_bit(set[i].key);
+		struct vosfp_ua_val *s = &t->slot[b];
+
+		for (__u32 k = 0; k < set[i].val.n; k++) {
+			__u32 at = s->n;
+
+			if (at == VOSFP_UA_PER_KEY)
+				return vosfp__fail(h, -E2BIG,
+						   "'%s': more than %d signatures share its lookup "
+						   "slot (with '%s'); leave one out or lengthen "
+						   "its first four characters' difference",
+						   set[i].text[k], VOSFP_UA_PER_KEY, t->text[b][0]);
+			s->len[at] = set[i].val.len[k];
+			s->key[at] = set[i].key;
+			memcpy(s->head[at], set[i].val.head[k], sizeof(s->head[at]));
+			s->tail[at] = set[i].val.tail[k];
+			t->text[b][at] = set[i].text[k];
+			s->n = at + 1;
+		}
+	}
+	return 0;
+}
+
 int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *cfg)
 {
 	int fd = h->map_fd[MAP_UA], n, err;
-	struct sig_entry *set;
-	__u32 key, next;
+	__u32 idle = cfg->flags & VOSFP_CFG_UA_GEN ? 0 : 1;
+	struct sig_table *t = calloc(1, sizeof(*t));
+	struct sig_entry *set = calloc(MAX_SIGS, sizeof(*set));
 
-	set = calloc(MAX_SIGS, sizeof(*set));
-	if (!set)
-		return vosfp__fail(h, -ENOMEM, "out of memory");
+	if (!set || !t) {
+		err = vosfp__fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
 	err = parse_list(h, list, set, &n);
+	if (!err)
+		err = fill_table(h, set, n, t);
 	if (err)
 		goto out;
-	/* New entries first, then stale keys out: a signature present in both
-	 * sets is never missing in between. */
-	for (int i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, &set[i].key, &set[i].val, BPF_ANY)) {
+	/* The idle generation was live before the last change: a program
+	 * that read the config then has long finished (an XDP program runs to
+	 * its end with preemption off, in microseconds), and a millisecond
+	 * more makes sure of it before its slots are overwritten. */
+	nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	for (__u32 b = 0; b < VOSFP_UA_KEY_BITS; b++) {
+		__u32 idx = idle * VOSFP_UA_KEY_BITS + b;
+
+		if (bpf_map_update_elem(fd, &idx, &t->slot[b], BPF_ANY)) {
 			err = vosfp__fail(h, -errno, "cannot store signatures: %s", strerror(errno));
 			goto out;
 		}
-	for (int more = !bpf_map_get_next_key(fd, NULL, &key); more; key = next) {
-		int keep = 0;
-
-		more = !bpf_map_get_next_key(fd, &key, &next);
-		for (int i = 0; i < n; i++)
-			keep |= set[i].key == key;
-		if (!keep)
-			bpf_map_delete_elem(fd, &key);
 	}
-	/* The keys' bits go out with the config the caller writes next:
-	 * after the map holds every new key, and while a removed key's bit
-	 * is still set it only costs the program a lookup that misses. */
+	/* The keys' bits and the generation go out with the config the caller
+	 * writes next, in one write: until then the program reads the old
+	 * generation, whole. */
 	memset(cfg->ua_keys, 0, sizeof(cfg->ua_keys));
 	for (int i = 0; i < n; i++) {
 		__u32 bit = vosfp_ua_key_bit(set[i].key);
 
 		cfg->ua_keys[bit >> 6] |= 1ull << (bit & 63);
 	}
+	cfg->flags = (cfg->flags & ~VOSFP_CFG_UA_GEN) | (idle ? VOSFP_CFG_UA_GEN : 0);
 	if (n)
 		cfg->flags |= VOSFP_CFG_SCANNERS;
 	else
 		cfg->flags &= ~VOSFP_CFG_SCANNERS;
 out:
 	free(set);
+	free(t);
 	return err;
 }
 
@@ -173,29 +214,37 @@ int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len)
 	enum { MAX_TEXTS = MAX_SIGS * VOSFP_UA_PER_KEY };
 	char (*text)[VOSFP_UA_MAX + 1] = calloc(MAX_TEXTS, VOSFP_UA_MAX + 1);
 	char **sorted = calloc(MAX_TEXTS, sizeof(*sorted));
-	int fd = h->map_fd[MAP_UA], n = 0, err, ret = 0;
+	int fd = h->map_fd[MAP_UA], n = 0, ret = 0;
+	struct vosfp_config cfg;
 	struct vosfp_ua_val val;
 	size_t used = 0;
-	__u32 key;
+	__u32 live;
 
-	if (!text || !sorted) {
+	ret = !text || !sorted ? -ENOMEM : vosfp__config_read(h, &cfg);
+	if (ret) {
 		free(text);
 		free(sorted);
-		return -ENOMEM;
+		return ret;
 	}
-	for (err = bpf_map_get_next_key(fd, NULL, &key); !err;
-	     err = bpf_map_get_next_key(fd, &key, &key)) {
-		if (bpf_map_lookup_elem(fd, &key, &val))
+	live = cfg.flags & VOSFP_CFG_UA_GEN ? 1 : 0;
+	/* Only the slots whose bit is set hold candidates. */
+	for (__u32 b = 0; b < VOSFP_UA_KEY_BITS; b++) {
+		__u32 idx = live * VOSFP_UA_KEY_BITS + b;
+
+		if (!((cfg.ua_keys[b >> 6] >> (b & 63)) & 1) ||
+		    bpf_map_lookup_elem(fd, &idx, &val))
 			continue;
 		for (__u32 k = 0; k < val.n && k < VOSFP_UA_PER_KEY && n < MAX_TEXTS; k++) {
 			size_t slen = val.len[k], back = slen >= 8 ? slen - 8 : slen - 4;
 			__u8 folded[VOSFP_UA_MAX];
 
+			if (slen < VOSFP_UA_KEY_LEN || slen > VOSFP_UA_MAX)
+				continue;
 			/* The signature again from its words (head, then tail). */
 			memcpy(folded, val.head[k], slen / 8 * 8);
 			memcpy(folded + back, &val.tail[k], slen >= 8 ? 8 : 4);
 			if (slen < 8)
-				memcpy(folded, &key, 4); /* the key holds the first 4 */
+				memcpy(folded, &val.key[k], 4); /* the key holds the first 4 */
 			memcpy(text[n], folded, slen);
 			text[n][slen] = '\0';
 			sorted[n] = text[n];

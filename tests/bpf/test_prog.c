@@ -22,6 +22,7 @@
 
 #include "frame.h"
 #include "skip.h"
+#include "vosfp_shared.h"
 
 #define NONE (-1) /* no counter moves */
 #define BLOCKED4 "203.0.113.7"
@@ -521,6 +522,89 @@ static void test_scanner_key_bitmap(void **state)
 	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
 }
 
+/* Keys that share a slot of the signature table (vosfp_ua_key_bit), found
+ * by search among "XYcd" and "wxyz" (lower-case letters: the fold keeps
+ * them). */
+static uint32_t fold4(const char *s)
+{
+	return ((uint32_t)(unsigned char)s[0] | (uint32_t)(unsigned char)s[1] << 8 |
+		(uint32_t)(unsigned char)s[2] << 16 | (uint32_t)(unsigned char)s[3] << 24) |
+	       0x20202020u;
+}
+
+/* Two "??cd" keys in one slot: a short signature's candidate (its tail is
+ * its last 4 bytes, the key the first 4) must not match a value of the
+ * other key whose other bytes are the same. */
+static void test_scanner_slot_shared(void **state)
+{
+	static int seen[VOSFP_UA_KEY_BITS][2];
+	char a[8] = "", b[8] = "", msg[1024], line[64];
+	size_t n;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	memset(seen, 0, sizeof(seen));
+	for (int x = 0; x < 26 * 26 && !b[0]; x++) {
+		char k[5] = { (char)('a' + x / 26), (char)('a' + x % 26), 'c', 'd', 0 };
+		uint32_t bit = vosfp_ua_key_bit(fold4(k));
+
+		if (seen[bit][0]) {
+			int y = seen[bit][1];
+
+			snprintf(a, sizeof(a), "%c%ccdqq", 'a' + y / 26, 'a' + y % 26);
+			snprintf(b, sizeof(b), "%scdqq", (char[3]){ k[0], k[1], 0 });
+		}
+		seen[bit][0] = 1;
+		seen[bit][1] = x;
+	}
+	assert_true(b[0]);
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	assert_int_equal(vosfp_config_set(h, "user_agents", a), 0);
+	snprintf(line, sizeof(line), "User-Agent: %s/1.0", a);
+	n = register_with_ua(msg, sizeof(msg), line, 2);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	snprintf(line, sizeof(line), "User-Agent: %s/1.0", b);
+	n = register_with_ua(msg, sizeof(msg), line, 2);
+	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	assert_int_equal(vosfp_config_set(h, "user_agents",
+					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
+					  "pplsip,iWar,sundayddr,SIVuS,smap"),
+			 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+}
+
+/* Five keys in one slot: refused with the reason, and the set before it
+ * stays in force. */
+static void test_scanner_slot_full(void **state)
+{
+	static char keys[VOSFP_UA_KEY_BITS][5][5];
+	static int count[VOSFP_UA_KEY_BITS];
+	char list[64] = "", got[256];
+	const char *why;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	memset(count, 0, sizeof(count));
+	for (int x = 0; x < 26 * 26 * 26 * 26 && !list[0]; x++) {
+		char k[5] = { (char)('a' + x / 17576), (char)('a' + x / 676 % 26),
+			      (char)('a' + x / 26 % 26), (char)('a' + x % 26), 0 };
+		uint32_t bit = vosfp_ua_key_bit(fold4(k));
+
+		memcpy(keys[bit][count[bit]++], k, 5);
+		if (count[bit] == 5)
+			snprintf(list, sizeof(list), "%s,%s,%s,%s,%s", keys[bit][0], keys[bit][1],
+				 keys[bit][2], keys[bit][3], keys[bit][4]);
+	}
+	assert_true(list[0]);
+	assert_int_equal(vosfp_config_set(h, "user_agents", list), -E2BIG);
+	why = vosfp_last_error(h);
+	assert_non_null(strstr(why, "share its lookup slot"));
+	assert_int_equal(vosfp_config_get(h, "user_agents", got, sizeof(got)), 0);
+	/* Shown as matched: folded to lower case, sorted. */
+	assert_string_equal(got, "friendly-scanner,iwar,pplsip,sipcli,sipvicious,sivus,smap,"
+				 "sundayddr,vaxsipuseragent");
+}
+
 static void test_autoban_and_ttl(void **state)
 {
 	const char *src = "192.0.2.77";
@@ -664,6 +748,8 @@ int main(void)
 		cmocka_unit_test(test_unconfigured_root_defaults),
 		cmocka_unit_test(test_scanner_user_agents),
 		cmocka_unit_test(test_scanner_key_bitmap),
+		cmocka_unit_test(test_scanner_slot_shared),
+		cmocka_unit_test(test_scanner_slot_full),
 		cmocka_unit_test(test_autoban_and_ttl),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_trusted_only),
