@@ -427,6 +427,26 @@ static void expect_payload(const char *src, const void *payload, size_t len, int
 		    verdict, reason);
 }
 
+/* A REGISTER from UNKNOWN4 with ua_line as its pos-th header, expected to
+ * get verdict and reason. */
+static void expect_ua(const char *ua_line, int pos, int verdict, int reason)
+{
+	char msg[1024];
+	size_t n = register_with_ua(msg, sizeof(msg), ua_line, pos);
+
+	expect_payload(UNKNOWN4, msg, n, verdict, reason);
+}
+
+/* The default signatures and autoban again, as the other tests expect. */
+static void scanners_default(void)
+{
+	assert_int_equal(vosfp_config_set(h, "user_agents",
+					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
+					  "pplsip,iWar,sundayddr,SIVuS,smap"),
+			 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+}
+
 static void test_scanner_user_agents(void **state)
 {
 	static const char *const scanners[] = {
@@ -457,10 +477,8 @@ static void test_scanner_user_agents(void **state)
 			/* Allowed sources are never inspected. */
 			expect_payload(ALLOWED4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_ALLOWED);
 		}
-	for (size_t i = 0; i < sizeof(legit) / sizeof(legit[0]); i++) {
-		n = register_with_ua(msg, sizeof(msg), legit[i], 3);
-		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
-	}
+	for (size_t i = 0; i < sizeof(legit) / sizeof(legit[0]); i++)
+		expect_ua(legit[i], 3, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 	/* A scanner name in the body, after the headers, is not a User-Agent. */
 	n = (size_t)snprintf(msg, sizeof(msg),
 			     "MESSAGE sip:100@198.51.100.1 SIP/2.0\r\nCSeq: 1 MESSAGE\r\n"
@@ -468,18 +486,11 @@ static void test_scanner_user_agents(void **state)
 	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 	/* A custom set replaces the default; "none" turns the check off. */
 	assert_int_equal(vosfp_config_set(h, "user_agents", "Evil Dialer,friendly-scanner"), 0);
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: evil dialer 2.0", 2);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: sipvicious", 2);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	expect_ua("User-Agent: evil dialer 2.0", 2, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	expect_ua("User-Agent: sipvicious", 2, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 	assert_int_equal(vosfp_config_set(h, "user_agents", "none"), 0);
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: friendly-scanner", 2);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
-	assert_int_equal(vosfp_config_set(h, "user_agents",
-					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
-					  "pplsip,iWar,sundayddr,SIVuS,smap"),
-			 0);
-	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+	expect_ua("User-Agent: friendly-scanner", 2, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	scanners_default();
 }
 
 /* The most keys a set may have (256), each with its bit in the config's
@@ -489,8 +500,7 @@ static void test_scanner_user_agents(void **state)
 static void test_scanner_key_bitmap(void **state)
 {
 	static char list[256 * 12], ua[64];
-	char msg[1024];
-	size_t used = 0, n;
+	size_t used = 0;
 
 	(void)state;
 	SKIP_UNLESS_BPF();
@@ -501,25 +511,16 @@ static void test_scanner_key_bitmap(void **state)
 	assert_int_equal(vosfp_config_set(h, "user_agents", list), 0);
 	for (int i = 0; i < 256; i++) {
 		snprintf(ua, sizeof(ua), "User-Agent: K%03d-Scanner/1.0", i);
-		n = register_with_ua(msg, sizeof(msg), ua, i % 8);
-		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+		expect_ua(ua, i % 8, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
 		/* The same key, not the same signature. */
 		snprintf(ua, sizeof(ua), "User-Agent: k%03d-phone", i);
-		n = register_with_ua(msg, sizeof(msg), ua, i % 8);
-		expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+		expect_ua(ua, i % 8, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 	}
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: friendly-scanner", 3);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	expect_ua("User-Agent: friendly-scanner", 3, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
 	assert_int_equal(vosfp_config_set(h, "user_agents", "k007-scan"), 0);
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: k007-scan", 3);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
-	n = register_with_ua(msg, sizeof(msg), "User-Agent: k008-scan", 3);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
-	assert_int_equal(vosfp_config_set(h, "user_agents",
-					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
-					  "pplsip,iWar,sundayddr,SIVuS,smap"),
-			 0);
-	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+	expect_ua("User-Agent: k007-scan", 3, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	expect_ua("User-Agent: k008-scan", 3, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	scanners_default();
 }
 
 /* Keys that share a slot of the signature table (vosfp_ua_key_bit), found
@@ -538,8 +539,7 @@ static uint32_t fold4(const char *s)
 static void test_scanner_slot_shared(void **state)
 {
 	static int seen[VOSFP_UA_KEY_BITS][2];
-	char a[8] = "", b[8] = "", msg[1024], line[64];
-	size_t n;
+	char a[8] = "", b[8] = "", line[64];
 
 	(void)state;
 	SKIP_UNLESS_BPF();
@@ -561,16 +561,10 @@ static void test_scanner_slot_shared(void **state)
 	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
 	assert_int_equal(vosfp_config_set(h, "user_agents", a), 0);
 	snprintf(line, sizeof(line), "User-Agent: %s/1.0", a);
-	n = register_with_ua(msg, sizeof(msg), line, 2);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
+	expect_ua(line, 2, VOSFP_VERDICT_DROP, VOSFP_CTR_SCANNER);
 	snprintf(line, sizeof(line), "User-Agent: %s/1.0", b);
-	n = register_with_ua(msg, sizeof(msg), line, 2);
-	expect_payload(UNKNOWN4, msg, n, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
-	assert_int_equal(vosfp_config_set(h, "user_agents",
-					  "friendly-scanner,sipvicious,sipcli,VaxSIPUserAgent,"
-					  "pplsip,iWar,sundayddr,SIVuS,smap"),
-			 0);
-	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+	expect_ua(line, 2, VOSFP_VERDICT_PASS, VOSFP_CTR_PASSED);
+	scanners_default();
 }
 
 /* Five keys in one slot: refused with the reason, and the set before it
