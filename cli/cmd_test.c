@@ -160,6 +160,24 @@ static void explain_print(const struct vosfp_explain *e, int json)
 	printf("decision for a SIP request: %s\n", e->decision);
 }
 
+/* The pin root test reads, opened only if it is there: opening creates a
+ * root, and a dry run against a root made for it (a mistyped --pin-root)
+ * would report the defaults' verdict as if it were a filter's. */
+static struct vosfp *open_existing(struct cli *cli)
+{
+	const char *root = cli->pin_root ? cli->pin_root : VOSFP_DEFAULT_PIN_ROOT;
+	struct stat st;
+
+	if (stat(root, &st) && errno == ENOENT) {
+		fprintf(stderr,
+			"vosfp: %s: %s: no such pin root: nothing to test against (attach or "
+			"configure the filter there first, or give the --pin-root it uses)\n",
+			cli->command, root);
+		return NULL;
+	}
+	return cli_open(cli);
+}
+
 static int explain(struct cli *cli, const char *addr, int json)
 {
 	VOSFP_OPTS(explain, e);
@@ -172,7 +190,7 @@ static int explain(struct cli *cli, const char *addr, int json)
 		return cli_usage(cli, "%s: a source is one address, not a prefix", addr);
 	if (vosfp_prefix_check(addr, NULL, 0, why, sizeof(why)))
 		return cli_usage(cli, "%s", why);
-	if (!cli_open(cli))
+	if (!open_existing(cli))
 		return EXIT_FAIL;
 	err = vosfp_explain_source(cli->h, addr, &e);
 	if (err == -EINVAL)
@@ -371,11 +389,11 @@ static int run_test(struct cli *cli, int argc, char **argv)
 	if (frame_path) {
 		rc = check_frame(frame_path, data, len) ? EXIT_FAIL : EXIT_OK;
 		if (rc == EXIT_OK)
-			rc = cli_open(cli) ? run_one(cli, data, len, json) : EXIT_FAIL;
+			rc = open_existing(cli) ? run_one(cli, data, len, json) : EXIT_FAIL;
 		free(data);
 		return rc;
 	}
-	rc = cli_open(cli) ? sip_wrap(cli, from, to, data, len, &frame, &flen) : EXIT_FAIL;
+	rc = open_existing(cli) ? sip_wrap(cli, from, to, data, len, &frame, &flen) : EXIT_FAIL;
 	if (rc == EXIT_OK)
 		rc = run_one(cli, frame, flen, json);
 	free(frame);

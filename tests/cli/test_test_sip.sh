@@ -16,7 +16,7 @@ pin=/sys/fs/bpf/vosfp-tsip-$id
 tmp=$(mktemp -d /tmp/vExS-XXXXXX)
 cleanup() {
 	ip netns del "$ns" 2>/dev/null || true
-	rm -rf "$pin" "$tmp" 2>/dev/null || true
+	rm -rf "$pin" "$pin-none" "$tmp" 2>/dev/null || true
 	return 0
 }
 trap cleanup EXIT
@@ -87,5 +87,16 @@ check "both --frame and --sip: usage error" 2 \
 	"$(rc --frame "$tmp/frame.bin" --sip "$tmp/invite.sip")"
 check "a SIP message too long for a frame is refused" 1 \
 	"$(head -c 5000 /dev/zero | tr '\0' a >"$tmp/long.sip"; rc --sip "$tmp/long.sip")"
+
+# A pin root that is not there: refused, and not made by the dry run.
+none=$pin-none
+for args in "--sip $tmp/invite.sip" "--frame $tmp/frame.bin" "192.0.2.9"; do
+	rc=0
+	# shellcheck disable=SC2086 # the words of $args are the arguments
+	out=$(nsenter --net="/run/netns/$ns" "$VOSFP" --pin-root "$none" test $args 2>&1) || rc=$?
+	check "test $args on a missing pin root: an error" 1 "$rc"
+	check "... that says so" 1 "$(grep -c "$none: no such pin root" <<<"$out")"
+	check "... and makes none" no "$([ -e "$none" ] && echo yes || echo no)"
+done
 
 finish test-sip
