@@ -282,8 +282,7 @@ static int parse_user_agents(struct vosfp *h, const char *value, struct vosfp_co
 static int format_user_agents(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
 			      size_t len)
 {
-	(void)cfg;
-	return vosfp__scanners_format(h, buf, len);
+	return vosfp__scanners_format(h, cfg, buf, len);
 }
 
 /* A whole number from min to max, nothing else. */

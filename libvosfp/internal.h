@@ -165,7 +165,8 @@ void vosfp__config_defaults(struct vosfp_config *cfg);
  * list, and write the set back as one. Both keep the config's
  * VOSFP_CFG_SCANNERS flag in step with whether the set is empty. */
 int vosfp__scanners_set(struct vosfp *h, const char *list, struct vosfp_config *cfg);
-int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len);
+int vosfp__scanners_format(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			   size_t len);
 /* The shipped default signature list. */
 extern const char vosfp__default_scanners[];
 

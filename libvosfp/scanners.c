@@ -209,29 +209,28 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int vosfp__scanners_format(struct vosfp *h, char *buf, size_t len)
+/* The live generation's signatures (cfg: the config as read), sorted. */
+int vosfp__scanners_format(struct vosfp *h, const struct vosfp_config *cfg, char *buf,
+			   size_t len)
 {
 	enum { MAX_TEXTS = MAX_SIGS * VOSFP_UA_PER_KEY };
 	char (*text)[VOSFP_UA_MAX + 1] = calloc(MAX_TEXTS, VOSFP_UA_MAX + 1);
 	char **sorted = calloc(MAX_TEXTS, sizeof(*sorted));
 	int fd = h->map_fd[MAP_UA], n = 0, ret = 0;
-	struct vosfp_config cfg;
 	struct vosfp_ua_val val;
 	size_t used = 0;
-	__u32 live;
+	__u32 live = cfg->flags & VOSFP_CFG_UA_GEN ? 1 : 0;
 
-	ret = !text || !sorted ? -ENOMEM : vosfp__config_read(h, &cfg);
-	if (ret) {
+	if (!text || !sorted) {
 		free(text);
 		free(sorted);
-		return ret;
+		return -ENOMEM;
 	}
-	live = cfg.flags & VOSFP_CFG_UA_GEN ? 1 : 0;
 	/* Only the slots whose bit is set hold candidates. */
 	for (__u32 b = 0; b < VOSFP_UA_KEY_BITS; b++) {
 		__u32 idx = live * VOSFP_UA_KEY_BITS + b;
 
-		if (!((cfg.ua_keys[b >> 6] >> (b & 63)) & 1) ||
+		if (!((cfg->ua_keys[b >> 6] >> (b & 63)) & 1) ||
 		    bpf_map_lookup_elem(fd, &idx, &val))
 			continue;
 		for (__u32 k = 0; k < val.n && k < VOSFP_UA_PER_KEY && n < MAX_TEXTS; k++) {
