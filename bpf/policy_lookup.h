@@ -180,18 +180,14 @@ static __always_inline int listed6(const struct vosfp_pol_state *st, int list, _
 #pragma unroll
 		for (int j = 0; j < 4; j++) {
 			const int i = 4 * g + j, level = i * 8;
-			__u64 mh, ml, *word, x, found;
-			__u32 bit, w;
+			__u64 mh, ml, x, found;
 
 			if (i >= VOSFP_V6_LEVELS || !((levels >> i) & 1))
 				continue;
 			mh = level >= 64 ? hi : level ? hi & (~0ull << (64 - level)) : 0;
 			ml = level <= 64 ? 0 : level == 128 ? lo : lo & (~0ull << (128 - level));
 			x = vosfp_net6_hash(mh, ml, level);
-			bit = vosfp_bloom6_bit(x);
-			w = slot * VOSFP_BLOOM6_WORDS + (bit >> 6);
-			word = bpf_map_lookup_elem(&vosfp_pbloom6, &w);
-			if (!word || !((*word >> (bit & 63)) & 1))
+			if (!bloom_bit(slot, vosfp_bloom6_bit(x)))
 				continue;
 			found = vosfp_net6_find(mh, ml, vosfp_net6_home(x),
 						st->gens[list][gen].tbl[VOSFP_PK_NET6].buckets - 1,
