@@ -80,8 +80,8 @@ __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 o
 /* Offset of the User-Agent value in the payload at off, or 0; the search
  * starts at from (SIP_HDR_FROM of the classifier's result). 0 as well for
  * a value whose lookup key is no signature's (vosfp_config.ua_keys): most
- * User-Agents, which then pay neither vosfp_ua_match's call nor its hash
- * lookup. */
+ * User-Agents, which then pay neither vosfp_ua_match's call nor its table
+ * read. */
 __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len,
 					       __u32 from)
 {

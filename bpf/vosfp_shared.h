@@ -419,9 +419,10 @@ struct vosfp_config {
 	 * lookup tells whether a packet is ours, whatever the number of ports. */
 	__u32 port_bitmap[VOSFP_PORT_WORDS];
 	/* Bits of the signature keys in use (vosfp_ua_key_bit), written with
-	 * the signatures: the map first, then this, in the same config write
-	 * as VOSFP_CFG_SCANNERS, so a set bit never leads to a key that was
-	 * never stored. */
+	 * the signatures: the table's idle generation first, then this, in the
+	 * config write that also flips VOSFP_CFG_UA_GEN and sets
+	 * VOSFP_CFG_SCANNERS, so a set bit never leads to a slot that was
+	 * never written. */
 	__u64 ua_keys[VOSFP_UA_KEY_WORDS];
 };
 

@@ -601,7 +601,8 @@ VOSFP_API void vosfp_ban_events_close(struct vosfp_ban_events *ev);
 /*
  * The SIP ports (UDP and TCP) the filter inspects; everything else passes
  * untouched. Default: 5060. 1..VOSFP_MAX_PORTS distinct non-zero ports.
- * Takes effect at once, also while attached.
+ * Takes effect at once, also while attached. Under the pin root's lock, as
+ * vosfp_config_set().
  */
 VOSFP_API int vosfp_config_set_ports(struct vosfp *h, const uint16_t *ports, size_t n);
 /* Fills up to cap ports (ascending) and returns how many there are. */
@@ -644,9 +645,12 @@ VOSFP_API int vosfp_config_get_ports(struct vosfp *h, uint16_t *ports, size_t ca
  *                      fragment. docs/filter.md, "AF_XDP"
  *   "xsk_allowed"      "on"/"off" — UDP packets from allowed sources (not
  *                      inspected) go to the socket too (default on)
- * set: -EINVAL with a detail for an unknown key or a bad value. An empty
- * value is a bad value for every key (since 0.2; it used to mean "none"
- * for stealth_methods and user_agents): say "none" to turn those off.
+ * set: reads, changes and writes the config under the pin root's lock, so
+ * it waits while another writer of the root (a policy change, another
+ * config change) holds it; -EINVAL with a detail for an unknown key or a
+ * bad value. An empty value is a bad value for every key (since 0.2; it
+ * used to mean "none" for stealth_methods and user_agents): say "none" to
+ * turn those off.
  * get: writes the value into buf; -ENOSPC if len is too small.
  */
 VOSFP_API const char *vosfp_config_key_name(int idx);

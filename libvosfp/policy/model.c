@@ -183,7 +183,7 @@ static void set_bloom(uint64_t *bloom, const struct vosfp_net6_key *k)
 
 /* The IPv4 addresses behind a /24's detail bit (vosfp_bloom4_bit): its
  * permanent hosts, and the /24 itself if an expiring prefix covers it. The
- * expiring hosts come from the host4 list (set_bloom4_hosts). */
+ * expiring hosts are set from the host4 list, in pol_model_build(). */
 static void set_bloom4_slot(uint64_t *bloom, const struct pol_slot *s)
 {
 	if (s->val.whole_expires_ns)
