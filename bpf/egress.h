@@ -229,7 +229,7 @@ __attribute__((noinline)) int vosfp_eg_learn(struct __sk_buff *skb, __u32 l3_off
 	if ((void *)(udp + 1) > data_end)
 		return 0;
 	sport = bpf_ntohs(udp->source);
-	if (!((cfg->port_bitmap[(sport >> 5) & (VOSFP_PORT_WORDS - 1)] >> (sport & 31)) & 1))
+	if (!is_sip_port(cfg, sport))
 		return 0;
 	ulen = bpf_ntohs(udp->len);
 	if (ulen < sizeof(*udp) || ulen > f.l3_payload_len)

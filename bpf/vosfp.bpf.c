@@ -9,6 +9,7 @@
 #include "parse_headers.h"
 #include "sip_classify.h"
 #include "vosfp_shared.h"
+#include "plain_frames.h"  /* is_sip_port(), plain_frame() */
 
 /* One concern per header, in the order each needs the one before. */
 #include "maps.h"          /* the maps of the XDP program */
@@ -27,9 +28,7 @@
 static __always_inline int to_sip_port(void *data, void *data_end, const struct vosfp_config *cfg,
 				       struct flow *f)
 {
-	if (parse_l4(data, data_end, f) < 0)
-		return 0;
-	return (cfg->port_bitmap[(f->dport >> 5) & (VOSFP_PORT_WORDS - 1)] >> (f->dport & 31)) & 1;
+	return parse_l4(data, data_end, f) == 0 && is_sip_port(cfg, f->dport);
 }
 
 /*
@@ -134,15 +133,26 @@ int vosfp_xdp(struct xdp_md *ctx)
 	const struct vosfp_config *cfg;
 	__u32 zero = 0;
 
-	if (parse_l3(data, data_end, &f) < 0)
-		return XDP_PASS;
-	/* Most traffic is not ours: let it go before anything else. */
 	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
-	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC)
-		return XDP_PASS; /* not configured yet: stay out of the way */
-	/* An IPv6 header chain longer than the walk hides the L4 header and
-	 * its port: such a frame is ours (see vosfp_decide). */
-	if (!f.later_fragment && !f.unparsed && !to_sip_port(data, data_end, cfg, &f))
+	if (!cfg)
+		return XDP_PASS;
+	/* Most traffic is not ours: let it go before anything else. A plain
+	 * frame is told in one step, the rest takes the full parse. */
+	switch (plain_frame(data, data_end, cfg, &f)) {
+	case PLAIN_NOT_OURS:
+		return XDP_PASS;
+	case PLAIN_FULL:
+		if (parse_l3(data, data_end, &f) < 0)
+			return XDP_PASS;
+		/* An IPv6 header chain longer than the walk hides the L4
+		 * header and its port: such a frame is ours (vosfp_decide). */
+		if (!f.later_fragment && !f.unparsed && !to_sip_port(data, data_end, cfg, &f))
+			return XDP_PASS;
+		break;
+	}
+	/* Not configured yet: stay out of the way. Tested here only: a config
+	 * the library has not written is all zeros, so it has no port. */
+	if (cfg->magic != VOSFP_CFG_MAGIC)
 		return XDP_PASS;
 	return vosfp_decide(ctx, &f, cfg);
 }

@@ -135,7 +135,19 @@ static size_t make_frame(uint8_t *out, size_t cap)
 	s.payload = payload;
 	s.payload_len = plen;
 	s.l4 = below(10) == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-	s.dport = below(12) == 0 ? 5061 : 5060;
+	/* Mostly the SIP port; now and then its neighbour in the port bitmap's
+	 * word, or any port at all (not ours, or by chance ours). */
+	switch (below(24)) {
+	case 0:
+	case 1:
+		s.dport = 5061;
+		break;
+	case 2:
+		s.dport = (uint16_t)below(65536);
+		break;
+	default:
+		s.dport = 5060;
+	}
 	s.vlans = below(6) == 0 ? (int)below(3) : 0;
 	s.ip_option_words = below(8) == 0 ? (int)below(11) : 0;
 	s.v6_ext = below(8) == 0;

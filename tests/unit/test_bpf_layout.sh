@@ -13,7 +13,8 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # The concerns, each in its header, each included by the program.
-for h in maps.h verdict.h bans.h egress.h policy_lookup.h rate_limit.h sip_scan.h sip_hooks.h; do
+for h in maps.h verdict.h bans.h egress.h policy_lookup.h rate_limit.h sip_scan.h sip_hooks.h \
+	plain_frames.h; do
 	[ -f "$src/bpf/$h" ] || { fail "bpf/$h is missing"; continue; }
 	grep -q "^#include \"$h\"" "$main" || fail "vosfp.bpf.c does not include $h"
 	guard=$(sed -n 's/^#ifndef \(VOSFP_[A-Z0-9_]*_H\)$/\1/p' "$src/bpf/$h" | head -n 1)
