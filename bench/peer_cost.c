@@ -7,12 +7,19 @@
  * optionally, an older vosfp object. The programs take turns within each
  * round, the first of a round rotating, so that no program always runs
  * right after another; each figure is the median of its rounds. What is
- * compared is the delta over the floor. A benchmark, not a test: nothing
- * asserts a time. Exit 3 if vosfp gave a class a verdict other than the
- * expected one (a functional error), 1 if the setup failed, 2 on usage.
+ * compared is the delta over the floor. With --runs N, all of it is done N
+ * times, each run on maps and programs loaded anew, and each figure is the
+ * median of the runs' figures; "new-old" is the median of the runs' paired
+ * differences (vosfp's delta minus the old object's, in the same run). A
+ * run's placement in memory moves both programs together, by up to twice
+ * a class's cost on the machines of bench/README.md ("Plain frames in one
+ * step"), so the paired figure is the one to compare two objects by.
+ * A benchmark, not a test: nothing asserts a time. Exit 3 if vosfp gave a
+ * class a verdict other than the expected one in any run (a functional
+ * error), 1 if the setup failed, 2 on usage.
  *
  * usage: peer_cost VOSFP_OBJECT [--xdp-filter-id ID] [--compare OLD_OBJECT]
- *                  [--rounds N] [--repeat N] [--pin-root DIR] [--csv]
+ *                  [--rounds N] [--repeat N] [--runs N] [--pin-root DIR] [--csv]
  *        peer_cost --blocked-sources
  */
 #include <errno.h>
@@ -35,10 +42,12 @@ enum { P_FLOOR, P_VOSFP, P_XDPF, P_OLD, P_MAX };
 static const char *const prog_names[P_MAX] = { "floor", "vosfp", "xdp-filter", "old" };
 
 #define MAX_ROUNDS 101
+#define MAX_RUNS 51
+#define MAX_CLASSES 32
 
 struct opts {
 	const char *object, *old, *pin_root;
-	unsigned rounds, repeat, xdpf_id;
+	unsigned rounds, repeat, runs, xdpf_id;
 	int csv;
 };
 
@@ -54,9 +63,10 @@ static int usage(const char *argv0)
 	fprintf(stderr,
 		"usage: %s VOSFP_OBJECT [--xdp-filter-id ID] [--compare OLD_OBJECT]\n"
 		"          [--rounds N (1-%d, default 15)] [--repeat N (default 1000000)]\n"
+		"          [--runs N (1-%d, default 1)]\n"
 		"          [--pin-root DIR (default /sys/fs/bpf/vosfp-peers-PID)] [--csv]\n"
 		"       %s --blocked-sources\n",
-		argv0, MAX_ROUNDS, argv0);
+		argv0, MAX_ROUNDS, MAX_RUNS, argv0);
 	return 2;
 }
 
@@ -75,7 +85,7 @@ static int parse(int argc, char **argv, struct opts *o)
 {
 	long v;
 
-	*o = (struct opts){ .rounds = 15, .repeat = 1000000 };
+	*o = (struct opts){ .rounds = 15, .repeat = 1000000, .runs = 1 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -110,6 +120,12 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->repeat = (unsigned)v;
+		} else if (!strcmp(a, "--runs")) {
+			if ((v = number(val, 1, MAX_RUNS)) < 0) {
+				fprintf(stderr, "--runs: 1 to %d, not '%s'\n", MAX_RUNS, val);
+				return -1;
+			}
+			o->runs = (unsigned)v;
 		} else if (!strcmp(a, "--xdp-filter-id")) {
 			if ((v = number(val, 1, 0x7fffffff)) < 0) {
 				fprintf(stderr, "--xdp-filter-id: a program id, not '%s'\n", val);
@@ -178,9 +194,14 @@ static int load_old(const char *object, const char *root, struct bpf_object **ou
 	return bpf_program__fd(prog);
 }
 
+/* One class's figures: from one run (the medians of its rounds), or from
+ * all runs (the floor's median, plus the median of each program's deltas
+ * over the floor of its run). paired: vosfp's delta minus the old object's,
+ * that run's or the median of the runs'. */
 struct result {
 	double ns[P_MAX];
 	int verdict[P_MAX];
+	double paired;
 };
 
 /* Runs one frame on every program present (fd >= 0), rotating their order
@@ -206,7 +227,33 @@ static int measure(const int *fd, const uint8_t *frame, size_t len, const struct
 	}
 	for (int p = 0; p < P_MAX; p++)
 		r->ns[p] = fd[p] < 0 ? -1 : bench_median(ns[p], (int)o->rounds);
+	r->paired = fd[P_OLD] < 0 ? 0 : r->ns[P_VOSFP] - r->ns[P_OLD];
 	return 0;
+}
+
+/* The figures of n runs of one class (run[k], k < n) into agg. */
+static void aggregate(const struct result *run, unsigned n, struct result *agg)
+{
+	double v[MAX_RUNS];
+
+	for (unsigned k = 0; k < n; k++)
+		v[k] = run[k].ns[P_FLOOR];
+	agg->ns[P_FLOOR] = bench_median(v, (int)n);
+	for (int p = 0; p < P_MAX; p++) {
+		agg->verdict[p] = run[n - 1].verdict[p];
+		if (p == P_FLOOR)
+			continue;
+		if (run[0].ns[p] < 0) {
+			agg->ns[p] = -1;
+			continue;
+		}
+		for (unsigned k = 0; k < n; k++)
+			v[k] = run[k].ns[p] - run[k].ns[P_FLOOR];
+		agg->ns[p] = agg->ns[P_FLOOR] + bench_median(v, (int)n);
+	}
+	for (unsigned k = 0; k < n; k++)
+		v[k] = run[k].paired;
+	agg->paired = bench_median(v, (int)n);
 }
 
 static void header(const struct opts *o, const int *fd)
@@ -215,12 +262,13 @@ static void header(const struct opts *o, const int *fd)
 		printf("class,family,payload_bytes,floor_ns,vosfp_ns,vosfp_delta_ns,"
 		       "xdp_filter_ns,xdp_filter_delta_ns,old_ns,old_delta_ns,ratio,target,"
 		       "target_met,line_rate_ns,line_rate_met,expected,vosfp_verdict,"
-		       "xdp_filter_verdict,old_verdict\n");
+		       "xdp_filter_verdict,old_verdict,vosfp_minus_old_ns\n");
 		return;
 	}
-	printf("%-27s %-4s %5s %6s %7s %7s %7s %6s %6s %-6s %7s %-6s  %s\n", "class", "ip",
-	       "bytes", "floor", "vosfp+", "xdpf+", fd[P_OLD] >= 0 ? "old+" : "", "ratio",
-	       "target", "", "ns/pkt", "<=67", "verdicts: vosfp (expected) / xdp-filter / old");
+	printf("%-27s %-4s %5s %6s %7s %7s %7s %7s %6s %6s %-6s %7s %-6s  %s\n", "class", "ip",
+	       "bytes", "floor", "vosfp+", "xdpf+", fd[P_OLD] >= 0 ? "old+" : "",
+	       fd[P_OLD] >= 0 ? "new-old" : "", "ratio", "target", "", "ns/pkt", "<=67",
+	       "verdicts: vosfp (expected) / xdp-filter / old");
 }
 
 static void row(const struct peer_class *c, const struct result *r, const int *fd,
@@ -237,6 +285,7 @@ static void row(const struct peer_class *c, const struct result *r, const int *f
 	const char *line = !drop ? "-" : r->ns[P_VOSFP] <= PEER_LINE_RATE_NS ? "met" : "missed";
 	const char *fam = strchr(c->src, ':') ? "v6" : "v4";
 	char ratio_s[16] = "-", target_s[16] = "-", xdpf_s[16] = "", old_s[16] = "", ns_s[16] = "-";
+	char paired_s[16] = "";
 	char verdicts[96];
 
 	if (has_ratio)
@@ -254,37 +303,118 @@ static void row(const struct peer_class *c, const struct result *r, const int *f
 			snprintf(old_s, sizeof(old_s), "%.1f,%.1f", r->ns[P_OLD], dold);
 		else
 			snprintf(old_s, sizeof(old_s), ",");
-		printf("%s,%s,%zu,%.1f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->name, fam,
+		if (fd[P_OLD] >= 0)
+			snprintf(paired_s, sizeof(paired_s), "%.1f", r->paired);
+		printf("%s,%s,%zu,%.1f,%.1f,%.1f,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c->name, fam,
 		       c->payload_len, floor, r->ns[P_VOSFP], dv, xdpf_s, old_s,
 		       has_ratio ? ratio_s : "", c->target ? target_s : "",
 		       strcmp(met, "-") ? met : "", drop ? ns_s : "", strcmp(line, "-") ? line : "",
 		       verdict_name(c->expected), verdict_name(r->verdict[P_VOSFP]),
 		       fd[P_XDPF] >= 0 ? verdict_name(r->verdict[P_XDPF]) : "",
-		       fd[P_OLD] >= 0 ? verdict_name(r->verdict[P_OLD]) : "");
+		       fd[P_OLD] >= 0 ? verdict_name(r->verdict[P_OLD]) : "", paired_s);
 		return;
 	}
 	if (fd[P_XDPF] >= 0)
 		snprintf(xdpf_s, sizeof(xdpf_s), "%.1f", dx);
-	if (fd[P_OLD] >= 0)
+	if (fd[P_OLD] >= 0) {
 		snprintf(old_s, sizeof(old_s), "%.1f", dold);
+		snprintf(paired_s, sizeof(paired_s), "%+.1f", r->paired);
+	}
 	snprintf(verdicts, sizeof(verdicts), "%s%s%s%s / %s / %s", verdict_name(r->verdict[P_VOSFP]),
 		 r->verdict[P_VOSFP] == c->expected ? "" : " WRONG (expected ",
 		 r->verdict[P_VOSFP] == c->expected ? "" : verdict_name(c->expected),
 		 r->verdict[P_VOSFP] == c->expected ? "" : ")",
 		 fd[P_XDPF] >= 0 ? verdict_name(r->verdict[P_XDPF]) : "-",
 		 fd[P_OLD] >= 0 ? verdict_name(r->verdict[P_OLD]) : "-");
-	printf("%-27s %-4s %5zu %6.1f %7.1f %7s %7s %6s %6s %-6s %7s %-6s  %s\n", c->name, fam,
-	       c->payload_len, floor, dv, xdpf_s, old_s, ratio_s, target_s, met, ns_s, line,
-	       verdicts);
+	printf("%-27s %-4s %5zu %6.1f %7.1f %7s %7s %7s %6s %6s %-6s %7s %-6s  %s\n", c->name,
+	       fam, c->payload_len, floor, dv, xdpf_s, old_s, paired_s, ratio_s, target_s, met,
+	       ns_s, line, verdicts);
+}
+
+/*
+ * One run: the library makes the maps anew under root, the floor, vosfp and
+ * the old object load on them, and every class is measured into res. fd
+ * holds xdp-filter's program (loaded by peers.sh, the same in every run);
+ * the others are this run's and closed at its end, which leaves in have[]
+ * which programs took part. verified: print the objects' verifier counts.
+ * Returns how many classes vosfp gave a wrong verdict, or -1 if the setup
+ * failed (said on stderr).
+ */
+static int one_run(const struct opts *o, const char *root, int xdpf_fd,
+		   const struct peer_class *classes, int nclasses, struct result *res,
+		   int *have, int verified)
+{
+	struct vosfp_open_opts vo = { .sz = sizeof(vo), .pin_root = root };
+	struct bpf_object *obj = NULL, *old_obj = NULL;
+	int fd[P_MAX] = { -1, -1, xdpf_fd, -1 }, wrong = -1;
+	struct vosfp *h = NULL;
+
+	if (vosfp_open(&vo, &h)) {
+		fprintf(stderr, "open: %s\n", vosfp_open_error());
+		return -1;
+	}
+	if (configure(h)) {
+		fprintf(stderr, "setup: %s\n", vosfp_last_error(h));
+		goto out;
+	}
+	fd[P_FLOOR] = bench_load_floor();
+	fd[P_VOSFP] = bench_load_vosfp(o->object, root, &obj);
+	if (fd[P_FLOOR] < 0 || fd[P_VOSFP] < 0) {
+		fprintf(stderr, "load: %s: %s\n", fd[P_FLOOR] < 0 ? "the floor" : o->object,
+			strerror(fd[P_FLOOR] < 0 ? -fd[P_FLOOR] : -fd[P_VOSFP]));
+		goto out;
+	}
+	if (o->old) {
+		/* The old object loads on the same maps; an older layout cannot. */
+		fd[P_OLD] = load_old(o->old, root, &old_obj);
+		if (fd[P_OLD] < 0) {
+			fprintf(stderr, "%s: cannot load on this build's maps (%s): is its map "
+				"layout older than this library's?\n", o->old, strerror(-fd[P_OLD]));
+			goto out;
+		}
+	}
+	if (verified) {
+		printf("# verified_insns vosfp %u", verified_insns(fd[P_VOSFP]));
+		if (fd[P_OLD] >= 0)
+			printf(", old %u", verified_insns(fd[P_OLD]));
+		printf("\n");
+	}
+	wrong = 0;
+	for (int i = 0; i < nclasses; i++) {
+		struct frame_spec spec = { .src = classes[i].src, .dport = classes[i].dport,
+					   .payload = classes[i].payload,
+					   .payload_len = classes[i].payload_len };
+		uint8_t frame[2048];
+		size_t len = frame_build(&spec, frame, sizeof(frame));
+
+		if (!classes[i].payload_len || !len) {
+			fprintf(stderr, "%s: the frame does not fit\n", classes[i].name);
+			wrong = -1;
+			goto out;
+		}
+		if (measure(fd, frame, len, o, &res[i])) {
+			wrong = -1;
+			goto out;
+		}
+		wrong += res[i].verdict[P_VOSFP] != classes[i].expected;
+	}
+	for (int p = 0; p < P_MAX; p++)
+		have[p] = fd[p] >= 0 ? 0 : -1;
+out:
+	if (fd[P_FLOOR] >= 0)
+		close(fd[P_FLOOR]);
+	bpf_object__close(old_obj);
+	bpf_object__close(obj);
+	vosfp_unpin(h);
+	vosfp_close(h);
+	return wrong;
 }
 
 int main(int argc, char **argv)
 {
-	struct vosfp_open_opts vo = { .sz = sizeof(vo) };
-	struct bpf_object *obj = NULL, *old_obj = NULL;
-	int fd[P_MAX] = { -1, -1, -1, -1 }, wrong = 0, err = 1, nclasses;
+	static struct result runs[MAX_CLASSES][MAX_RUNS];
+	int have[P_MAX] = { -1, -1, -1, -1 }, xdpf_fd = -1, wrong = 0, err = 1, nclasses;
 	struct peer_class *classes;
-	struct vosfp *h = NULL;
 	struct opts o;
 	char root[128];
 
@@ -311,80 +441,50 @@ int main(int argc, char **argv)
 		snprintf(root, sizeof(root), "%s", o.pin_root);
 	else
 		snprintf(root, sizeof(root), "/sys/fs/bpf/vosfp-peers-%d", getpid());
-	/* Its own root: the maps are removed at the end, so never someone else's. */
+	/* Its own root: the maps are removed at the end, so never someone else's.
+	 * Each run removes them, and the next makes them anew there. */
 	if (!access(root, F_OK)) {
 		fprintf(stderr, "%s exists: give a pin root of this run's own\n", root);
 		return 1;
 	}
-	vo.pin_root = root;
-	if (vosfp_open(&vo, &h)) {
-		fprintf(stderr, "open: %s\n", vosfp_open_error());
-		return 1;
-	}
-	if (configure(h)) {
-		fprintf(stderr, "setup: %s\n", vosfp_last_error(h));
-		goto out;
-	}
-	fd[P_FLOOR] = bench_load_floor();
-	fd[P_VOSFP] = bench_load_vosfp(o.object, root, &obj);
-	if (fd[P_FLOOR] < 0 || fd[P_VOSFP] < 0) {
-		fprintf(stderr, "load: %s: %s\n", fd[P_FLOOR] < 0 ? "the floor" : o.object,
-			strerror(fd[P_FLOOR] < 0 ? -fd[P_FLOOR] : -fd[P_VOSFP]));
-		goto out;
-	}
-	if (o.old) {
-		/* The old object loads on the same maps; an older layout cannot. */
-		fd[P_OLD] = load_old(o.old, root, &old_obj);
-		if (fd[P_OLD] < 0) {
-			fprintf(stderr, "%s: cannot load on this build's maps (%s): is its map "
-				"layout older than this library's?\n", o.old, strerror(-fd[P_OLD]));
-			goto out;
-		}
-	}
 	if (o.xdpf_id) {
-		fd[P_XDPF] = bpf_prog_get_fd_by_id(o.xdpf_id);
-		if (fd[P_XDPF] < 0) {
+		xdpf_fd = bpf_prog_get_fd_by_id(o.xdpf_id);
+		if (xdpf_fd < 0) {
 			fprintf(stderr, "xdp-filter: no program %u: %s\n", o.xdpf_id, strerror(errno));
-			goto out;
+			return 1;
 		}
 	}
-
-	printf("# %u rounds of %u runs, programs rotated within each round; medians, ns\n",
-	       o.rounds, o.repeat);
-	printf("# verified_insns vosfp %u", verified_insns(fd[P_VOSFP]));
-	if (fd[P_OLD] >= 0)
-		printf(", old %u", verified_insns(fd[P_OLD]));
-	printf("\n");
-	header(&o, fd);
 	nclasses = peer_classes(&classes);
-	for (int i = 0; i < nclasses; i++) {
-		struct frame_spec spec = { .src = classes[i].src, .dport = classes[i].dport,
-					   .payload = classes[i].payload,
-					   .payload_len = classes[i].payload_len };
-		struct result r = { 0 };
-		uint8_t frame[2048];
-		size_t len = frame_build(&spec, frame, sizeof(frame));
+	if (nclasses > MAX_CLASSES) {
+		fprintf(stderr, "%d classes: more than %d\n", nclasses, MAX_CLASSES);
+		goto out;
+	}
 
-		if (!classes[i].payload_len || !len) {
-			fprintf(stderr, "%s: the frame does not fit\n", classes[i].name);
+	printf("# %u load(s) of %u rounds of %u runs, programs rotated within each round;"
+	       " medians, ns\n", o.runs, o.rounds, o.repeat);
+	for (unsigned k = 0; k < o.runs; k++) {
+		struct result res[MAX_CLASSES];
+		int w = one_run(&o, root, xdpf_fd, classes, nclasses, res, have, k == 0);
+
+		if (w < 0)
 			goto out;
-		}
-		if (measure(fd, frame, len, &o, &r))
-			goto out;
-		row(&classes[i], &r, fd, &o);
-		wrong += r.verdict[P_VOSFP] != classes[i].expected;
+		wrong += w;
+		for (int i = 0; i < nclasses; i++)
+			runs[i][k] = res[i];
+	}
+	header(&o, have);
+	for (int i = 0; i < nclasses; i++) {
+		struct result r;
+
+		aggregate(runs[i], o.runs, &r);
+		row(&classes[i], &r, have, &o);
 	}
 	fflush(stdout);
 	if (wrong)
 		fprintf(stderr, "vosfp gave %d class(es) a wrong verdict\n", wrong);
 	err = wrong ? 3 : 0;
 out:
-	for (int p = 0; p < P_MAX; p++)
-		if (fd[p] >= 0 && (p == P_FLOOR || p == P_XDPF))
-			close(fd[p]);
-	bpf_object__close(old_obj);
-	bpf_object__close(obj);
-	vosfp_unpin(h);
-	vosfp_close(h);
+	if (xdpf_fd >= 0)
+		close(xdpf_fd);
 	return err;
 }

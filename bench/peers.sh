@@ -5,16 +5,19 @@
 # list) in a private mount namespace with a private bpffs, so that its pins
 # are nobody else's and vanish with it, then hands the program's id to
 # bench/peer_cost, which runs every frame class on the floor, vosfp, xdp-filter
-# (and OLD_OBJECT) through BPF_PROG_TEST_RUN. Nothing here asserts a time:
+# (and OLD_OBJECT) through BPF_PROG_TEST_RUN, --runs times over, each time on
+# maps and programs loaded anew (the figures: medians of the runs'; "new-old":
+# the median of vosfp's delta minus OLD_OBJECT's, paired within each run).
+# Nothing here asserts a time:
 # the exit status is non-zero only for a setup error (1), bad usage (2) or a
 # verdict of vosfp other than the expected one (3). bench/README.md.
 # usage: sudo bench/peers.sh [BUILD_DIR] [--compare OLD_OBJECT] [--rounds N]
-#                            [--repeat N] [--csv]
+#                            [--repeat N] [--runs N] [--csv]
 set -euo pipefail
 
 usage() {
 	echo "usage: $0 [BUILD_DIR] [--compare OLD_OBJECT] [--rounds N (1-101, default 15)]" >&2
-	echo "          [--repeat N (default 1000000)] [--csv]" >&2
+	echo "          [--repeat N (default 1000000)] [--runs N (1-51, default 1)] [--csv]" >&2
 	exit 2
 }
 die() {
@@ -27,12 +30,16 @@ args=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--csv) args+=(--csv) ;;
-	--compare | --rounds | --repeat)
+	--compare | --rounds | --repeat | --runs)
 		[ $# -ge 2 ] || { echo "peers: $1 needs a value" >&2; usage; }
 		case $1 in
 		--compare) [ -r "$2" ] || die "--compare $2: no such readable file" ;;
 		*) [[ $2 =~ ^[0-9]+$ ]] || { echo "peers: $1: a number, not '$2'" >&2; usage; } ;;
 		esac
+		if [ "$1" = --runs ] && { [ "$((10#$2))" -lt 1 ] || [ "$((10#$2))" -gt 51 ]; }; then
+			echo "peers: --runs: 1 to 51, not '$2'" >&2
+			usage
+		fi
 		args+=("$1" "$2")
 		shift
 		;;

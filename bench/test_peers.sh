@@ -29,6 +29,10 @@ rc=0
 "$peers" "$build" --compare "$out/none.o" >/dev/null 2>"$out/err" || rc=$?
 check "a missing --compare object is refused (exit 1)" 1 "$rc"
 check "naming it" 1 "$(grep -c "none.o: no such readable file" "$out/err")"
+rc=0
+"$peers" "$build" --runs 0 >/dev/null 2>"$out/err" || rc=$?
+check "--runs 0 is a usage error (exit 2)" 2 "$rc"
+check "naming the range" 1 "$(grep -c -- "--runs: 1 to 51" "$out/err")"
 check "no network namespace was made" "$before" "$(netns_now)"
 
 # A real run, the old object the same as the new: both columns filled.
@@ -45,8 +49,8 @@ for class in "non-SIP UDP (port 53)" "blocked prefix" "blocked host" "stealth OP
 	"600 B INVITE (allowed)" "600 B INVITE (unknown)"; do
 	check "class '$class' in both families" 2 "$(grep -cF "$class" "$out/rows" || true)"
 done
-check "every row has the 19 fields of the header" "" \
-	"$(awk -F, 'NF != 19 { print $1 }' "$out/rows")"
+check "every row has the 20 fields of the header" "" \
+	"$(awk -F, 'NF != 20 { print $1 }' "$out/rows")"
 # expected (16), vosfp (17), xdp-filter (18), old (19) verdicts.
 check "vosfp's verdict is the expected one on every class" "" \
 	"$(awk -F, '$16 != $17 { print $1 }' "$out/rows")"
@@ -56,6 +60,21 @@ check "xdp-filter drops the 4 blocked classes" 4 \
 check "and passes the 14 others" 14 \
 	"$(awk -F, '$1 !~ /^blocked/ && $18 == "pass"' "$out/rows" | wc -l)"
 check "the verifier's count is printed" 1 "$(grep -cE '^# verified_insns vosfp [0-9]+' "$out/csv")"
+
+# Two loads: the paired difference on every row, the verdicts the expected
+# ones in both.
+rc=0
+"$peers" "$build" --runs 2 --rounds 1 --repeat 1000 --csv --compare "$build/bpf/vosfp.bpf.o" \
+	>"$out/runs" 2>"$out/err" || rc=$?
+check "peers.sh --runs 2 completes (exit 0)" 0 "$rc"
+[ $rc = 0 ] || cat "$out/err"
+check "it says it made 2 loads" 1 "$(grep -c '^# 2 load(s) of 1 rounds' "$out/runs")"
+check "the verifier's count is printed once" 1 "$(grep -c '^# verified_insns' "$out/runs")"
+grep -v '^#' "$out/runs" | tail -n +2 >"$out/rows2" || true
+check "18 rows, each with its paired difference" 18 \
+	"$(awk -F, '$20 ~ /^-?[0-9]+\.[0-9]$/' "$out/rows2" | wc -l)"
+check "vosfp's verdict is the expected one on every class" "" \
+	"$(awk -F, '$16 != $17 { print $1 }' "$out/rows2")"
 
 # Nothing left behind.
 ns=$(sed -n 's/^# netns \([^,]*\), pin root \(.*\)$/\1/p' "$out/csv")
