@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -82,6 +83,17 @@ struct map_plan {
 
 #define NEEDS_CAPS "needs CAP_BPF (or CAP_SYS_ADMIN) and access to the bpffs pin root"
 
+/* A pin root that exists: a directory on bpffs, or an error. */
+static int existing_root(const char *root, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return vosfp__open_fail(-ENOTDIR, "%s: not a directory", root);
+	if (!on_bpffs(root))
+		return vosfp__open_fail(-EOPNOTSUPP, "%s: not on bpffs (mount -t bpf bpf DIR)",
+					root);
+	return 0;
+}
+
 /* Make sure the pin root exists on bpffs; *created tells whether we made it. */
 static int prepare_root(const char *root, bool *created)
 {
@@ -90,14 +102,8 @@ static int prepare_root(const char *root, bool *created)
 	struct stat st;
 
 	*created = false;
-	if (stat(root, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return vosfp__open_fail(-ENOTDIR, "%s: not a directory", root);
-		if (!on_bpffs(root))
-			return vosfp__open_fail(-EOPNOTSUPP,
-						"%s: not on bpffs (mount -t bpf bpf DIR)", root);
-		return 0;
-	}
+	if (stat(root, &st) == 0)
+		return existing_root(root, &st);
 	/* bpffs directories are root-only (0700): an unprivileged caller
 	 * cannot even look, which is a privilege problem, not a missing root. */
 	if (errno == EACCES || errno == EPERM)
@@ -114,6 +120,9 @@ static int prepare_root(const char *root, bool *created)
 	if (mkdir(root, 0700) < 0) {
 		int err = errno;
 
+		/* Made meanwhile by another process's first open: use it. */
+		if (err == EEXIST && stat(root, &st) == 0)
+			return existing_root(root, &st);
 		if (err == EACCES || err == EPERM)
 			return vosfp__open_fail(-EPERM, "%s: cannot create pin root: permission "
 						"denied (" NEEDS_CAPS ")", root);
@@ -221,6 +230,36 @@ static void undo_pins(struct vosfp *h, const struct map_plan *plan, bool created
 		rmdir(h->pin_root);
 }
 
+/*
+ * The pin root, made if need be, and its lock in h->open_lock. One open at
+ * a time makes a root's maps: processes that open a new root together
+ * would each create them, and all but one would fail to pin theirs. The
+ * lock is held to the end of the open, failed or not. A first open that
+ * failed removes the root it made while a second waits for the lock: the
+ * second then makes it again.
+ */
+static int lock_root(struct vosfp *h, bool *created)
+{
+	for (int tries = 0; tries < 3; tries++) {
+		struct stat locked, now;
+		int err = prepare_root(h->pin_root, created), fd;
+
+		if (err)
+			return err;
+		fd = vosfp__root_lock(h, LOCK_EX);
+		if (fd < 0)
+			return vosfp__open_fail(fd, "%s", h->err);
+		if (fstat(fd, &locked) == 0 && stat(h->pin_root, &now) == 0 &&
+		    locked.st_dev == now.st_dev && locked.st_ino == now.st_ino) {
+			h->open_lock = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return vosfp__open_fail(-EAGAIN, "%s: removed and made again while opening; try again",
+				h->pin_root);
+}
+
 VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
@@ -258,12 +297,13 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 	for (int id = 0; id < MAP__COUNT; id++)
 		h->map_fd[id] = -1;
 	h->prog_fd = -1;
+	h->open_lock = -1;
 	snprintf(h->pin_root, sizeof(h->pin_root), "%s", root);
 	/* A trailing slash would make "root//name" pins and defeat rmdir. */
 	for (size_t n = strlen(h->pin_root); n > 1 && h->pin_root[n - 1] == '/'; n--)
 		h->pin_root[n - 1] = '\0';
 
-	err = prepare_root(h->pin_root, &created_root);
+	err = lock_root(h, &created_root);
 	if (err)
 		goto fail;
 
@@ -310,6 +350,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 		goto fail;
 	}
 
+	close(h->open_lock);
+	h->open_lock = -1;
 	free(vlog);
 	vosfp__open_ok();
 	vosfp__ok(h);
@@ -319,6 +361,8 @@ VOSFP_API int vosfp_open(const struct vosfp_open_opts *opts, struct vosfp **out)
 fail:
 	if (h) {
 		undo_pins(h, &plan, created_root);
+		if (h->open_lock >= 0)
+			close(h->open_lock);
 		vosfp__banfilter_close(h);
 		vosfp_bpf__destroy(h->skel);
 		free(h);

@@ -53,11 +53,14 @@ struct vosfp {
 	/* The ban pre-filter, memory-mapped (banfilter.c). */
 	struct vosfp_banflag *banflag;
 	struct vosfp_banf_line *banbits;
+	/* The pin root's lock while vosfp_open() holds it, else -1. */
+	int open_lock;
 };
 
 /* The pin root's lock (root_lock.c): how is LOCK_SH or LOCK_EX, with
  * LOCK_NB to give up at once. An fd to close (releasing it), -EAGAIN (not
- * recorded) when LOCK_NB found it held, or a recorded negative errno. */
+ * recorded) when LOCK_NB found it held, or a recorded negative errno.
+ * Inside vosfp_open(), which holds it exclusively, a copy of its fd. */
 int vosfp__root_lock(struct vosfp *h, int how);
 
 /* Record a failure: detail for vosfp_last_error() (h may be NULL) and for

@@ -24,8 +24,11 @@
  * attachment (a pinned bpf_link per interface) live in bpffs under one pin
  * root, default "/sys/fs/bpf/vosfp". A second vosfp_open() on the same root,
  * in this or any other process, reuses the pinned maps: all handles on one
- * root see and change one policy. The library creates the pin root directory
- * but never mounts bpffs: the caller (or the `vosfp` tool) does that.
+ * root see and change one policy. Processes may open a new root at the same
+ * moment: vosfp_open() holds the root's lock (below) while it makes or
+ * reuses the maps, so all of them succeed on one set of maps. The library
+ * creates the pin root directory but never mounts bpffs: the caller (or the
+ * `vosfp` tool) does that.
  *
  * Privileges: vosfp_open() needs CAP_BPF (or CAP_SYS_ADMIN) to load the
  * program and create or reuse the maps; vosfp_attach()/vosfp_detach() also
