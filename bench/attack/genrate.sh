@@ -38,31 +38,10 @@ for tool in ip nsenter unshare trafgen xdp-filter python3; do
 	command -v $tool >/dev/null || { echo "SKIP: missing $tool (see tools/deps.sh)"; exit 77; }
 done
 
-ID=$(printf '%05d%03d' $(( $$ % 100000 )) $(( RANDOM % 1000 )))
-NS_A=vatk-ga-$ID NS_S=vatk-gs-$ID IF_A=vkga$ID IF_S=vkgs$ID
-TMP=$(mktemp -d /tmp/vosfp-genrate.XXXXXX)
-TG_PID=""
-cleanup() {
-	local rc=$?
-	trap - EXIT
-	set +e
-	[ -n "$TG_PID" ] && { kill "$TG_PID"; wait "$TG_PID"; } 2>/dev/null
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_S" 2>/dev/null
-	rm -rf "$TMP"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-ip netns add "$NS_A"
-ip netns add "$NS_S"
+. "$ATK_DIR/lib.sh" # atk_pair, atk_cleanup
 # one queue per sender: two senders on one veth ring contend for its lock
-ip link add "$IF_A" netns "$NS_A" address 02:5e:00:00:00:02 numtxqueues "$QUEUES" \
-	numrxqueues "$QUEUES" type veth peer name "$IF_S" netns "$NS_S" address 02:5e:00:00:00:01 \
-	numtxqueues "$QUEUES" numrxqueues "$QUEUES"
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_S" link set "$IF_S" up
+ATK_QUEUES=$QUEUES atk_pair g
+TMP=$ATK_TMP
 # xdp-filter pins its maps and program under the machine's bpffs (whatever
 # LIBXDP_BPFFS says) and left them there when the netns went: loaded in a
 # mount namespace of its own with a private bpffs (as bench/peers.sh does),
@@ -89,9 +68,9 @@ for p in ${CPUS//,/ }; do
 	t0=$EPOCHREALTIME
 	timeout --signal=INT "$SECS" ip netns exec "$NS_A" trafgen -i "$TMP/junk.cfg" -o "$IF_A" \
 		-n $n -P "$p" -q >"$TMP/tg.out" 2>&1 &
-	TG_PID=$!
-	wait "$TG_PID" || true
-	TG_PID=""
+	ATK_PIDS=$!
+	wait "$ATK_PIDS" || true
+	ATK_PIDS=""
 	t1=$EPOCHREALTIME
 	# every process prints its own summary after a progress line
 	[ -n "${GENRATE_DEBUG:-}" ] && cat "$TMP/tg.out" >&2

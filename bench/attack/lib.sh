@@ -83,6 +83,34 @@ atk_setup() {
 	for r in $JUNK_ROUTES6; do ip -n "$NS_S" -6 route add "$r" via fd00:255::2 dev "$IF_SA"; done
 }
 
+# atk_pair TAG: the generator checks' topology (gen_check.sh, genrate.sh):
+# two namespaces made here, NS_A (the sender's) and NS_S (the receiver's),
+# joined by one veth, IF_A to IF_S, with the attack link's MACs and
+# ATK_QUEUES queues (default 1). TAG, one letter, tells the scripts' names
+# apart. Sets ATK_ID ATK_TMP and the exit trap, as atk_setup does; a child
+# to end on exit goes in ATK_PIDS, and out of it once reaped.
+atk_pair() {
+	ATK_ID=$(printf '%05d%03d' $(( $$ % 100000 )) $(( RANDOM % 1000 )))
+	NS_A=vatk-${1}a-$ATK_ID NS_S=vatk-${1}s-$ATK_ID IF_A=vk${1}a$ATK_ID IF_S=vk${1}s$ATK_ID
+	ATK_TMP=$(mktemp -d "/tmp/vosfp-atk$1.XXXXXX")
+	ATK_PIDS="" ATK_PINS=""
+	trap atk_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+
+	local q=${ATK_QUEUES:-1}
+	ip netns add "$NS_A"
+	ip netns add "$NS_S"
+	ip link add "$IF_A" netns "$NS_A" address $MAC_AA numtxqueues "$q" numrxqueues "$q" \
+		type veth peer name "$IF_S" netns "$NS_S" address $MAC_SA \
+		numtxqueues "$q" numrxqueues "$q"
+	# No IPv6 of the kernels' own on the link (router solicitations, MLD):
+	# only the generator's frames cross it. Before the link is up.
+	ip netns exec "$NS_A" sysctl -qw "net.ipv6.conf.$IF_A.disable_ipv6=1"
+	ip netns exec "$NS_S" sysctl -qw "net.ipv6.conf.$IF_S.disable_ipv6=1"
+	ip -n "$NS_A" link set "$IF_A" up
+	ip -n "$NS_S" link set "$IF_S" up
+}
+
 # veth_tx_dropped: frames that the attack veth could not hand to the server
 # side (its backlog or XDP ring full): the generator sent them, no filter
 # ever saw them.
