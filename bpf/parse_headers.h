@@ -92,6 +92,14 @@ struct flow {
 	__u32 l3_payload_len; /* bytes after the L3 headers, as IP says */
 };
 
+/* 1 for the IPv6 extension headers the walk reads: a chain that still
+ * holds one after the walk is unparsed (struct flow). */
+static __always_inline int ipv6_walked_ext(__u8 next)
+{
+	return next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
+	       next == IPPROTO_FRAGMENT;
+}
+
 /* Returns 0 and fills f for an IPv4 or IPv6 frame, -1 for anything else
  * (ARP, truncated or unparseable headers): the caller passes those. */
 static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
@@ -186,9 +194,7 @@ static __always_inline int parse_l3(void *data, void *data_end, struct flow *f)
 				break;
 			}
 		}
-		if (!f->later_fragment &&
-		    (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING ||
-		     next == IPPROTO_DSTOPTS || next == IPPROTO_FRAGMENT))
+		if (!f->later_fragment && ipv6_walked_ext(next))
 			f->unparsed = 1;
 		f->l4proto = next;
 		f->l4_off = cur - data;

@@ -96,8 +96,7 @@ static __always_inline int plain_v6(void *data, void *data_end, const struct vos
 	if ((void *)(ip6 + 1) > data_end)
 		return PLAIN_FULL;
 	next = ip6->nexthdr;
-	if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
-	    next == IPPROTO_FRAGMENT)
+	if (ipv6_walked_ext(next))
 		return PLAIN_FULL;
 	res = plain_l4((const __u8 *)(ip6 + 1), data_end, next, cfg, f);
 	if (res != PLAIN_OURS)
