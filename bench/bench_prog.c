@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 
 #include "bench_prog.h"
+#include "obj_pins.h"
 
 int bench_load_floor(void)
 {
@@ -29,10 +30,17 @@ int bench_load_vosfp(const char *object, const char *root, struct bpf_object **o
 	if (!obj)
 		return -errno;
 	bpf_object__for_each_map(map, obj) {
-		if (bpf_map__is_internal(map))
+		int err;
+
+		if (obj_pin_path(map, root, path, sizeof(path)))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(map));
-		bpf_map__set_pin_path(map, path);
+		err = obj_adopt_pin_flags(map, path);
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			bpf_object__close(obj);
+			return err;
+		}
 	}
 	if (bpf_object__load(obj))
 		return -errno;

@@ -36,6 +36,7 @@
 
 #include "bench_prog.h"
 #include "frame.h"
+#include "obj_pins.h"
 #include "peer_frames.h"
 
 enum { P_FLOOR, P_VOSFP, P_XDPF, P_OLD, P_MAX };
@@ -175,14 +176,20 @@ static int load_old(const char *object, const char *root, struct bpf_object **ou
 	if (!obj)
 		return -errno;
 	bpf_object__for_each_map(map, obj) {
-		if (bpf_map__is_internal(map))
+		if (obj_pin_path(map, root, path, sizeof(path)))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(map));
-		if (!access(path, F_OK))
-			bpf_map__set_pin_path(map, path);
-		else
+		if (access(path, F_OK)) {
 			printf("# old: map %s is not in this build: the old program's own, empty\n",
 			       bpf_map__name(map));
+			continue;
+		}
+		err = obj_adopt_pin_flags(map, path);
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			bpf_object__close(obj);
+			return err;
+		}
 	}
 	prog = bpf_object__find_program_by_name(obj, "vosfp_xdp");
 	if (!prog || bpf_object__load(obj)) {

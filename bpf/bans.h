@@ -29,13 +29,9 @@ struct {
 	__uint(max_entries, VOSFP_MBAN_SLOTS);
 } vosfp_mbans SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct vosfp_banflag);
-	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_MMAPABLE); /* the library stores single words */
-} vosfp_banflag SEC(".maps");
+/* Shared data (vosfp_shared.h); memory-mapped by the library, which
+ * stores single words. */
+struct vosfp_banflag shared_banflag VOSFP_SHARED_DATA(VOSFP_MAP_BANS_PRESENT);
 
 /* The pre-filter in front of both tables (vosfp_shared.h): two
  * generations of VOSFP_BANF_LINES lines, written by the library through a
@@ -138,10 +134,9 @@ static __always_inline void mark_banned(struct vosfp_banflag *fl,
  * in one. */
 static __always_inline int is_banned(const struct vosfp_addr_key *k)
 {
-	__u32 zero = 0;
-	struct vosfp_banflag *fl = bpf_map_lookup_elem(&vosfp_banflag, &zero);
+	const struct vosfp_banflag *fl = &shared_banflag;
 
-	if (fl && (!fl->present[fl->gen & 1] || !maybe_banned(fl, k)))
+	if (!fl->present[fl->gen & 1] || !maybe_banned(fl, k))
 		return 0; /* no ban anywhere, or none for this source */
 	return banned_in(&vosfp_mbans, k) || banned_in(&vosfp_bans, k);
 }
@@ -185,8 +180,6 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 				__u32 reason)
 {
 	struct vosfp_ban_val val = { .reason = reason }, *old;
-	struct vosfp_banflag *fl;
-	__u32 zero = 0;
 	__u64 now;
 	long err;
 
@@ -210,9 +203,7 @@ static __always_inline void ban(const struct vosfp_config *cfg, const struct vos
 		ban_stat(VOSFP_BS_AUTO_REFUSED);
 		return;
 	}
-	fl = bpf_map_lookup_elem(&vosfp_banflag, &zero);
-	if (fl)
-		mark_banned(fl, k);
+	mark_banned(&shared_banflag, k);
 	ban_event(k, reason, now, cfg->ban_ttl_ns);
 }
 

@@ -207,7 +207,7 @@ __attribute__((noinline)) int vosfp_eg_learn(struct __sk_buff *skb, __u32 l3_off
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	struct vosfp_verified_val val;
-	const struct vosfp_config *cfg;
+	const struct vosfp_config *cfg = &shared_config;
 	struct vosfp_addr_key key;
 	struct udphdr *udp;
 	struct eg_buf *buf;
@@ -217,9 +217,8 @@ __attribute__((noinline)) int vosfp_eg_learn(struct __sk_buff *skb, __u32 l3_off
 	if (flow_restore(data, data_end, l3_off, l4_off, meta, l3_len, &f) < 0 ||
 	    f.l4proto != IPPROTO_UDP || f.l4_off > 0x3fff)
 		return 0;
-	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
 	buf = bpf_map_lookup_elem(&vosfp_egbuf, &zero);
-	if (!cfg || !buf)
+	if (!buf)
 		return 0;
 	/* l4_off < 0x4000 already: once the compiler cannot see through it,
 	 * the mask shows the verifier the bound. */
@@ -260,12 +259,10 @@ int vosfp_egress(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
-	const struct vosfp_config *cfg;
+	const struct vosfp_config *cfg = &shared_config;
 	struct flow f = {};
-	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
-	if (!cfg || cfg->magic != VOSFP_CFG_MAGIC || !cfg->verified_ttl_ns)
+	if (cfg->magic != VOSFP_CFG_MAGIC || !cfg->verified_ttl_ns)
 		return TC_ACT_OK;
 	if (parse_l3(data, data_end, &f) < 0 || f.later_fragment || f.unparsed ||
 	    f.l4proto != IPPROTO_UDP)

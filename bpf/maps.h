@@ -8,6 +8,10 @@
 #ifndef VOSFP_MAPS_H
 #define VOSFP_MAPS_H
 
+/* A map of one entry as a global variable in a section of its own, named
+ * after its pin (vosfp_shared.h, "Shared data"). */
+#define VOSFP_SHARED_DATA(pin_name) SEC(VOSFP_SHARED_DATA_PREFIX pin_name)
+
 /*
  * Policy lists: one outer map holding the inner maps of every (list,
  * generation) and kind; layouts and meaning in vosfp_shared.h. The inner
@@ -54,19 +58,10 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 } vosfp_pbloom6 SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct vosfp_pol_state);
-	__uint(max_entries, 1);
-} vosfp_pstate SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__type(key, __u32);
-	__type(value, struct vosfp_config);
-	__uint(max_entries, 1);
-} vosfp_config SEC(".maps");
+/* The policy state and the config: shared data (vosfp_shared.h), read at
+ * a fixed address with no lookup. */
+struct vosfp_pol_state shared_pol_state VOSFP_SHARED_DATA(VOSFP_MAP_POL_STATE);
+struct vosfp_config shared_config VOSFP_SHARED_DATA(VOSFP_MAP_CONFIG);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

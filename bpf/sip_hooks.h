@@ -88,16 +88,13 @@ __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct sip_src src = { .ctx = ctx, .off = off, .len = len };
-	const struct vosfp_config *cfg;
-	__u32 voff, pos, key, bit, zero = 0;
+	const struct vosfp_config *cfg = &shared_config;
+	__u32 voff, pos, key, bit;
 
 	if (off > 0x3fff)
 		return 0;
 	voff = sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len, from);
 	if (!voff || voff > SIP_HDR_SCAN + 16 || voff >= len)
-		return 0;
-	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
-	if (!cfg)
 		return 0;
 	/* pos < 0x4600, as in vosfp_ua_match. */
 	pos = off + voff;

@@ -47,15 +47,11 @@ static __always_inline int vosfp_decide(struct xdp_md *ctx, const struct flow *f
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 bytes = data_end - data;
-	const struct vosfp_pol_state *st;
+	const struct vosfp_pol_state *st = &shared_pol_state;
 	struct vosfp_addr_key src;
-	__u32 zero = 0, payload_len, settled;
+	__u32 payload_len, settled;
 	__u64 now = 0;
 	int res;
-
-	st = bpf_map_lookup_elem(&vosfp_pstate, &zero);
-	if (!st)
-		return XDP_PASS; /* not configured yet: stay out of the way */
 
 	/* Later fragments carry no ports: only the source decisions apply. */
 	if (f->later_fragment) {
@@ -130,12 +126,13 @@ int vosfp_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct flow f = {};
 
-	const struct vosfp_config *cfg;
-	__u32 zero = 0;
+	const struct vosfp_config *cfg = &shared_config;
 
-	cfg = bpf_map_lookup_elem(&vosfp_config, &zero);
-	if (!cfg)
-		return XDP_PASS;
+	/* The config's address, hidden from the compiler here: knowing it all
+	 * the way down, clang shaped the decision so that the verifier walked
+	 * 867,380 instructions instead of 295,426, for 1-2 ns (bench/README.md,
+	 * "Shared data"). */
+	asm volatile("" : "+r"(cfg));
 	/* Most traffic is not ours: let it go before anything else. A plain
 	 * frame is told in one step, the rest takes the full parse. */
 	switch (plain_frame(data, data_end, cfg, &f)) {

@@ -43,6 +43,22 @@
 #define VOSFP_LINK_PREFIX "link_"
 
 /*
+ * Shared data. The three maps of one entry that the program reads on most
+ * packets (the config, the policy state, the ban pre-filter's flags) are
+ * global variables in the program, each in a data section of its own named
+ * VOSFP_SHARED_DATA_PREFIX + its pin name. libbpf makes each section a
+ * one-entry ARRAY like the map it replaces, and the program reads it at an
+ * address fixed at load time: no key on the stack, no bounds check, no NULL
+ * test, and no register to keep the pointer in (2-4 ns a packet to a SIP
+ * port on bench/README.md's machine, "Shared data"). They are pinned and
+ * reused like every other map, with the flags they had as map definitions
+ * (libvosfp/pin_names.c), so that roots made before open with this program
+ * and the other way round. The kernel knows them by their section names,
+ * truncated to 15 characters; their pins keep the names above.
+ */
+#define VOSFP_SHARED_DATA_PREFIX ".data."
+
+/*
  * Policy lists. Each list (block, allow) exists in two generations; the
  * program reads only the live one (vosfp_pol_state.gen), so a whole list is
  * replaced by filling the other generation aside and flipping one word.

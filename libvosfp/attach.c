@@ -624,8 +624,9 @@ VOSFP_API int vosfp_unpin(struct vosfp *h)
 				   "%s: interfaces are still attached; detach them first",
 				   h->pin_root);
 	bpf_object__for_each_map(map, h->skel->obj) {
-		if (bpf_map__is_internal(map) ||
-		    vosfp__pin_path(h, bpf_map__name(map), path))
+		const char *name = vosfp__pin_name(map);
+
+		if (!name || vosfp__pin_path(h, name, path))
 			continue;
 		if (unlink(path) < 0 && errno != ENOENT)
 			return vosfp__fail(h, -errno, "%s: %s", path, strerror(errno));

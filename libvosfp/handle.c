@@ -133,9 +133,18 @@ static int prepare_root(const char *root, bool *created)
 	return 0;
 }
 
+/* By pin name: a shared data section is found under its pin's. */
 static struct bpf_map *skel_map(struct vosfp_bpf *skel, int id)
 {
-	return bpf_object__find_map_by_name(skel->obj, vosfp_map_names[id]);
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		const char *name = vosfp__pin_name(map);
+
+		if (name && !strcmp(name, vosfp_map_names[id]))
+			return map;
+	}
+	return NULL;
 }
 
 /*
@@ -155,11 +164,15 @@ static int plan_maps(struct vosfp *h, struct vosfp_bpf *skel, struct map_plan *p
 						vosfp_map_names[id]);
 	plan->n = 0;
 	bpf_object__for_each_map(map, skel->obj) {
-		const char *name = bpf_map__name(map);
+		const char *name = vosfp__pin_name(map);
 		int fd, err;
 
-		if (bpf_map__is_internal(map)) /* .rodata/.bss: per program */
+		if (!name) /* .rodata: per program */
 			continue;
+		err = vosfp__shared_data_prepare(map);
+		if (err)
+			return vosfp__open_fail(err, "embedded program has unknown shared data %s",
+						bpf_map__name(map));
 		if (plan->n == MAX_PINNED_MAPS)
 			return vosfp__open_fail(-E2BIG, "embedded program has too many maps");
 		if (vosfp__pin_path(h, name, path))

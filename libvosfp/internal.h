@@ -38,6 +38,16 @@ enum vosfp_map_id {
 
 extern const char *const vosfp_map_names[MAP__COUNT];
 
+struct bpf_map;
+/* The name a map of the embedded program is pinned under in the pin root
+ * (pin_names.c): its own, or a shared data section's (vosfp_shared.h) name
+ * after VOSFP_SHARED_DATA_PREFIX; NULL for data each load keeps to itself. */
+const char *vosfp__pin_name(const struct bpf_map *map);
+/* Before the object loads: a shared data section gets the flags that make
+ * it reuse the pin of the map it replaced. 0, or -ENOENT for a section
+ * this library does not know; nothing for other maps. */
+int vosfp__shared_data_prepare(struct bpf_map *map);
+
 struct vosfp_bpf; /* the bpftool skeleton */
 struct vosfp_policy;
 

@@ -28,6 +28,7 @@
 #include <vosfp/vosfp.h>
 
 #include "frame.h"
+#include "obj_pins.h"
 
 static int failures;
 
@@ -56,10 +57,11 @@ static int load_vosfp(const char *object, const char *root, struct bpf_object **
 	bpf_object__for_each_map(map, obj) {
 		/* The probe's own map is the test's, not the root's: not pinned,
 		 * so that the root goes away whole with vosfp_unpin(). */
-		if (bpf_map__is_internal(map) || !strcmp(bpf_map__name(map), "vosfp_test_asked"))
+		if (!strcmp(bpf_map__name(map), "vosfp_test_asked") ||
+		    obj_pin_path(map, root, path, sizeof(path)))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(map));
-		bpf_map__set_pin_path(map, path);
+		if (obj_adopt_pin_flags(map, path) || bpf_map__set_pin_path(map, path))
+			return -EINVAL;
 	}
 	if (bpf_object__load(obj))
 		return -errno;

@@ -18,6 +18,16 @@
 
 #include "vosfp_shared.h"
 
+/* The policy state by its kernel name: a map's on roots made before it was
+ * shared data, else its section's, of which the kernel keeps 15 bytes. */
+static int is_pol_state(const char *name)
+{
+	static const char section[] = VOSFP_SHARED_DATA_PREFIX VOSFP_MAP_POL_STATE;
+
+	return !strcmp(name, VOSFP_MAP_POL_STATE) ||
+	       !strncmp(name, section, BPF_OBJ_NAME_LEN - 1);
+}
+
 long syscall(long number, ...)
 {
 	static long (*real)(long, ...);
@@ -42,7 +52,7 @@ long syscall(long number, ...)
 		get.info.info_len = sizeof(info);
 		get.info.info = (__u64)(unsigned long)&info;
 		if (!real(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &get, sizeof(get)) &&
-		    !strcmp(info.name, VOSFP_MAP_POL_STATE)) {
+		    is_pol_state(info.name)) {
 			const struct vosfp_pol_state *st =
 				(const void *)(unsigned long)attr->value;
 

@@ -3,8 +3,9 @@
  * A pin root whose policy state has another layout than this library
  * reads (made by an older or a newer libvosfp) is refused at open with a
  * message that names both layouts, and the failed open pins nothing; a
- * root this library made opens again. Runs under pin roots of its own
- * (root_env).
+ * root this library made opens again, and so does one whose one-entry
+ * maps are plain maps, as libraries made them before they were shared
+ * data (vosfp_shared.h). Runs under pin roots of its own (root_env).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <cmocka.h>
 
+#include "frame.h"
 #include "root_env.h"
 #include "vosfp_shared.h"
 
@@ -138,6 +140,74 @@ static void test_own_layout(void **state)
 	vosfp_close(a);
 }
 
+/* The pin of name under root replaced by a plain one-entry ARRAY with the
+ * same value, after checking that the library made it with flags: what a
+ * library before shared data made, and what it will reuse. */
+static void replace_with_plain_map(const char *root, const char *name, __u32 flags)
+{
+	static char value[65536];
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), zero = 0;
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	assert_int_equal(info.map_flags, flags);
+	assert_int_equal(info.max_entries, 1);
+	assert_true(info.value_size <= sizeof(value));
+	assert_int_equal(bpf_map_lookup_elem(fd, &zero, value), 0);
+	close(fd);
+	assert_int_equal(unlink(path), 0);
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, 4, info.value_size, 1, &opts);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_map_update_elem(fd, &zero, value, BPF_ANY), 0);
+	assert_int_equal(bpf_obj_pin(fd, path), 0);
+	close(fd);
+}
+
+/* A root whose config, policy state and ban flags are plain maps opens,
+ * keeps what they hold, and its program reads them. */
+static void test_plain_maps_before_shared_data(void **state)
+{
+	static const char options[] = "OPTIONS sip:x SIP/2.0\r\n\r\n";
+	const char *root = env.root[ROOT_OTHER];
+	struct frame_spec spec = { .src = "192.0.2.7", .payload = options,
+				   .payload_len = sizeof(options) - 1 };
+	uint8_t frame[256];
+	size_t len = frame_build(&spec, frame, sizeof(frame));
+	struct stat st;
+	struct vosfp *h;
+	char buf[64];
+	int verdict = -1;
+
+	(void)state;
+	SKIP_UNLESS_ROOT();
+	assert_true(len > 0);
+	assert_int_equal(sh("rm -rf '%s'", root), 0);
+	h = open_root(root, 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	assert_int_equal(vosfp_policy_add(h, VOSFP_LIST_BLOCK, "192.0.2.0/24"), 0);
+	vosfp_close(h);
+	replace_with_plain_map(root, VOSFP_MAP_CONFIG, 0);
+	replace_with_plain_map(root, VOSFP_MAP_POL_STATE, 0);
+	replace_with_plain_map(root, VOSFP_MAP_BANS_PRESENT, BPF_F_MMAPABLE);
+
+	h = open_root(root, 0);
+	assert_int_equal(vosfp_config_get(h, "autoban", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "off");
+	assert_int_equal(vosfp_policy_count(h, VOSFP_LIST_BLOCK), 1);
+	assert_int_equal(vosfp_test_packet(h, frame, len, &verdict), 0);
+	assert_int_equal(verdict, XDP_DROP);
+	/* Every pin goes with the root, the shared data's too. */
+	assert_int_equal(vosfp_unpin(h), 0);
+	vosfp_close(h);
+	assert_int_not_equal(stat(root, &st), 0);
+}
+
 int main(void)
 {
 	int failed;
@@ -148,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_layout3_before_banfilter),
 		cmocka_unit_test(test_layout4_before_bloom4),
 		cmocka_unit_test(test_own_layout),
+		cmocka_unit_test(test_plain_maps_before_shared_data),
 	};
 
 	failed = cmocka_run_group_tests_name("api-pin-layout", tests, root_env_setup,

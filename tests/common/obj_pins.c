@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* A vosfp object's maps on a root's pins (see obj_pins.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "obj_pins.h"
+#include "vosfp_shared.h"
+
+int obj_pin_path(const struct bpf_map *map, const char *root, char *path, size_t size)
+{
+	const char *name = bpf_map__name(map);
+	size_t pfx = strlen(VOSFP_SHARED_DATA_PREFIX);
+	int n;
+
+	if (bpf_map__is_internal(map)) {
+		if (strncmp(name, VOSFP_SHARED_DATA_PREFIX, pfx))
+			return -1;
+		name += pfx;
+	}
+	n = snprintf(path, size, "%s/%s", root, name);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int obj_adopt_pin_flags(struct bpf_map *map, const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	if (!bpf_map__is_internal(map) || access(path, F_OK))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	return err ? err : bpf_map__set_map_flags(map, info.map_flags);
+}
