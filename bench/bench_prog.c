@@ -30,13 +30,8 @@ int bench_load_vosfp(const char *object, const char *root, struct bpf_object **o
 	if (!obj)
 		return -errno;
 	bpf_object__for_each_map(map, obj) {
-		int err;
+		int err = obj_pin_path(map, root, path, sizeof(path)) ? 0 : obj_use_pin(map, path);
 
-		if (obj_pin_path(map, root, path, sizeof(path)))
-			continue;
-		err = obj_adopt_pin_flags(map, path);
-		if (!err)
-			err = bpf_map__set_pin_path(map, path);
 		if (err) {
 			bpf_object__close(obj);
 			return err;

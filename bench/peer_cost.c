@@ -183,9 +183,7 @@ static int load_old(const char *object, const char *root, struct bpf_object **ou
 			       bpf_map__name(map));
 			continue;
 		}
-		err = obj_adopt_pin_flags(map, path);
-		if (!err)
-			err = bpf_map__set_pin_path(map, path);
+		err = obj_use_pin(map, path);
 		if (err) {
 			bpf_object__close(obj);
 			return err;

@@ -60,7 +60,7 @@ static int load_vosfp(const char *object, const char *root, struct bpf_object **
 		if (!strcmp(bpf_map__name(map), "vosfp_test_asked") ||
 		    obj_pin_path(map, root, path, sizeof(path)))
 			continue;
-		if (obj_adopt_pin_flags(map, path) || bpf_map__set_pin_path(map, path))
+		if (obj_use_pin(map, path))
 			return -EINVAL;
 	}
 	if (bpf_object__load(obj))

@@ -26,7 +26,8 @@ int obj_pin_path(const struct bpf_map *map, const char *root, char *path, size_t
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-int obj_adopt_pin_flags(struct bpf_map *map, const char *path)
+/* A shared data section takes the flags of the map pinned at path. */
+static int adopt_pin_flags(struct bpf_map *map, const char *path)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
@@ -40,4 +41,11 @@ int obj_adopt_pin_flags(struct bpf_map *map, const char *path)
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
 	close(fd);
 	return err ? err : bpf_map__set_map_flags(map, info.map_flags);
+}
+
+int obj_use_pin(struct bpf_map *map, const char *path)
+{
+	int err = adopt_pin_flags(map, path);
+
+	return err ? err : bpf_map__set_pin_path(map, path);
 }

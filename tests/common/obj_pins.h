@@ -14,9 +14,10 @@ struct bpf_map;
  * (bpf/vosfp_shared.h) is pinned under its name after ".data.". */
 int obj_pin_path(const struct bpf_map *map, const char *root, char *path, size_t size);
 
-/* Before the load: a shared data section whose pin exists takes the pinned
- * map's flags, where libbpf would make it with its own and then refuse the
- * pin as incompatible. 0 or -errno; nothing for other maps. */
-int obj_adopt_pin_flags(struct bpf_map *map, const char *path);
+/* Before the load: map reuses (or makes) the pin at path. A shared data
+ * section whose pin exists first takes the pinned map's flags, where
+ * libbpf would make it with its own and then refuse the pin as
+ * incompatible. 0 or -errno. */
+int obj_use_pin(struct bpf_map *map, const char *path);
 
 #endif
