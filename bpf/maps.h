@@ -100,6 +100,15 @@ struct {
 	__uint(max_entries, VOSFP_RATE_SLOTS);
 } vosfp_rate SEC(".maps");
 
+/* The rate limiter's first sightings (vosfp_shared.h): a plain ARRAY, so
+ * that a spoofed source's request costs an inlined read and a store. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1u << VOSFP_RATE_SEEN_BITS);
+} vosfp_rate_seen SEC(".maps");
+
 /* Two generations of the signature table (vosfp_shared.h): a plain ARRAY,
  * so that the program's read is inlined. */
 struct {

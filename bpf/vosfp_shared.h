@@ -34,6 +34,7 @@
 #define VOSFP_MAP_BANS_PRESENT "vosfp_banflag"
 #define VOSFP_MAP_BANBITS "vosfp_banbits"
 #define VOSFP_MAP_RATE "vosfp_rate"
+#define VOSFP_MAP_RATE_SEEN "vosfp_rate_seen"
 #define VOSFP_MAP_UA "vosfp_ua_sigs"
 #define VOSFP_MAP_MBANS "vosfp_mbans"
 #define VOSFP_MAP_VERIFIED "vosfp_verified"
@@ -516,10 +517,11 @@ struct vosfp_banf_line {
 	__u8 cell[VOSFP_BANF_LINE];
 };
 
-/* The cell of a source: element (gen * VOSFP_BANF_LINES + cell / 64),
- * byte cell % 64. A few multiplies over the key's 20 bytes, as five
- * words, mixed with the seed. Shared by program and library. */
-static inline __u32 vosfp_banf_cell(const struct vosfp_addr_key *k, __u64 seed)
+/* A seeded hash of a source: a few multiplies over the key's 20 bytes,
+ * as five words, mixed with the seed (vosfp_banflag.seed). Its top bits
+ * pick a ban pre-filter cell, its middle and low bits a rate limiter
+ * sighting (below). Shared by program and library. */
+static inline __u64 vosfp_src_hash(const struct vosfp_addr_key *k, __u64 seed)
 {
 	__u32 w[5];
 	__u64 a, b;
@@ -529,13 +531,57 @@ static inline __u32 vosfp_banf_cell(const struct vosfp_addr_key *k, __u64 seed)
 	b = ((__u64)w[3] | (__u64)w[4] << 32) + w[0] + (seed >> 32);
 	a = a * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full;
 	a ^= a >> 31;
-	a *= 0xff51afd7ed558ccdull;
-	return (__u32)(a >> (64 - VOSFP_BANF_CELL_BITS));
+	return a * 0xff51afd7ed558ccdull;
+}
+
+/* The cell of a source: element (gen * VOSFP_BANF_LINES + cell / 64),
+ * byte cell % 64. */
+static inline __u32 vosfp_banf_cell(const struct vosfp_addr_key *k, __u64 seed)
+{
+	return (__u32)(vosfp_src_hash(k, seed) >> (64 - VOSFP_BANF_CELL_BITS));
 }
 
 struct vosfp_rate_val {
 	__u64 tat_ns; /* the GCRA's theoretical arrival time */
 };
+
+/*
+ * First sightings of the rate limiter (VOSFP_MAP_RATE_SEEN). A source the
+ * rate table (VOSFP_MAP_RATE, an LRU hash) does not hold used to be
+ * inserted at its first request, so a flood with a new spoofed source a
+ * packet paid an LRU insert for every request (about 830 ns a REGISTER
+ * under such a flood, bench/README.md) and pushed the real sources' state
+ * out of the table, which let a real flooder start again from a full
+ * burst. Now its first request within an interval only stores one word of
+ * a fixed-size plain ARRAY (the verifier inlines its lookup): the time,
+ * rounded down to VOSFP_RATE_TIME_STEP, and a tag of the source's hash.
+ * A second request within rate_interval_ns of the first that finds its
+ * word goes on with the GCRA as if the first had been in the table, and
+ * only then is the source inserted. A request an interval or more after
+ * the first starts afresh in the GCRA too, so nothing is lost by
+ * forgetting it. What a shared or overwritten word costs: a source whose
+ * word another took meanwhile counts its request as a first one (at most
+ * one more request than its burst each time that happens); a spoofed
+ * source whose tag matches another's word (1 in 32,768: the tag keeps 15
+ * bits of the hash) is inserted as a second request would be. The hash is
+ * seeded (vosfp_banflag.seed), so an attacker cannot choose sources that
+ * share a word.
+ */
+#define VOSFP_RATE_SEEN_BITS 18 /* 2^18 words, 2 MiB */
+#define VOSFP_RATE_TAG_MASK 0xffffull
+#define VOSFP_RATE_TIME_STEP (VOSFP_RATE_TAG_MASK + 1) /* ns: about 66 us */
+
+/* A source's word in VOSFP_MAP_RATE_SEEN, and the tag it holds there
+ * (never 0, so that an unused word matches no source). */
+static inline __u32 vosfp_rate_seen_word(__u64 hash)
+{
+	return (__u32)(hash >> 24) & ((1u << VOSFP_RATE_SEEN_BITS) - 1);
+}
+
+static inline __u64 vosfp_rate_seen_tag(__u64 hash)
+{
+	return (hash & VOSFP_RATE_TAG_MASK) | 1;
+}
 
 /*
  * Two ban tables, so that spoofable evidence can never push out the

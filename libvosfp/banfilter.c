@@ -18,7 +18,7 @@
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct vosfp_addr_key) == 20, "vosfp_banf_cell reads five words");
+_Static_assert(sizeof(struct vosfp_addr_key) == 20, "vosfp_src_hash reads five words");
 _Static_assert(sizeof(struct vosfp_banf_line) == VOSFP_BANF_LINE, "a line is one element");
 
 #define BANBITS_BYTES ((size_t)2 * VOSFP_BANF_LINES * sizeof(struct vosfp_banf_line))

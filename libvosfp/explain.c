@@ -108,6 +108,25 @@ static int ban_finding(struct vosfp *h, const struct vosfp_addr_key *key, uint64
 	return 0;
 }
 
+/* A source the rate table does not hold, read from its first sighting
+ * (vosfp_shared.h): 1 and *tat, as the table would hold it, if its word
+ * says it made a request within the last interval; else 0. */
+static int rate_seen(struct vosfp *h, const struct vosfp_config *cfg,
+		     const struct vosfp_addr_key *key, uint64_t now, __u64 *tat)
+{
+	uint64_t hash = vosfp_src_hash(key, h->banflag->seed), seen, first;
+	uint32_t idx = vosfp_rate_seen_word(hash);
+
+	if (bpf_map_lookup_elem(h->map_fd[MAP_RATE_SEEN], &idx, &seen))
+		return -errno;
+	first = seen & ~VOSFP_RATE_TAG_MASK;
+	if ((seen & VOSFP_RATE_TAG_MASK) != vosfp_rate_seen_tag(hash) ||
+	    now - first >= cfg->rate_interval_ns)
+		return 0;
+	*tat = first + cfg->rate_interval_ns;
+	return 1;
+}
+
 /* The GCRA of rate_limit.h read back: a request passes while the
  * theoretical arrival time is at most tau ahead of now, and each one moves
  * it one interval on, so the requests left at once are (tau - ahead) /
@@ -117,14 +136,22 @@ static int rate_finding(struct vosfp *h, const struct vosfp_config *cfg,
 {
 	struct vosfp_rate_val val;
 	uint64_t ahead;
+	int seen;
 
 	e->rate_limit = cfg->rate_pps;
 	e->rate_burst = cfg->rate_interval_ns
 				? (uint32_t)(cfg->rate_tau_ns / cfg->rate_interval_ns) + 1
 				: (uint32_t)cfg->rate_tau_ns + 1;
 	e->rate_tokens = e->rate_burst;
-	if (bpf_map_lookup_elem(h->map_fd[MAP_RATE], key, &val))
-		return errno == ENOENT ? 0 : -errno;
+	if (bpf_map_lookup_elem(h->map_fd[MAP_RATE], key, &val)) {
+		if (errno != ENOENT)
+			return -errno;
+		if (!cfg->rate_interval_ns)
+			return 0;
+		seen = rate_seen(h, cfg, key, now, &val.tat_ns);
+		if (seen <= 0)
+			return seen;
+	}
 	e->rate_tracked = 1;
 	if (!cfg->rate_interval_ns)
 		return 0;

@@ -35,7 +35,7 @@ const char *const vosfp_map_names[MAP__COUNT] = {
 	[MAP_BSTATS] = VOSFP_MAP_BSTATS,
 	[MAP_BAN_EVENTS] = VOSFP_MAP_BAN_EVENTS,
 	[MAP_IFINDEX] = VOSFP_MAP_IFINDEX,     [MAP_IFROWS] = VOSFP_MAP_IFROWS,
-	[MAP_BANBITS] = VOSFP_MAP_BANBITS,
+	[MAP_BANBITS] = VOSFP_MAP_BANBITS,   [MAP_RATE_SEEN] = VOSFP_MAP_RATE_SEEN,
 };
 
 int vosfp__pin_path(const struct vosfp *h, const char *name, char *buf)

@@ -33,6 +33,7 @@ enum vosfp_map_id {
 	MAP_IFINDEX,
 	MAP_IFROWS,
 	MAP_BANBITS,
+	MAP_RATE_SEEN,
 	MAP__COUNT
 };
 

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <linux/if_ether.h>
 
+#include <bpf/bpf.h>
 #include <cmocka.h>
 
 #include <vosfp/vosfp.h>
@@ -751,6 +752,68 @@ static void test_rate_limit(void **state)
 	assert_int_equal(vosfp_config_set(h, "rate_limit", "0"), 0);
 }
 
+/* Entries in the pinned rate table. */
+static int rate_entries(void)
+{
+	struct vosfp_addr_key key, next;
+	char path[192];
+	int fd, n = 0;
+
+	snprintf(path, sizeof(path), "%s/" VOSFP_MAP_RATE, pin_root);
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	for (int err = bpf_map_get_next_key(fd, NULL, &key); !err;
+	     err = bpf_map_get_next_key(fd, &key, &next), key = next)
+		n++;
+	close(fd);
+	return n;
+}
+
+/* A source's first request leaves nothing in the rate table (a flood of
+ * spoofed sources would churn it): only the second within an interval
+ * goes in, and the limit is what it was (vosfp_shared.h, "First
+ * sightings"). explain sees the first one's use of the bucket. */
+static void test_rate_first_sightings(void **state)
+{
+	const char *flooder = "192.0.2.77";
+	struct vosfp_explain e = { .sz = sizeof(e) };
+	int before;
+
+	(void)state;
+	SKIP_UNLESS_BPF();
+	assert_int_equal(vosfp_config_set(h, "autoban", "off"), 0);
+	assert_int_equal(vosfp_config_set(h, "rate_limit", "1"), 0);
+	assert_int_equal(vosfp_config_set(h, "rate_burst", "3"), 0);
+	before = rate_entries();
+	for (int i = 0; i < 1000; i++) {
+		char src[32];
+
+		snprintf(src, sizeof(src), "100.64.%d.%d", i / 250, i % 250 + 1);
+		expect_payload(src, register_msg, sizeof(register_msg) - 1, VOSFP_VERDICT_PASS,
+			       VOSFP_CTR_PASSED);
+	}
+	/* The last one sent, at once: the interval is a second (rate_limit 1),
+	 * and the loop above can take longer than that. */
+	assert_int_equal(vosfp_explain_source(h, "100.64.3.250", &e), 0);
+	assert_int_equal(rate_entries(), before);
+	assert_int_equal(e.rate_tracked, 1);
+	assert_int_equal(e.rate_tokens, 2);
+	assert_int_equal(vosfp_explain_source(h, "100.64.200.7", &e), 0);
+	assert_int_equal(e.rate_tracked, 0);
+	assert_int_equal(e.rate_tokens, 3);
+	/* One source's quick run: the second request puts it in the table,
+	 * and exactly the burst gets by. */
+	for (int i = 0; i < 5; i++)
+		expect_payload(flooder, register_msg, sizeof(register_msg) - 1,
+			       i < 3 ? VOSFP_VERDICT_PASS : VOSFP_VERDICT_DROP,
+			       i < 3 ? VOSFP_CTR_PASSED : VOSFP_CTR_RATE_LIMITED);
+	assert_int_equal(rate_entries(), before + 1);
+	assert_int_equal(vosfp_explain_source(h, flooder, &e), 0);
+	assert_int_equal(e.rate_tokens, 0);
+	assert_int_equal(vosfp_config_set(h, "rate_limit", "0"), 0);
+	assert_int_equal(vosfp_config_set(h, "autoban", "on"), 0);
+}
+
 static void test_trusted_only(void **state)
 {
 	static const char bad_line_invite[] = "INVITE sip:100@198.51.100.1 SIP/3.0\r\n\r\n";
@@ -819,6 +882,7 @@ int main(void)
 		cmocka_unit_test(test_scanner_slot_full),
 		cmocka_unit_test(test_autoban_and_ttl),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_rate_first_sightings),
 		cmocka_unit_test(test_trusted_only),
 		cmocka_unit_test(test_early_stealth_only_for_stealth_methods),
 	};
