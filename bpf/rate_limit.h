@@ -32,7 +32,7 @@ static __always_inline int over_rate(const struct vosfp_config *cfg,
 				     const struct vosfp_addr_key *k)
 {
 	struct vosfp_rate_val *r, val;
-	__u64 now, hash, tag, seen, *word;
+	__u64 now, hash, first, *word;
 	__u32 idx;
 
 	if (!cfg->rate_interval_ns)
@@ -47,22 +47,18 @@ static __always_inline int over_rate(const struct vosfp_config *cfg,
 	}
 	hash = vosfp_src_hash(k, shared_banflag.seed);
 	idx = vosfp_rate_seen_word(hash);
-	tag = vosfp_rate_seen_tag(hash);
 	word = bpf_map_lookup_elem(&vosfp_rate_seen, &idx);
 	if (!word)
 		return 0;
-	seen = *word;
-	if ((seen & VOSFP_RATE_TAG_MASK) != tag ||
-	    now - (seen & ~VOSFP_RATE_TAG_MASK) >= cfg->rate_interval_ns) {
+	if (!vosfp_rate_seen_first(*word, hash, now, cfg->rate_interval_ns, &first)) {
 		/* A first request (or the first an interval on): allowed,
 		 * as the GCRA allows it from an empty bucket. */
-		*word = (now & ~VOSFP_RATE_TAG_MASK) | tag;
+		*word = (now & ~VOSFP_RATE_TAG_MASK) | vosfp_rate_seen_tag(hash);
 		return 0;
 	}
 	/* The second: the GCRA goes on from the first's arrival. Over, the
 	 * word stays as it is, as the table's time would have. */
-	if (gcra_over(cfg, (seen & ~VOSFP_RATE_TAG_MASK) + cfg->rate_interval_ns, now,
-		      &val.tat_ns))
+	if (gcra_over(cfg, first + cfg->rate_interval_ns, now, &val.tat_ns))
 		return 1;
 	bpf_map_update_elem(&vosfp_rate, k, &val, BPF_ANY);
 	return 0;

@@ -59,6 +59,26 @@
  */
 #define VOSFP_SHARED_DATA_PREFIX ".data."
 
+#ifndef __bpf__
+/* The name under the pin root of a map of the program's object, from
+ * libbpf's name for it: its own, or a shared data section's name after
+ * VOSFP_SHARED_DATA_PREFIX; NULL for data each load keeps to itself
+ * (.rodata). Host only: libvosfp's loader and those of bench/ and tests/
+ * (tests/common/obj_pins.c) pin alike by it. */
+static inline const char *vosfp_pin_name(const char *map_name, int internal)
+{
+	const char *prefix = VOSFP_SHARED_DATA_PREFIX;
+	unsigned int i = 0;
+
+	if (!internal)
+		return map_name;
+	for (; prefix[i]; i++)
+		if (map_name[i] != prefix[i])
+			return (const char *)0;
+	return map_name + i;
+}
+#endif
+
 /*
  * Policy lists. Each list (block, allow) exists in two generations; the
  * program reads only the live one (vosfp_pol_state.gen), so a whole list is
@@ -581,6 +601,17 @@ static inline __u32 vosfp_rate_seen_word(__u64 hash)
 static inline __u64 vosfp_rate_seen_tag(__u64 hash)
 {
 	return (hash & VOSFP_RATE_TAG_MASK) | 1;
+}
+
+/* 1 and *first, the arrival of the source's first request (rounded down),
+ * if its word (seen) holds one from less than interval_ns before now;
+ * else 0: the next request is a first one. */
+static inline int vosfp_rate_seen_first(__u64 seen, __u64 hash, __u64 now, __u64 interval_ns,
+					__u64 *first)
+{
+	*first = seen & ~VOSFP_RATE_TAG_MASK;
+	return (seen & VOSFP_RATE_TAG_MASK) == vosfp_rate_seen_tag(hash) &&
+	       now - *first < interval_ns;
 }
 
 /*

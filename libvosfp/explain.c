@@ -114,14 +114,12 @@ static int ban_finding(struct vosfp *h, const struct vosfp_addr_key *key, uint64
 static int rate_seen(struct vosfp *h, const struct vosfp_config *cfg,
 		     const struct vosfp_addr_key *key, uint64_t now, __u64 *tat)
 {
-	uint64_t hash = vosfp_src_hash(key, h->banflag->seed), seen, first;
+	__u64 hash = vosfp_src_hash(key, h->banflag->seed), seen, first;
 	uint32_t idx = vosfp_rate_seen_word(hash);
 
 	if (bpf_map_lookup_elem(h->map_fd[MAP_RATE_SEEN], &idx, &seen))
 		return -errno;
-	first = seen & ~VOSFP_RATE_TAG_MASK;
-	if ((seen & VOSFP_RATE_TAG_MASK) != vosfp_rate_seen_tag(hash) ||
-	    now - first >= cfg->rate_interval_ns)
+	if (!vosfp_rate_seen_first(seen, hash, now, cfg->rate_interval_ns, &first))
 		return 0;
 	*tat = first + cfg->rate_interval_ns;
 	return 1;

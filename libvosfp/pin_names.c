@@ -27,13 +27,7 @@ static const struct {
 
 const char *vosfp__pin_name(const struct bpf_map *map)
 {
-	const char *name = bpf_map__name(map);
-	size_t n = strlen(VOSFP_SHARED_DATA_PREFIX);
-
-	if (!bpf_map__is_internal(map))
-		return name;
-	/* .rodata and the like: each load's own. */
-	return strncmp(name, VOSFP_SHARED_DATA_PREFIX, n) ? NULL : name + n;
+	return vosfp_pin_name(bpf_map__name(map), bpf_map__is_internal(map));
 }
 
 int vosfp__shared_data_prepare(struct bpf_map *map)

@@ -2,7 +2,6 @@
 /* A vosfp object's maps on a root's pins (see obj_pins.h). */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -13,15 +12,11 @@
 
 int obj_pin_path(const struct bpf_map *map, const char *root, char *path, size_t size)
 {
-	const char *name = bpf_map__name(map);
-	size_t pfx = strlen(VOSFP_SHARED_DATA_PREFIX);
+	const char *name = vosfp_pin_name(bpf_map__name(map), bpf_map__is_internal(map));
 	int n;
 
-	if (bpf_map__is_internal(map)) {
-		if (strncmp(name, VOSFP_SHARED_DATA_PREFIX, pfx))
-			return -1;
-		name += pfx;
-	}
+	if (!name)
+		return -1;
 	n = snprintf(path, size, "%s/%s", root, name);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
