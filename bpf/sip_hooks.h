@@ -77,13 +77,41 @@ __attribute__((noinline)) int vosfp_classify_payload(struct xdp_md *ctx, __u32 o
 	return sip_classify(&src, (const __u8 *)data + off, data_end, len, settled);
 }
 
-/* Offset of the User-Agent value in the payload at off, or 0; the search
- * starts at from (SIP_HDR_FROM of the classifier's result). 0 as well for
- * a value whose lookup key is no signature's (vosfp_config.ua_keys): most
- * User-Agents, which then pay neither vosfp_ua_match's call nor its table
- * read. */
+/* 1 if the value at voff starts with a scanner signature: one inlined
+ * read of its key's slot in generation gen of the table (vosfp_shared.h),
+ * whatever the number of signatures. voff_gen: voff, and gen in bit 16;
+ * key: the value's lookup key, which vosfp_user_agent read. */
+__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len,
+					     __u32 voff_gen, __u32 key)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 voff = voff_gen & 0xffff, slot, pos = off + voff;
+	const struct vosfp_ua_val *cand;
+
+	if (off > 0x3fff || voff > SIP_HDR_SCAN + 16 || voff >= len)
+		return 0;
+	/* pos < 0x4600: the mask changes nothing but keeps the bound visible. */
+	SIP_OPAQUE(pos);
+	slot = ((voff_gen >> 16) & 1) * VOSFP_UA_KEY_BITS + vosfp_ua_key_bit(key);
+	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &slot);
+	return cand ? sip_ua_match((const __u8 *)data + (pos & 0x7fff), data_end, len - voff, cand,
+				   key)
+		    : 0;
+}
+
+/*
+ * 1 if the User-Agent of the payload at off starts with a scanner
+ * signature. from_gen: where the search starts in its low 16 bits
+ * (SIP_HDR_FROM of the classifier's result), the signatures' live
+ * generation in bit 16. Most User-Agents stop at their key's bit in
+ * vosfp_config.ua_keys and pay neither vosfp_ua_match's call nor its table
+ * read; the others hand it the key read here, so that the key is read once
+ * and the match is called from here, not from the decision (one return
+ * fewer).
+ */
 __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __u32 len,
-					       __u32 from)
+					       __u32 from_gen)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -93,57 +121,31 @@ __attribute__((noinline)) int vosfp_user_agent(struct xdp_md *ctx, __u32 off, __
 
 	if (off > 0x3fff)
 		return 0;
-	voff = sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len, from);
+	voff = sip_user_agent_offset_from(&src, (const __u8 *)data + off, data_end, len,
+					  from_gen & 0xffff);
 	if (!voff || voff > SIP_HDR_SCAN + 16 || voff >= len)
 		return 0;
 	/* pos < 0x4600, as in vosfp_ua_match. */
 	pos = off + voff;
 	SIP_OPAQUE(pos);
 	if (sip_ua_key((const __u8 *)data + (pos & 0x7fff), data_end, len - voff, &key))
-		return 0; /* too short for a key: vosfp_ua_match says no as well */
+		return 0; /* too short for a key: no signature is that short */
 	bit = vosfp_ua_key_bit(key);
 	if (!((cfg->ua_keys[(bit >> 6) & (VOSFP_UA_KEY_WORDS - 1)] >> (bit & 63)) & 1))
 		return 0;
-	return (int)voff;
-}
-
-/* 1 if the value at voff starts with a scanner signature: one inlined
- * read of its key's slot in generation gen of the table (vosfp_shared.h),
- * whatever the number of signatures. voff_gen: voff, and gen in bit 16. */
-__attribute__((noinline)) int vosfp_ua_match(struct xdp_md *ctx, __u32 off, __u32 len,
-					     __u32 voff_gen)
-{
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	__u32 voff = voff_gen & 0xffff, key, slot, pos = off + voff;
-	const struct vosfp_ua_val *cand;
-	const __u8 *v;
-
-	if (off > 0x3fff || voff > SIP_HDR_SCAN + 16 || voff >= len)
-		return 0;
-	/* pos < 0x4600: the mask changes nothing but keeps the bound visible. */
-	SIP_OPAQUE(pos);
-	v = (const __u8 *)data + (pos & 0x7fff);
-	if (sip_ua_key(v, data_end, len - voff, &key))
-		return 0;
-	slot = ((voff_gen >> 16) & 1) * VOSFP_UA_KEY_BITS + vosfp_ua_key_bit(key);
-	cand = bpf_map_lookup_elem(&vosfp_ua_sigs, &slot);
-	return cand ? sip_ua_match(v, data_end, len - voff, cand, key) : 0;
+	return vosfp_ua_match(ctx, off, len, voff | (from_gen & 0x10000), key);
 }
 
 /* 1 if the request's User-Agent starts with a scanner signature; res is
  * what vosfp_classify_payload() said of the request, whose Request-Line the
- * walk skips, flags the config's. The two halves are global functions, each
- * verified once: the header walk has many ways out, and each would
- * otherwise be verified with the match. */
+ * walk skips, flags the config's. The walk and the match are global
+ * functions, each verified once: the walk has many ways out, and each
+ * would otherwise be verified with the match. */
 static __always_inline int scanner_match(struct xdp_md *ctx, __u32 off, __u32 len, int res,
 					 __u32 flags)
 {
-	int voff = vosfp_user_agent(ctx, off, len, SIP_HDR_FROM(res));
-
-	return voff > 0 &&
-	       vosfp_ua_match(ctx, off, len,
-			      (__u32)voff | (flags & VOSFP_CFG_UA_GEN ? 1u << 16 : 0));
+	return vosfp_user_agent(ctx, off, len,
+				SIP_HDR_FROM(res) | (flags & VOSFP_CFG_UA_GEN ? 1u << 16 : 0)) > 0;
 }
 
 #endif /* VOSFP_SIP_HOOKS_H */
