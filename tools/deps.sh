@@ -3,7 +3,7 @@
 # its pkg-config file places the units, systemd-analyze verifies them.
 # debhelper, dpkg-dev, fakeroot, lintian: tests/packaging builds the .debs.
 VOSFP_BUILD_DEPS="clang llvm libclang-rt-14-dev bpftool libbpf-dev libelf-dev zlib1g-dev libpcap-dev libmicrohttpd-dev pkg-config meson ninja-build gcc make libcmocka-dev linux-libc-dev systemd libxdp-dev librabbitmq-dev libjansson-dev libssl-dev libsystemd-dev scdoc bash-completion"
-VOSFP_RUN_DEPS="iproute2 kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox python3-yaml xdp-tools rabbitmq-server kamailio-rabbitmq-modules python3-pika openssl fail2ban man-db go-staticcheck python3-venv python3-setuptools python3-wheel python3-mypy debhelper dpkg-dev fakeroot lintian"
+VOSFP_RUN_DEPS="iproute2 ethtool kamailio sip-tester sipvicious util-linux python3 python3-pytest curl golang-go netsniff-ng nftables gnuplot-nox python3-yaml xdp-tools rabbitmq-server kamailio-rabbitmq-modules python3-pika openssl fail2ban man-db go-staticcheck python3-venv python3-setuptools python3-wheel python3-mypy debhelper dpkg-dev fakeroot lintian"
 # The tests only: Debian's stock kernels booted in QEMU (tests/kernel/).
 VOSFP_VM_DEPS="qemu-system-x86 busybox-static cpio file"
 

@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# The spoofed flood's generator, checked on the wire (meson test
-# spoof-gen-frames): spoof_gen sends a few thousand frames of junk.py's
-# spoofed templates, paced, into a veth made here between two namespaces
-# made here; gen_frames.py, on the far end, checks every frame against its
-# template, its checksum, the equal shares and the random sources. Both
-# namespaces are removed on every exit path. No rate or time asserted.
+# The spoofed flood's generators, checked on the wire (meson tests
+# spoof-gen-frames and live-gen-frames): spoof_gen or live_gen (--live)
+# sends a few thousand frames of junk.py's spoofed templates, paced, into a
+# veth made here between two namespaces made here; gen_frames.py, on the
+# far end, checks every frame against its template, its checksum, the
+# equal shares and the random sources. Both namespaces are removed on every
+# exit path. No rate or time asserted.
 #
-# usage: sudo bench/attack/gen_check.sh SPOOF_GEN [--one-flooder]
+# usage: sudo bench/attack/gen_check.sh GEN [--live] [--one-flooder]
+#   --live   GEN is live_gen: its frames are redirected XDP frames, which
+#            the receiving veth takes only with NAPI on (GRO, set here)
 set -euo pipefail
 ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GEN=${1:-}
-ONE=${2:-}
-[ -x "$GEN" ] || { echo "gen_check: no spoof_gen at '$GEN'" >&2; exit 2; }
-[ -z "$ONE" ] || [ "$ONE" = --one-flooder ] || { echo "gen_check: unknown option $ONE" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, packet sockets)"; exit 77; }
-for tool in ip python3; do
+ONE="" LIVE=""
+[ -x "$GEN" ] || { echo "gen_check: no generator at '$GEN'" >&2; exit 2; }
+shift
+for opt in "$@"; do
+	case $opt in
+	--one-flooder) ONE=$opt ;;
+	--live) LIVE=1 ;;
+	*) echo "gen_check: unknown option $opt" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, packet sockets, BPF)"; exit 77; }
+for tool in ip python3 ${LIVE:+ethtool}; do
 	command -v $tool >/dev/null || { echo "SKIP: missing $tool"; exit 77; }
 done
 PY=python3
@@ -23,6 +33,7 @@ PY=python3
 . "$ATK_DIR/lib.sh" # atk_pair, atk_cleanup
 atk_pair c
 TMP=$ATK_TMP
+[ -z "$LIVE" ] || atk_napi "$NS_S" "$IF_S"
 # shellcheck disable=SC2086
 "$PY" "$ATK_DIR/junk.py" --spoof $ONE --raw 02:5e:00:00:00:01 02:5e:00:00:00:02 \
 	"$TMP/junk.raw" >/dev/null

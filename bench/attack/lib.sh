@@ -118,3 +118,12 @@ veth_tx_dropped() {
 	ip -n "$NS_A" -s -j link show "$IF_AA" |
 		"$PY" -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])'
 }
+
+# atk_napi NS IF: NAPI on veth IF in namespace NS, by turning GRO on. A veth
+# takes frames redirected to its peer by XDP (live_gen's) only into a NAPI
+# poll, which it runs when it has an XDP program or GRO; without either it
+# drops them all. With GRO on, every frame takes that path, as it would from
+# a NIC's receive ring, whichever filter is loaded.
+atk_napi() {
+	ip netns exec "$1" ethtool -K "$2" gro on >/dev/null
+}

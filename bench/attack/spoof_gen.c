@@ -6,17 +6,22 @@
  * this mode is about, and with more than one process at once; this one
  * retries instead.
  *
- * It sends the frames of a template file (junk.py --raw) round robin on an
- * AF_PACKET socket with sendmmsg, bypassing the qdisc, filling in every
- * frame's random bytes (the spoofed source and, for garbage, the payload)
- * from a xorshift PRNG and recomputing the IPv4 header checksum or the
- * IPv6 UDP checksum. Bounded by a packet count and by a time limit; it
- * stops on a whole round of templates, so every kind gets the same share.
+ * It sends the frames of a template file (junk.py --raw, frame_templates.h)
+ * round robin on an AF_PACKET socket with sendmmsg, bypassing the qdisc,
+ * filling in every frame's random bytes (the spoofed source and, for
+ * garbage, the payload) from a xorshift PRNG and recomputing the IPv4
+ * header checksum or the IPv6 UDP checksum. Bounded by a packet count and
+ * by a time limit; it stops on a whole round of templates, so every kind
+ * gets the same share. Its frames go through the sender's stack and the
+ * veth's skb path; live_gen hands the same frames to XDP as a NIC would.
  *
  * usage: spoof_gen -i IFACE -f TEMPLATES -n COUNT -t SECONDS [-r PPS] [-P PROCS]
- * prints: gen_sent=N gen_secs=S gen_retries=N
+ * prints: gen_sent=N gen_secs=S gen_retries=N gen_errors=0
  */
 #define _GNU_SOURCE
+#include "frame_templates.h"
+#include "gen_procs.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -27,82 +32,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define MAX_TEMPLATES 32
-#define MAX_FRAME 1514
-#define MAX_RAND 4
 #define BATCH_ROUNDS 8	/* rounds of templates per sendmmsg call */
 
-struct rand_span {
-	unsigned int off, len;
-};
-
-struct tmpl {
-	unsigned char frame[MAX_FRAME];
-	unsigned int len;
-	int v6;
-	unsigned int nspans;
-	struct rand_span span[MAX_RAND];
-};
-
-static struct tmpl tmpls[MAX_TEMPLATES];
+static struct frame_tmpl tmpls[FRAME_MAX_TEMPLATES];
 static unsigned int ntmpl;
 
 static void die(const char *what)
 {
 	fprintf(stderr, "spoof_gen: %s\n", what);
 	exit(2);
-}
-
-/* One template a line: "v4|v6 OFF:LEN[,OFF:LEN...]|- HEXFRAME" (junk.py --raw). */
-static void load_templates(const char *path)
-{
-	char line[2 * MAX_FRAME + 256], fam[4], spans[128], hex[2 * MAX_FRAME + 2];
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		die("cannot open the template file");
-	while (fgets(line, sizeof(line), f)) {
-		struct tmpl *t = &tmpls[ntmpl];
-		char *s, *save = NULL;
-		size_t n;
-
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if (ntmpl == MAX_TEMPLATES)
-			die("too many templates");
-		if (sscanf(line, "%3s %127s %3030s", fam, spans, hex) != 3)
-			die("bad template line");
-		t->v6 = !strcmp(fam, "v6");
-		if (!t->v6 && strcmp(fam, "v4"))
-			die("template family must be v4 or v6");
-		n = strlen(hex);
-		if (n % 2 || n / 2 < 14 + 40 + 8 || n / 2 > MAX_FRAME)
-			die("bad template frame length");
-		for (size_t i = 0; i < n / 2; i++)
-			if (sscanf(hex + 2 * i, "%2hhx", &t->frame[i]) != 1)
-				die("bad hex in a template");
-		t->len = n / 2;
-		s = strcmp(spans, "-") ? strtok_r(spans, ",", &save) : NULL;
-		for (; s; s = strtok_r(NULL, ",", &save)) {
-			struct rand_span *r = &t->span[t->nspans];
-
-			if (t->nspans == MAX_RAND || sscanf(s, "%u:%u", &r->off, &r->len) != 2 ||
-			    r->off + r->len > t->len)
-				die("bad random span");
-			t->nspans++;
-		}
-		ntmpl++;
-	}
-	fclose(f);
-	if (!ntmpl)
-		die("no templates");
 }
 
 static uint64_t rng_state;
@@ -116,25 +58,13 @@ static inline uint64_t rng(void)
 	return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
-static uint32_t sum16(const unsigned char *p, size_t len, uint32_t sum)
+/* Fills a frame from its template: new random bytes, the checksum to match. */
+static void fill(unsigned char *buf, const struct frame_tmpl *t)
 {
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
+	struct frame_csum_area a = frame_csum_area(t);
+	uint32_t sum;
+	uint16_t c;
 
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* Fills a frame from its template: new random bytes, checksums to match. */
-static void fill(unsigned char *buf, const struct tmpl *t)
-{
 	memcpy(buf, t->frame, t->len);
 	for (unsigned int i = 0; i < t->nspans; i++) {
 		unsigned char *p = buf + t->span[i].off;
@@ -149,69 +79,40 @@ static void fill(unsigned char *buf, const struct tmpl *t)
 			left -= k;
 		}
 	}
-	if (!t->v6) {
-		uint16_t c;
-
-		buf[24] = buf[25] = 0;
-		c = fold(sum16(buf + 14, 20, 0));
-		buf[24] = c >> 8;
-		buf[25] = c & 0xff;
-	} else {
-		/* pseudo header: addresses, UDP length, next header 17 */
-		unsigned int ulen = buf[14 + 4] << 8 | buf[14 + 5];
-		uint32_t sum;
-		uint16_t c;
-
-		buf[54 + 6] = buf[54 + 7] = 0;
-		sum = sum16(buf + 22, 32, 0) + ulen + 17;
-		sum = sum16(buf + 54, ulen, sum);
-		c = fold(sum);
-		if (!c)
-			c = 0xffff;	/* 0 means "no checksum", illegal over IPv6 */
-		buf[54 + 6] = c >> 8;
-		buf[54 + 7] = c & 0xff;
-	}
+	buf[a.field] = buf[a.field + 1] = 0;
+	sum = frame_sum16(buf + a.start, a.end - a.start, t->v6 ? ipv6_pseudo_rest(buf) : 0);
+	c = frame_csum_fold(sum);
+	if (t->v6 && !c)
+		c = 0xffff;	/* 0 means "no checksum", illegal over IPv6 */
+	buf[a.field] = c >> 8;
+	buf[a.field + 1] = c & 0xff;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-struct result {
-	unsigned long long sent, retries;
-};
-
-/* One sender: ROUNDS rounds of templates, at most SECS seconds, PPS if > 0. */
-static void run(int fd, unsigned long long rounds, double secs, double pps, struct result *res)
+/* One sender (gen_sender_fn): CTX is the packet socket. */
+static void send_rounds(unsigned int proc, unsigned long long rounds, double secs, double pps,
+			struct gen_result *res, void *ctx)
 {
 	/* paced slowly, one round at a time: a burst of 64 would be the rate */
 	unsigned int batch = ntmpl * (pps > 0 && pps < 100000 ? 1 : BATCH_ROUNDS);
-	static unsigned char bufs[MAX_TEMPLATES * BATCH_ROUNDS][MAX_FRAME];
-	struct mmsghdr msgs[MAX_TEMPLATES * BATCH_ROUNDS];
-	struct iovec iov[MAX_TEMPLATES * BATCH_ROUNDS];
+	static unsigned char bufs[FRAME_MAX_TEMPLATES * BATCH_ROUNDS][FRAME_MAX_LEN];
+	static struct mmsghdr msgs[FRAME_MAX_TEMPLATES * BATCH_ROUNDS];
+	static struct iovec iov[FRAME_MAX_TEMPLATES * BATCH_ROUNDS];
 	unsigned long long total = rounds * ntmpl, sent = 0;
-	double t0 = now(), deadline = t0 + secs;
+	double t0 = gen_now(), deadline = t0 + secs;
+	int fd = *(int *)ctx;
 
-	memset(msgs, 0, sizeof(msgs));
+	(void)proc;
+	if (getrandom(&rng_state, sizeof(rng_state), 0) != sizeof(rng_state) || !rng_state)
+		rng_state = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
 	while (sent < total) {
 		unsigned int n = total - sent < batch ? total - sent : batch, done = 0;
-		double t = now();
 
 		/* the time limit ends it between rounds, never inside one */
-		if (t >= deadline && sent % ntmpl == 0)
+		if (gen_now() >= deadline)
 			break;
-		if (pps > 0 && (double)sent > (t - t0) * pps) {
-			struct timespec ts = { 0, 50000 };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
+		gen_pace(t0, pps, sent, n);
 		for (unsigned int i = 0; i < n; i++) {
-			const struct tmpl *tp = &tmpls[(sent + i) % ntmpl];
+			const struct frame_tmpl *tp = &tmpls[(sent + i) % ntmpl];
 
 			fill(bufs[i], tp);
 			iov[i].iov_base = bufs[i];
@@ -226,7 +127,7 @@ static void run(int fd, unsigned long long rounds, double secs, double pps, stru
 				/* the veth pushed back: its ring is full; try again */
 				if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
 					res->retries++;
-					if (now() > deadline + 5)
+					if (gen_now() > deadline + 5)
 						die("the interface stopped taking packets");
 					sched_yield();
 					continue;
@@ -241,54 +142,15 @@ static void run(int fd, unsigned long long rounds, double secs, double pps, stru
 	res->sent = sent;
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: spoof_gen -i IFACE -f TEMPLATES -n COUNT -t SECONDS"
-		" [-r PPS] [-P PROCS]\n");
-	exit(2);
-}
-
-static unsigned long long number(const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-')
-		usage();
-	return v;
-}
-
 int main(int argc, char **argv)
 {
-	const char *ifname = NULL, *path = NULL;
-	unsigned long long count = 0, secs = 0, pps = 0, procs = 1, rounds;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	struct result *res;
-	double t0, t1;
-	int opt, fd, one = 1;
+	struct gen_args a;
+	int fd, one = 1;
 
-	while ((opt = getopt(argc, argv, "i:f:n:t:r:P:")) != -1) {
-		switch (opt) {
-		case 'i': ifname = optarg; break;
-		case 'f': path = optarg; break;
-		case 'n': count = number(optarg); break;
-		case 't': secs = number(optarg); break;
-		case 'r': pps = number(optarg); break;
-		case 'P': procs = number(optarg); break;
-		default: usage();
-		}
-	}
-	/* bounded both ways, always: no count or no time limit is refused */
-	if (!ifname || !path || !count || !secs || secs > 3600 || !procs || procs > 64 ||
-	    optind != argc)
-		usage();
-	load_templates(path);
-	if (count % (ntmpl * procs))
-		die("the count must be a multiple of templates x processes (equal shares)");
-	rounds = count / ntmpl / procs;
-	sll.sll_ifindex = if_nametoindex(ifname);
+	gen_parse_args(argc, argv, "spoof_gen", &a);
+	ntmpl = frame_templates_load("spoof_gen", a.path, tmpls);
+	sll.sll_ifindex = if_nametoindex(a.ifname);
 	if (!sll.sll_ifindex)
 		die("no such interface");
 	sll.sll_protocol = htons(ETH_P_ALL);
@@ -297,43 +159,5 @@ int main(int argc, char **argv)
 		die("cannot open a packet socket on the interface (root?)");
 	/* straight to the driver, as trafgen does: the veth is the bottleneck */
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-
-	res = mmap(NULL, sizeof(*res) * procs, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		die("out of memory");
-	memset(res, 0, sizeof(*res) * procs);
-	t0 = now();
-	for (unsigned int p = 0; p < procs; p++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("cannot fork");
-		if (!pid) {
-			cpu_set_t set;
-
-			CPU_ZERO(&set);
-			CPU_SET(p % sysconf(_SC_NPROCESSORS_ONLN), &set);
-			sched_setaffinity(0, sizeof(set), &set);
-			if (getrandom(&rng_state, sizeof(rng_state), 0) != sizeof(rng_state) ||
-			    !rng_state)
-				rng_state = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-			run(fd, rounds, secs, (double)pps / procs, &res[p]);
-			_exit(0);
-		}
-	}
-	{
-		unsigned long long sent = 0, retries = 0;
-		int status, failed = 0;
-
-		while (wait(&status) > 0)
-			failed |= !WIFEXITED(status) || WEXITSTATUS(status);
-		t1 = now();
-		for (unsigned int p = 0; p < procs; p++) {
-			sent += res[p].sent;
-			retries += res[p].retries;
-		}
-		printf("gen_sent=%llu gen_secs=%.3f gen_retries=%llu\n", sent, t1 - t0, retries);
-		return failed;
-	}
+	return gen_run_procs(&a, ntmpl, send_rounds, &fd);
 }
