@@ -8,7 +8,8 @@
 #
 # usage: sudo bench/attack.sh [--build DIR | --vosfp CLI] [--duration S] [--rate PPS]
 #            [--legit-rate N] [--configs LIST] [--csv FILE] [--plot FILE] [--check]
-#            [--spoof-flood [--one-flooder] [--gen PATH] [--gen-procs N]]
+#            [--spoof-flood [--one-flooder] [--live-frames] [--gen PATH] [--gen-procs N]
+#             [--pin-apps]]
 #   --duration S     seconds of legitimate load per configuration (default 25);
 #                    the flood runs S+2 seconds around it
 #   --rate PPS       junk packets per second offered (default 100000; with
@@ -24,9 +25,18 @@
 #                    per family (as without --spoof-flood); every other kind is
 #                    spoofed. Without it the REGISTER flood is spoofed too, and
 #                    no filter can tell it from new clients.
-#   --gen PATH       spoof_gen (default DIR/bench/spoof_gen)
+#   --live-frames    with --spoof-flood: the junk made in the kernel by
+#                    attack/live_gen.c and handed to the server veth as XDP
+#                    frames into its NAPI poll, as a NIC's driver would (GRO
+#                    on that veth in every configuration, which NAPI needs),
+#                    instead of sent through the attacker's stack by spoof_gen
+#   --gen PATH       the generator (default DIR/bench/spoof_gen, with
+#                    --live-frames DIR/bench/live_gen)
 #   --gen-procs N    generator processes, one per CPU, and as many queues on the
 #                    attack veth (default 1: the server keeps the other CPU)
+#   --pin-apps       Kamailio and SIPp on the CPUs no generator process is
+#                    pinned to (the generators take CPUs 0..N-1), so that the
+#                    flood's sender never preempts them
 #   --csv FILE       default bench/results/attack-DATE.csv
 #   --plot FILE      also draw the PNG (gnuplot)
 #   --check          assert what is functional (the CI smoke): see attack/check.py
@@ -38,7 +48,7 @@ ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/attack" && pwd)
 ROOT=$(cd "$ATK_DIR/../.." && pwd)
 
 VOSFP="" BUILD=build DURATION=25 RATE="" LEGIT_RATE=20 CHECK="" PLOT=""
-CONFIGS="" SPOOF="" ONE_FLOODER="" GEN="" GEN_PROCS=1
+CONFIGS="" SPOOF="" ONE_FLOODER="" LIVE="" PIN_APPS="" GEN="" GEN_PROCS=1
 CSV=$ROOT/bench/results/attack-$(date -u +%F).csv
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -53,6 +63,8 @@ while [ $# -gt 0 ]; do
 	--check) CHECK=1 ;;
 	--spoof-flood) SPOOF=1 ;;
 	--one-flooder) ONE_FLOODER=1 ;;
+	--live-frames) LIVE=1 ;;
+	--pin-apps) PIN_APPS=1 ;;
 	--gen) GEN=$2; shift ;;
 	--gen-procs) GEN_PROCS=$2; shift ;;
 	-h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -61,7 +73,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$VOSFP" ] || VOSFP=$BUILD/cli/vosfp
-[ -n "$GEN" ] || GEN=$BUILD/bench/spoof_gen
+[ -n "$GEN" ] || GEN=$BUILD/bench/$([ -n "$LIVE" ] && echo live_gen || echo spoof_gen)
 for v in DURATION LEGIT_RATE GEN_PROCS ${RATE:+RATE}; do
 	case ${!v} in
 	''|*[!0-9]*|0) echo "attack: --$(tr 'A-Z_' 'a-z-' <<<"$v") wants a positive integer" >&2; exit 2 ;;
@@ -71,7 +83,14 @@ done
 	{ echo "attack: --gen-procs $GEN_PROCS: this machine has $(nproc) CPUs" >&2; exit 2; }
 if [ -n "$SPOOF" ]; then
 	CONFIGS=${CONFIGS:-baseline,none,nftables,generic,native}
-	[ -x "$GEN" ] || { echo "attack: no spoof_gen at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
+	[ -x "$GEN" ] || { echo "attack: no generator at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
+	if [ -n "$PIN_APPS" ]; then
+		[ "$GEN_PROCS" -lt "$(nproc)" ] ||
+			{ echo "attack: --pin-apps needs a CPU that no generator process takes" >&2; exit 2; }
+		# read by kam_start (server.sh) and legit_start (legit.sh)
+		# shellcheck disable=SC2034
+		ATK_APP_CPUS=$GEN_PROCS-$(( $(nproc) - 1 ))
+	fi
 	GEN=$(realpath "$GEN")
 	# the generator paces only when asked: its maximum is the point
 	RATE=${RATE:-0}
@@ -79,7 +98,10 @@ else
 	CONFIGS=${CONFIGS:-baseline,none,kamailio,nftables,generic,native}
 	RATE=${RATE:-100000}
 	[ "$GEN_PROCS" = 1 ] || { echo "attack: --gen-procs needs --spoof-flood" >&2; exit 2; }
-	[ -z "$ONE_FLOODER" ] || { echo "attack: --one-flooder needs --spoof-flood" >&2; exit 2; }
+	for o in ONE_FLOODER LIVE PIN_APPS; do
+		[ -z "${!o}" ] ||
+			{ echo "attack: --$(tr 'A-Z_' 'a-z-' <<<"$o") needs --spoof-flood" >&2; exit 2; }
+	done
 fi
 # Debian's interpreter when there is one: a version manager's shim in PATH
 # can take seconds per start, and the harness starts dozens
@@ -89,7 +111,8 @@ VOSFP=$(realpath "$VOSFP")
 
 # Meson's "skipped" when the machine cannot run us.
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP, bpffs)"; exit 77; }
-for tool in ip nsenter kamailio kamcmd sipp nft python3 $([ -n "$SPOOF" ] || echo trafgen); do
+for tool in ip nsenter kamailio kamcmd sipp nft python3 $([ -n "$SPOOF" ] || echo trafgen) \
+	${LIVE:+ethtool} ${PIN_APPS:+taskset}; do
 	command -v $tool >/dev/null || { echo "SKIP: missing $tool (see tools/deps.sh)"; exit 77; }
 done
 [ -x "$VOSFP" ] || { echo "attack: no vosfp CLI at $VOSFP (--build DIR or --vosfp PATH)" >&2; exit 2; }
@@ -103,6 +126,9 @@ done
 # shellcheck disable=SC2034
 ATK_SPOOF=$SPOOF ATK_QUEUES=$GEN_PROCS
 atk_setup
+# live_gen's frames are taken only into the veth's NAPI poll: GRO on, in
+# every configuration, so that all of them receive the flood the same way
+[ -z "$LIVE" ] || atk_napi "$NS_S" "$IF_SA"
 if [ -n "$SPOOF" ]; then
 	KINDS=$("$PY" "$ATK_DIR/junk.py" --spoof ${ONE_FLOODER:+--one-flooder} --raw \
 		$MAC_SA $MAC_AA "$ATK_TMP/junk.raw")
@@ -174,6 +200,7 @@ run_one() {
 	set -- $udp1; local in1=$1 rb1=$2
 	{
 		echo -n "config=$cfg flood=$flood spoof=${SPOOF:-0} gen_procs=$GEN_PROCS"
+		echo -n " live_frames=${LIVE:-0} apps_pinned=${PIN_APPS:-0}"
 		echo -n " regflood_sources=$([ -n "$SPOOF" ] && [ -z "$ONE_FLOODER" ] && echo random || echo one)"
 		echo -n " rate_target=$([ $flood = 1 ] && echo $RATE || echo 0)"
 		echo -n " duration_s=$DURATION legit_rate=$LEGIT_RATE"
@@ -199,7 +226,9 @@ run_one() {
 if [ -n "$SPOOF" ]; then
 	echo "# attack benchmark, spoofed flood: $(uname -r), $(nproc) CPUs," \
 		"junk $([ "$RATE" = 0 ] && echo "at the generator's maximum" || echo "$RATE pps")" \
-		"x $((DURATION + 2)) s from $GEN_PROCS generator process(es)," \
+		"x $((DURATION + 2)) s from $GEN_PROCS $(basename "$GEN") process(es)" \
+		"($([ -n "$LIVE" ] && echo "XDP frames into the veth's NAPI" || echo "AF_PACKET, skb path"))," \
+		"Kamailio and SIPp $([ -n "$PIN_APPS" ] && echo "on CPUs $ATK_APP_CPUS" || echo "unpinned")," \
 		"REGISTER flood from $([ -n "$ONE_FLOODER" ] && echo "one source" || echo "random sources")," \
 		"legit $LEGIT_RATE/s per client;" \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,7 +11,8 @@
 
 # legit_start DIR RATE SECONDS: starts the three clients in the background,
 # each in its own directory under DIR (SIPp writes its traces to its cwd);
-# sets LEGIT_PIDS.
+# sets LEGIT_PIDS. With ATK_APP_CPUS (a taskset CPU list) they run on those
+# CPUs only.
 legit_start() {
 	local dir=$1 rate=$2 secs=$3 name from port sf
 	LEGIT_PIDS=""
@@ -21,7 +22,7 @@ legit_start() {
 		name=$1 from=$2 port=$3 sf=$4
 		mkdir -p "$dir/$name"
 		(cd "$dir/$name" && exec timeout $((secs + 60)) ip netns exec "$NS_L" \
-			sipp "$SRV4:5060" -i "$from" -p "$port" -sf "$ATK_DIR/$sf" \
+			${ATK_APP_CPUS:+taskset -c "$ATK_APP_CPUS"} sipp "$SRV4:5060" -i "$from" -p "$port" -sf "$ATK_DIR/$sf" \
 			-r "$rate" -m $((rate * secs)) -l 100 -nr -nd -recv_timeout 2000 -fd 1 -timeout $((secs + 30))s -nostdin \
 			-trace_stat -stf stats.csv -trace_msg -trace_counts -trace_err \
 			>sipp.out 2>&1) &

@@ -4,12 +4,13 @@
 
 # kam_start DIR [DEFINE...]: starts Kamailio with the given extra -A defines,
 # its ctl socket and pid file in DIR; waits until it listens on IPv6 too.
+# With ATK_APP_CPUS (a taskset CPU list) it runs on those CPUs only.
 kam_start() {
 	local dir=$1 d defs=(); shift
 	for d in "$@"; do defs+=(-A "$d"); done
 	mkdir -p "$dir"
 	KAM_CTL="unix:$dir/ctl.sock"
-	ip netns exec "$NS_S" kamailio -DD -E -f "$ATK_DIR/kamailio.cfg" \
+	ip netns exec "$NS_S" ${ATK_APP_CPUS:+taskset -c "$ATK_APP_CPUS"} kamailio -DD -E -f "$ATK_DIR/kamailio.cfg" \
 		-A "LISTEN4=$SRV4" -A "LISTEN6=[$SRV6]" -A "LEGIT_A=$TRUNK4" -A "LEGIT_B=$LEGIT4" \
 		-A "CTLSOCK=\"$KAM_CTL\"" "${defs[@]}" -m 64 -M 8 \
 		-P "$dir/kamailio.pid" -Y "$dir" -w "$dir" >"$dir/kamailio.log" 2>&1 &

@@ -12,7 +12,7 @@ usage: tocsv.py ROWS > FILE.csv
 import csv
 import sys
 
-COMMON = ["config", "flood", "spoof", "regflood_sources", "gen_procs", "rate_target", "duration_s", "legit_rate",
+COMMON = ["config", "flood", "spoof", "regflood_sources", "gen_procs", "live_frames", "apps_pinned", "rate_target", "duration_s", "legit_rate",
           "junk_offered", "junk_per_kind", "junk_offered_pps", "legit_calls", "legit_ok",
           "legit_failed",
           "legit_sent_opt", "legit_sent_unknown", "rt_samples", "rt_p50_ms", "rt_p95_ms",
