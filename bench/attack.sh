@@ -98,9 +98,9 @@ else
 	CONFIGS=${CONFIGS:-baseline,none,kamailio,nftables,generic,native}
 	RATE=${RATE:-100000}
 	[ "$GEN_PROCS" = 1 ] || { echo "attack: --gen-procs needs --spoof-flood" >&2; exit 2; }
-	for o in ONE_FLOODER LIVE PIN_APPS; do
-		[ -z "${!o}" ] ||
-			{ echo "attack: --$(tr 'A-Z_' 'a-z-' <<<"$o") needs --spoof-flood" >&2; exit 2; }
+	for o in ONE_FLOODER:one-flooder LIVE:live-frames PIN_APPS:pin-apps; do
+		v=${o%%:*}
+		[ -z "${!v}" ] || { echo "attack: --${o#*:} needs --spoof-flood" >&2; exit 2; }
 	done
 fi
 # Debian's interpreter when there is one: a version manager's shim in PATH

@@ -8,7 +8,8 @@
 # and the veth, not a receiver's stack. Removed on every exit path.
 #
 # usage: sudo bench/attack/genrate.sh [--build DIR | --gen PATH] [--secs S] [--cpus LIST] [--plain]
-#   --gen PATH   spoof_gen (default DIR/bench/spoof_gen, DIR default build)
+#   --gen PATH   the C generator: spoof_gen or live_gen (default
+#                DIR/bench/spoof_gen, DIR default build)
 #   --secs S     seconds per measurement, bounded by count and by time (default 5)
 #   --cpus LIST  generator process counts to measure (default 1,2)
 #   --plain      attack.sh's default templates instead of the spoofed ones
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 case $SECS in ''|*[!0-9]*|0) echo "genrate: --secs wants a positive integer" >&2; exit 2 ;; esac
 [ -n "$GEN" ] || GEN=$BUILD/bench/spoof_gen
-[ -x "$GEN" ] || { echo "genrate: no spoof_gen at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
+[ -x "$GEN" ] || { echo "genrate: no generator at $GEN (--build DIR or --gen PATH)" >&2; exit 2; }
 GEN=$(realpath "$GEN")
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (namespaces, XDP)"; exit 77; }
 for tool in ip nsenter unshare trafgen xdp-filter python3; do
@@ -86,7 +87,7 @@ for p in ${CPUS//,/ }; do
 	gsent=$(sed -n 's/.*gen_sent=\([0-9]*\).*/\1/p' <<<"$out")
 	gsecs=$(sed -n 's/.*gen_secs=\([0-9.]*\).*/\1/p' <<<"$out")
 	gretr=$(sed -n 's/.*gen_retries=\([0-9]*\).*/\1/p' <<<"$out")
-	awk -v p="$p" -v s="$gsent" -v t="$gsecs" -v r="$gretr" 'BEGIN {
-		printf "spoof_gen  processes %d  packets %9d  wall %5.2f s  %8.0f pps  (%d retries)\n",
-			p, s, t, s / t, r }'
+	awk -v g="$(basename "$GEN")" -v p="$p" -v s="$gsent" -v t="$gsecs" -v r="$gretr" 'BEGIN {
+		printf "%-10s processes %d  packets %9d  wall %5.2f s  %8.0f pps  (%d retries)\n",
+			g, p, s, t, s / t, r }'
 done
