@@ -9,7 +9,9 @@
 #
 # usage: sudo bench/attack/gen_check.sh GEN [--live] [--one-flooder]
 #   --live   GEN is live_gen: its frames are redirected XDP frames, which
-#            the receiving veth takes only with NAPI on (GRO, set here)
+#            the receiving veth takes only with NAPI on (GRO, set here);
+#            first, without it, live_gen must fail and say the frames
+#            never left
 set -euo pipefail
 ATK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GEN=${1:-}
@@ -33,10 +35,26 @@ PY=python3
 . "$ATK_DIR/lib.sh" # atk_pair, atk_cleanup
 atk_pair c
 TMP=$ATK_TMP
-[ -z "$LIVE" ] || atk_napi "$NS_S" "$IF_S"
 # shellcheck disable=SC2086
 "$PY" "$ATK_DIR/junk.py" --spoof $ONE --raw 02:5e:00:00:00:01 02:5e:00:00:00:02 \
 	"$TMP/junk.raw" >/dev/null
+if [ -n "$LIVE" ]; then
+	# Without NAPI on the receiving veth its frames vanish uncounted: live_gen
+	# must say so and fail, not report them sent.
+	if ip netns exec "$NS_A" "$GEN" -i "$IF_A" -f "$TMP/junk.raw" -n 80 -t 5 -r 4000 \
+		>"$TMP/nonapi.out" 2>&1; then
+		echo "FAIL live_gen reported success into a veth without NAPI" >&2
+		cat "$TMP/nonapi.out" >&2
+		exit 1
+	fi
+	grep -q "80 of the 80 frames made never left $IF_A" "$TMP/nonapi.out" || {
+		echo "FAIL live_gen failed without saying that the frames never left" >&2
+		cat "$TMP/nonapi.out" >&2
+		exit 1
+	}
+	echo "ok   without NAPI on the far end: live_gen fails, 80 of 80 frames never left"
+	atk_napi "$NS_S" "$IF_S"
+fi
 N=8000
 ip netns exec "$NS_S" "$PY" "$ATK_DIR/gen_frames.py" "$IF_S" "$TMP/junk.raw" $N \
 	"$TMP/ready" &

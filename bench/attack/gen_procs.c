@@ -84,7 +84,8 @@ void gen_pace(double t0, double pps, unsigned long long sent, unsigned int next)
 	}
 }
 
-int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn send, void *ctx)
+int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn send, void *ctx,
+		  struct gen_result *total)
 {
 	unsigned long long sent = 0, retries = 0, errors = 0;
 	struct gen_result *res;
@@ -133,5 +134,8 @@ int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn se
 	}
 	printf("gen_sent=%llu gen_secs=%.3f gen_retries=%llu gen_errors=%llu\n", sent,
 	       gen_now() - t0, retries, errors);
+	fflush(stdout);
+	if (total)
+		*total = (struct gen_result){ .sent = sent, .retries = retries, .errors = errors };
 	return failed;
 }

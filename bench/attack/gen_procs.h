@@ -40,9 +40,11 @@ void gen_parse_args(int argc, char **argv, const char *prog, struct gen_args *a)
 /*
  * Runs A->procs children of SEND, each with its share of A->count (which
  * must divide into NTMPL x procs, or it exits 2), waits for all and prints
- * the summary. Returns 0 when every child succeeded.
+ * the summary. Returns 0 when every child succeeded; TOTAL, if not NULL,
+ * gets the children's results added up.
  */
-int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn send, void *ctx);
+int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn send, void *ctx,
+		  struct gen_result *total);
 
 /* CLOCK_MONOTONIC in seconds. */
 double gen_now(void);

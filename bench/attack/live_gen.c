@@ -14,7 +14,9 @@
  * Needs: root, a kernel with live frames (5.18+), to run in IFACE's
  * network namespace (the redirect is to an ifindex of the caller's), and
  * NAPI on IFACE's peer (an XDP program there, or GRO on), without which
- * the veth refuses redirected frames.
+ * the veth drops redirected frames without counting them anywhere. So it
+ * reads IFACE's TX counters before and after: frames it made that IFACE
+ * neither sent nor counted as dropped are an error (exit status 1).
  *
  * usage: live_gen -i IFACE -f TEMPLATES -n COUNT -t SECONDS [-r PPS] [-P PROCS]
  * prints: gen_sent=N gen_secs=S gen_retries=0 gen_errors=N
@@ -26,6 +28,9 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -34,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <time.h>
 
 static struct frame_tmpl tmpls[FRAME_MAX_TEMPLATES];
@@ -45,6 +52,52 @@ static void die(const char *what)
 {
 	fprintf(stderr, "live_gen: %s\n", what);
 	exit(2);
+}
+
+/*
+ * IFX's 64-bit TX counters in this network namespace, from rtnetlink:
+ * sysfs would show another namespace's under nsenter --net. 0 on success.
+ */
+static int link_tx(unsigned int ifx, unsigned long long *packets, unsigned long long *dropped)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = (int)ifx },
+	};
+	static char buf[65536];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), rc = -1;
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (send(fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req) ||
+	    (n = recv(fd, buf, sizeof(buf), 0)) <= 0 || !NLMSG_OK(nh, (unsigned int)n) ||
+	    nh->nlmsg_type != RTM_NEWLINK) {
+		close(fd);
+		return -1;
+	}
+	{
+		struct ifinfomsg *ifi = NLMSG_DATA(nh);
+		int len = IFLA_PAYLOAD(nh);
+
+		for (struct rtattr *at = IFLA_RTA(ifi); RTA_OK(at, len); at = RTA_NEXT(at, len)) {
+			struct rtnl_link_stats64 st;
+
+			if (at->rta_type != IFLA_STATS64 || RTA_PAYLOAD(at) < sizeof(st))
+				continue;
+			memcpy(&st, RTA_DATA(at), sizeof(st));
+			*packets = st.tx_packets;
+			*dropped = st.tx_dropped;
+			rc = 0;
+		}
+	}
+	close(fd);
+	return rc;
 }
 
 /* Works out what the program needs of template T beforehand. */
@@ -182,7 +235,10 @@ static void send_rounds(unsigned int proc, unsigned long long rounds, double sec
 
 int main(int argc, char **argv)
 {
+	unsigned long long tx0, drop0, tx1, drop1, reached;
+	struct gen_result total;
 	struct gen_args a;
+	int rc;
 
 	gen_parse_args(argc, argv, "live_gen", &a);
 	ntmpl = frame_templates_load("live_gen", a.path, tmpls);
@@ -194,5 +250,19 @@ int main(int argc, char **argv)
 	ifindex = if_nametoindex(a.ifname);
 	if (!ifindex)
 		die("no such interface in this network namespace");
-	return gen_run_procs(&a, ntmpl, send_rounds, NULL);
+	if (link_tx(ifindex, &tx0, &drop0))
+		die("cannot read the interface's counters (rtnetlink)");
+	rc = gen_run_procs(&a, ntmpl, send_rounds, NULL, &total);
+	if (link_tx(ifindex, &tx1, &drop1))
+		die("cannot read the interface's counters (rtnetlink)");
+	/* other traffic on IFACE only adds to tx: a loss is never hidden by
+	 * the kernel's own packets unless they outnumber it */
+	reached = (tx1 - tx0) + (drop1 - drop0);
+	if (!rc && reached < total.sent) {
+		fprintf(stderr, "live_gen: %llu of the %llu frames made never left %s, and it counted"
+			" no drop: its peer takes redirected frames only with NAPI (an XDP program"
+			" there, or GRO on)\n", total.sent - reached, total.sent, a.ifname);
+		rc = 1;
+	}
+	return rc;
 }

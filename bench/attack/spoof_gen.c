@@ -159,5 +159,5 @@ int main(int argc, char **argv)
 		die("cannot open a packet socket on the interface (root?)");
 	/* straight to the driver, as trafgen does: the veth is the bottleneck */
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-	return gen_run_procs(&a, ntmpl, send_rounds, &fd);
+	return gen_run_procs(&a, ntmpl, send_rounds, &fd, NULL);
 }
