@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The generators' command line, processes and pacing: see gen_procs.h. */
+/* The generators' command line and processes: see gen_procs.h. */
 #define _GNU_SOURCE
 #include "gen_procs.h"
 
 #include <errno.h>
-#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,24 +64,6 @@ double gen_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void gen_pace(double t0, double pps, unsigned long long sent, unsigned int next)
-{
-	double due, t;
-
-	if (pps <= 0)
-		return;
-	due = t0 + (double)(sent + next) / pps;
-	t = gen_now();
-	if (due > t) {
-		struct timespec ts;
-		double whole = floor(due);
-
-		ts.tv_sec = (time_t)whole;
-		ts.tv_nsec = (long)((due - whole) * 1e9);
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-	}
-}
-
 int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn send, void *ctx,
 		  struct gen_result *total)
 {
@@ -118,8 +98,6 @@ int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn se
 			CPU_ZERO(&set);
 			CPU_SET(p % sysconf(_SC_NPROCESSORS_ONLN), &set);
 			sched_setaffinity(0, sizeof(set), &set);
-			/* 1 ns of slack: gen_pace's sleeps end when they should */
-			prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 			send(p, a->count / ntmpl / a->procs, (double)a->secs,
 			     (double)a->pps / a->procs, &res[p], ctx);
 			_exit(0);

@@ -2,7 +2,8 @@
 /*
  * What the spoofed flood's two generators (spoof_gen, live_gen) share
  * besides their templates: the command line, one sending process per CPU,
- * the pacing, and the summary line attack.sh reads.
+ * and the summary line attack.sh reads. Each paces itself: spoof_gen
+ * between its sendmmsg calls, live_gen inside its XDP program.
  *
  * usage: GEN -i IFACE -f TEMPLATES -n COUNT -t SECONDS [-r PPS] [-P PROCS]
  * prints: gen_sent=N gen_secs=S gen_retries=N gen_errors=N
@@ -48,13 +49,5 @@ int gen_run_procs(const struct gen_args *a, unsigned int ntmpl, gen_sender_fn se
 
 /* CLOCK_MONOTONIC in seconds. */
 double gen_now(void);
-
-/*
- * Pacing: with PPS > 0, waits until SENT + NEXT frames are due at PPS
- * since T0 (at once if they already are). Sleeps in one step to the due
- * time, not in fixed slices, so that a high rate is not lost to timer
- * slack. Returns at once with PPS == 0.
- */
-void gen_pace(double t0, double pps, unsigned long long sent, unsigned int next);
 
 #endif

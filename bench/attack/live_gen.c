@@ -43,6 +43,11 @@
 #include <unistd.h>
 #include <time.h>
 
+/* live_gen.h stands alone for the BPF side; its bounds are the loader's */
+_Static_assert(LIVE_MAX_TEMPLATES == FRAME_MAX_TEMPLATES, "template counts differ");
+_Static_assert(LIVE_FRAME_MAX == FRAME_MAX_LEN, "frame lengths differ");
+_Static_assert(LIVE_MAX_SPANS == FRAME_MAX_SPANS, "span counts differ");
+
 static struct frame_tmpl tmpls[FRAME_MAX_TEMPLATES];
 static struct live_tmpl live[LIVE_MAX_TEMPLATES];
 static unsigned int ntmpl, max_len;
